@@ -1,0 +1,6 @@
+"""The baseline for startup.py: the smallest WSGI app, served by the same granian."""
+
+
+def application(environ, start_response):
+    start_response("200 OK", [("Content-Type", "text/plain")])
+    return [b"ok"]

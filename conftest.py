@@ -1,0 +1,21 @@
+"""Fixtures shared by every app's tests."""
+
+import pytest
+
+pytest_plugins = ["yankao.testing.browser"]
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    """Each test stores uploads in its own folder."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def demo_city(transactional_db):
+    """The demo city at a tiny scale, for browser tests against the live server."""
+    import io
+
+    from yankao.core.demo import demo_build
+
+    demo_build(scale=0.001, out=io.StringIO(), show_progress=False)

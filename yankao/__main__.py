@@ -1,0 +1,3 @@
+from yankao.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,25 @@
+"""The /api/v1 JSON API: one NinjaAPI, each app adding its router (OpenAPI at openapi.json)."""
+
+from __future__ import annotations
+
+from ninja import NinjaAPI
+
+import yankao
+from yankao.core.api.auth import API_AUTH
+from yankao.core.api.errors import install_problem_handlers
+from yankao.core.api.router import router as core_router
+
+api = NinjaAPI(
+    title="Yankao API",
+    version="1",
+    description=(
+        "Records of the city's Research, Development and Evaluation Commission. "
+        "Authenticate with `Authorization: Bearer <token>`. Every list is limited to the "
+        "agencies the token's user may see. Errors are problem JSON (RFC 9457). "
+        f"Server version {yankao.__version__}."
+    ),
+    auth=API_AUTH,
+    urls_namespace="api-v1",
+)
+install_problem_handlers(api)
+api.add_router("/", core_router)

@@ -1,0 +1,301 @@
+"""The ``yankao`` command: up, demo, serve, worker, manage.
+
+Every subcommand takes ``--data DIR`` (or YANKAO_DATA_DIR) to choose the data folder.
+Errors a user can fix are one line on stderr and a non-zero exit.
+"""
+
+from __future__ import annotations
+
+import argparse
+import errno
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from yankao.config import DEFAULT_SCALE, DEFAULT_SEED, ENV_DATA_DIR, ConfigError
+
+EXIT_USAGE = 2
+
+
+class CommandError(Exception):
+    """A problem the user can fix; printed as one line."""
+
+
+def fail(message: str, code: int = EXIT_USAGE) -> int:
+    print(f"yankao: {message}", file=sys.stderr)
+    return code
+
+
+def use_data_dir(path: str | None) -> None:
+    if path:
+        os.environ[ENV_DATA_DIR] = str(Path(path).expanduser().resolve())
+
+
+def setup_django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "yankao.settings")
+    import django
+
+    django.setup()
+
+
+def check_port(host: str, port: int) -> None:
+    if not 0 < port < 65536:
+        raise CommandError(f"--port must be between 1 and 65535, not {port}")
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        try:
+            probe.bind((host, port))
+        except OSError as error:
+            if error.errno == errno.EADDRINUSE:
+                raise CommandError(
+                    f"port {port} on {host} is already in use; stop the other server or "
+                    f"choose another port with --port"
+                ) from None
+            raise CommandError(f"cannot listen on {host}:{port} ({error.strerror})") from None
+
+
+def wait_for_port(host: str, port: int, timeout: float, process: subprocess.Popen) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            return False
+        try:
+            with socket.create_connection((host, port), timeout=0.5):
+                return True
+        except OSError:
+            time.sleep(0.1)
+    return False
+
+
+def print_welcome(url: str, data_dir: Path) -> None:
+    from yankao.core.demo import DEMO_PASSWORD, DEMO_USERS
+
+    print()
+    print(f"Yankao is running at {url}")
+    print(f"  data folder: {data_dir}")
+    print(f"  staff sign-in: {url}accounts/login/  (password for every demo user: "
+          f"{DEMO_PASSWORD})")
+    for user in DEMO_USERS:
+        print(f"    {user.username:<12} {user.description:<38} token {user.token}")
+    print("  Press Ctrl-C to stop.")
+    print(flush=True)
+
+
+# --- subcommands -------------------------------------------------------------------------
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    setup_django()
+    from django.core.management import call_command
+
+    from yankao.core.demo import DemoRefused, demo_build
+
+    call_command("migrate", verbosity=0, interactive=False)
+    started = time.monotonic()
+    try:
+        demo_build(scale=args.scale, seed=args.seed)
+    except DemoRefused as error:
+        return fail(str(error))
+    print(f"Demo city built at scale {args.scale} in {time.monotonic() - started:.1f} s.")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    setup_django()
+    check_port(args.host, args.port)
+    from granian import Granian
+    from granian.constants import Interfaces
+
+    Granian(
+        "yankao.wsgi:application",
+        address=args.host,
+        port=args.port,
+        interface=Interfaces.WSGI,
+        workers=args.workers,
+        blocking_threads=args.threads,
+        respawn_failed_workers=True,
+        log_access=args.access_log,
+    ).serve()
+    return 0
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    setup_django()
+    from django.core.management import call_command
+
+    call_command("run_huey", workers=args.workers, worker_type="thread")
+    return 0
+
+
+def cmd_manage(args: argparse.Namespace) -> int:
+    setup_django()
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["yankao manage", *args.args])
+    return 0
+
+
+def cmd_up(args: argparse.Namespace) -> int:
+    check_port(args.host, args.port)
+    setup_django()
+    from django.conf import settings
+    from django.core.management import call_command
+
+    from yankao.core.demo import DemoRefused, database_is_empty, demo_build
+
+    started = time.monotonic()
+    print("Applying database migrations…", flush=True)
+    call_command("migrate", verbosity=0, interactive=False)
+    if settings.YANKAO_PRODUCTION:
+        call_command("collectstatic", verbosity=0, interactive=False)
+    elif database_is_empty():
+        print(f"Building the demo city (scale {args.scale})…", flush=True)
+        try:
+            demo_build(scale=args.scale, seed=args.seed)
+        except DemoRefused as error:
+            return fail(str(error))
+
+    data = ["--data", str(settings.DATA_DIR)]
+    base = [sys.executable, "-m", "yankao"]
+    children: dict[str, subprocess.Popen] = {}
+    # Both children are this interpreter running this package: no outside input.
+    children["worker"] = subprocess.Popen(  # noqa: S603
+        [*base, "worker", *data], start_new_session=True
+    )
+    children["server"] = subprocess.Popen(  # noqa: S603
+        [*base, "serve", *data, "--host", args.host, "--port", str(args.port),
+         "--workers", str(args.workers)],
+        start_new_session=True,
+    )
+
+    stopping = False
+
+    def stop(signum=None, frame=None) -> None:
+        nonlocal stopping
+        if stopping:
+            return
+        stopping = True
+        print("\nStopping Yankao…", flush=True)
+        # SIGINT lets huey finish the running job; granian drains on SIGTERM.
+        for name, process in children.items():
+            if process.poll() is None:
+                process.send_signal(signal.SIGINT if name == "worker" else signal.SIGTERM)
+        deadline = time.monotonic() + 15
+        for process in children.values():
+            try:
+                process.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
+
+    host_for_url = "127.0.0.1" if args.host in {"0.0.0.0", "::"} else args.host  # noqa: S104
+    if not wait_for_port(host_for_url, args.port, 60, children["server"]):
+        stop()
+        return fail("the web server did not start; see the messages above", 1)
+    url = f"http://{host_for_url}:{args.port}/"
+    print(f"Ready in {time.monotonic() - started:.1f} s.")
+    print_welcome(url, settings.DATA_DIR)
+
+    while not stopping:
+        for name, process in children.items():
+            if process.poll() is not None and not stopping:
+                print(f"yankao: the {name} stopped unexpectedly (exit {process.returncode})",
+                      file=sys.stderr)
+                stop()
+                return 1
+        time.sleep(0.5)
+    print("Yankao stopped.")
+    return 0
+
+
+# --- parser --------------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="yankao",
+        description="Yankao (研考): a platform for a city's Research, Development and "
+        "Evaluation Commission.",
+    )
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--data", metavar="DIR",
+        help=f"data folder (database, queue, uploads); default ${ENV_DATA_DIR} or ./yankao-data",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def server_options(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--host", default="127.0.0.1", help="address to listen on (127.0.0.1)")
+        p.add_argument("--port", type=int, default=8000, help="port to listen on (8000)")
+        p.add_argument("--workers", type=int, default=2, help="web server processes (2)")
+
+    def demo_options(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--scale", type=float, default=DEFAULT_SCALE,
+                       help=f"1 = one year at the 2018 volumes (default {DEFAULT_SCALE})")
+        p.add_argument("--seed", type=int, default=DEFAULT_SEED, help="random seed")
+
+    up = sub.add_parser("up", parents=[common],
+                        help="migrate, load the demo city if empty, start server and worker")
+    server_options(up)
+    demo_options(up)
+    up.set_defaults(func=cmd_up)
+
+    demo = sub.add_parser("demo", parents=[common], help="build the demo city")
+    demo_options(demo)
+    demo.set_defaults(func=cmd_demo)
+
+    serve = sub.add_parser("serve", parents=[common], help="run the web server (granian, WSGI)")
+    server_options(serve)
+    serve.add_argument("--threads", type=int, default=16,
+                       help="request threads per web server process (16)")
+    serve.add_argument("--access-log", action="store_true", help="log every request")
+    serve.set_defaults(func=cmd_serve)
+
+    worker = sub.add_parser("worker", parents=[common], help="run the background worker (huey)")
+    worker.add_argument("--workers", type=int, default=2, help="worker threads (2)")
+    worker.set_defaults(func=cmd_worker)
+
+    manage = sub.add_parser("manage", parents=[common], help="run a Django management command",
+                            add_help=False)
+    manage.add_argument("args", nargs=argparse.REMAINDER)
+    manage.set_defaults(func=cmd_manage)
+    return parser
+
+
+def extract_data_option(argv: list[str]) -> tuple[list[str], str | None]:
+    """Take ``--data DIR`` out of a manage command's own arguments."""
+    rest, data, skip = [], None, False
+    for index, item in enumerate(argv):
+        if skip:
+            skip = False
+            continue
+        if item == "--data" and index + 1 < len(argv):
+            data, skip = argv[index + 1], True
+        elif item.startswith("--data="):
+            data = item.split("=", 1)[1]
+        else:
+            rest.append(item)
+    return rest, data
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command == "manage":
+        args.args, data = extract_data_option(args.args)
+        args.data = args.data or data
+    use_data_dir(args.data)
+    try:
+        return args.func(args)
+    except (ConfigError, CommandError) as error:
+        return fail(str(error))
+    except KeyboardInterrupt:
+        return 130

@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from yankao.core.calendar import TAIPEI
+from yankao.core.models import Agency
+
+
+class AgencyFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=50)
+    kind = forms.ChoiceField(
+        label=_("Kind"), required=False, choices=[("", _("All kinds")), *Agency.Kind.choices]
+    )
+
+
+class DeadlineForm(forms.Form):
+    UNIT_CHOICES = [("working_days", _("working days")), ("hours", _("calendar hours"))]
+
+    start = forms.DateTimeField(
+        label=_("Clock starts"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    amount = forms.IntegerField(label=_("Time limit"), min_value=0, max_value=3650)
+    unit = forms.ChoiceField(label=_("Unit"), choices=UNIT_CHOICES)
+
+    def clean_start(self) -> dt.datetime:
+        start = self.cleaned_data["start"]
+        if timezone.is_naive(start):
+            start = start.replace(tzinfo=TAIPEI)
+        return start
+
+
+class TokenCreateForm(forms.Form):
+    name = forms.CharField(
+        label=_("Token name"),
+        max_length=100,
+        help_text=_("What the token is for, e.g. “nightly export script”."),
+    )
+
+
+class AuditFilterForm(forms.Form):
+    action = forms.CharField(label=_("Action starts with"), required=False, max_length=64)
+    agency = forms.CharField(label=_("Agency code"), required=False, max_length=32)
+    since = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    until = forms.DateField(
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )

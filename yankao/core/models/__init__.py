@@ -1,0 +1,18 @@
+"""Core data: agencies and districts, people and roles, calendar, audit events, attachments."""
+
+from yankao.core.models.agencies import Agency, District
+from yankao.core.models.attachments import Attachment
+from yankao.core.models.audit import AuditEvent
+from yankao.core.models.closures import ClosureDay
+from yankao.core.models.people import ApiToken, Membership, Role
+
+__all__ = [
+    "Agency",
+    "ApiToken",
+    "Attachment",
+    "AuditEvent",
+    "ClosureDay",
+    "District",
+    "Membership",
+    "Role",
+]

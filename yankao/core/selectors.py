@@ -1,0 +1,158 @@
+"""Reads that users see, each scoped to what the actor may see."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models import Count, Q, QuerySet
+
+from yankao.core.calendar import WorkingCalendar
+from yankao.core.errors import DomainError, ErrorCode
+from yankao.core.models import Agency, ApiToken, Attachment, AuditEvent, District, Membership
+from yankao.core.permissions import actor_scope, can_administer, scope_queryset
+
+
+def agency_list(*, active: bool | None = True, kind: str | None = None) -> QuerySet[Agency]:
+    """The agency directory is public information (every city publishes its organisation)."""
+    queryset = Agency.objects.select_related("parent")
+    if active is not None:
+        queryset = queryset.filter(active=active)
+    if kind:
+        queryset = queryset.filter(kind=kind)
+    return queryset
+
+
+def agency_get(*, code: str) -> Agency:
+    agency = Agency.objects.select_related("parent").filter(code=code).first()
+    if agency is None:
+        raise DomainError(ErrorCode.NOT_FOUND, f"No agency with code {code!r}.")
+    return agency
+
+
+def agency_kind_counts() -> dict[str, int]:
+    rows = Agency.objects.filter(active=True).values("kind").annotate(n=Count("id"))
+    return {row["kind"]: row["n"] for row in rows}
+
+
+def district_list() -> QuerySet[District]:
+    return District.objects.select_related("office")
+
+
+def membership_list(*, actor) -> QuerySet[Membership]:
+    """The actor's own active memberships."""
+    if not actor_scope(actor).authenticated:
+        return Membership.objects.none()
+    return Membership.objects.filter(user=actor, active=True).select_related("agency")
+
+
+def api_token_list(*, actor) -> QuerySet[ApiToken]:
+    if not actor_scope(actor).authenticated:
+        return ApiToken.objects.none()
+    return ApiToken.objects.filter(user=actor)
+
+
+def api_token_get(*, actor, token_id: int) -> ApiToken:
+    """One token the actor may revoke: their own, or anyone's for an administrator."""
+    queryset = ApiToken.objects.select_related("user")
+    if not can_administer(actor):
+        queryset = queryset.filter(user=actor)
+    token = queryset.filter(pk=token_id).first()
+    if token is None:
+        raise DomainError(ErrorCode.NOT_FOUND, "No such token.")
+    return token
+
+
+def audit_events_visible(*, actor) -> QuerySet[AuditEvent]:
+    """Events the actor may read: all for evaluators and administrators, else their agencies'
+    and their own."""
+    queryset = AuditEvent.objects.select_related("agency", "object_type")
+    scope = actor_scope(actor)
+    if not scope.authenticated:
+        return queryset.none()
+    if scope.sees_all or can_administer(actor):
+        return queryset
+    return queryset.filter(Q(agency_id__in=scope.agency_ids()) | Q(actor_id=scope.user_id))
+
+
+def audit_event_list(
+    *,
+    actor,
+    action: str = "",
+    agency_code: str = "",
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+) -> QuerySet[AuditEvent]:
+    queryset = audit_events_visible(actor=actor)
+    if action:
+        queryset = queryset.filter(action__startswith=action)
+    if agency_code:
+        queryset = queryset.filter(agency__code=agency_code)
+    if since:
+        queryset = queryset.filter(created_at__date__gte=since)
+    if until:
+        queryset = queryset.filter(created_at__date__lte=until)
+    return queryset
+
+
+def audit_history_for(*, actor, obj: models.Model) -> QuerySet[AuditEvent]:
+    """A record's history, oldest first, for the history panel of its page."""
+    return audit_events_visible(actor=actor).filter(
+        object_type=ContentType.objects.get_for_model(obj), object_id=str(obj.pk)
+    ).order_by("created_at", "id")
+
+
+def attachment_get(*, actor, uuid) -> Attachment:
+    """An attachment the actor may download: public ones, or those of the actor's agencies."""
+    attachment = Attachment.objects.filter(uuid=uuid).first()
+    if attachment is None:
+        raise DomainError(ErrorCode.NOT_FOUND)
+    if attachment.is_public:
+        return attachment
+    scope = actor_scope(actor)
+    if attachment.agency_id is None:
+        # No owning agency: only its uploader (and those who see everything) may read it.
+        visible = scope.sees_all or (
+            scope.authenticated and attachment.uploaded_by_id == scope.user_id
+        )
+    else:
+        visible = scope_queryset(Attachment.objects.filter(pk=attachment.pk), actor).exists()
+    if not visible:
+        # The same answer as for a missing file: existence is not disclosed.
+        raise DomainError(ErrorCode.NOT_FOUND)
+    return attachment
+
+
+@dataclass(frozen=True)
+class CalendarDay:
+    date: dt.date
+    working: bool
+    makeup: bool
+    holiday: str | None
+    closure: str | None
+
+
+def calendar_month(*, year: int, month: int, language: str = "zh_TW") -> list[CalendarDay]:
+    """Each day of a month with whether it is a working day, and why not."""
+    from yankao.core.models import ClosureDay
+
+    calendar = WorkingCalendar.load()
+    closures = dict(
+        ClosureDay.objects.filter(date__year=year, date__month=month).values_list("date", "reason")
+    )
+    day = dt.date(year, month, 1)
+    days = []
+    while day.month == month:
+        days.append(
+            CalendarDay(
+                date=day,
+                working=calendar.is_working_day(day),
+                makeup=calendar.is_makeup_workday(day),
+                holiday=calendar.holiday_name(day, language),
+                closure=closures.get(day),
+            )
+        )
+        day += dt.timedelta(days=1)
+    return days

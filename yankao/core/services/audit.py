@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+
+from yankao.core.context import current_ip
+from yankao.core.models import Agency, AuditEvent
+from yankao.core.permissions import owning_agency
+
+SYSTEM_LABEL = "system"
+
+
+def audit_record(
+    *,
+    actor,
+    action: str,
+    obj: models.Model | None = None,
+    agency: Agency | None = None,
+    from_state: str = "",
+    to_state: str = "",
+    reason: str = "",
+    data: dict[str, Any] | None = None,
+    actor_label: str | None = None,
+) -> AuditEvent:
+    """Write one audit event. Call it inside the service's transaction, after the change.
+
+    ``agency`` defaults to the object's own ``agency`` (or the object itself when it is an
+    agency), so the event is visible to the same people as the record.
+    """
+    authenticated = actor is not None and getattr(actor, "is_authenticated", False)
+    if agency is None:
+        agency = owning_agency(obj)
+    if actor_label is None:
+        actor_label = actor.get_username() if authenticated else SYSTEM_LABEL
+    return AuditEvent.objects.create(
+        actor=actor if authenticated else None,
+        actor_label=actor_label[:150],
+        action=action,
+        object_type=ContentType.objects.get_for_model(obj) if obj is not None else None,
+        object_id=str(obj.pk) if obj is not None else "",
+        object_repr=str(obj)[:200] if obj is not None else "",
+        agency=agency,
+        from_state=str(from_state)[:64],
+        to_state=str(to_state)[:64],
+        reason=reason,
+        ip=current_ip(),
+        data=data or {},
+    )

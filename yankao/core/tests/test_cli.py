@@ -1,0 +1,116 @@
+"""The ``yankao`` command as a user runs it: real processes, real ports."""
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def clean_env(tmp_path, **extra) -> dict:
+    """A user's shell: no test settings, SQLite in a fresh data folder."""
+    env = {k: v for k, v in os.environ.items()
+           if k not in {"YANKAO_ENV", "DATABASE_URL", "REDIS_URL", "YANKAO_DATA_DIR",
+                        "DJANGO_SETTINGS_MODULE"}}
+    env["YANKAO_DATA_DIR"] = str(tmp_path / "data")
+    env.update(extra)
+    return env
+
+
+def yankao(*args, env, timeout=60):
+    return subprocess.run(
+        [sys.executable, "-m", "yankao", *args], env=env, capture_output=True, text=True,
+        timeout=timeout,
+    )
+
+
+def test_port_in_use_is_one_clear_line(tmp_path):
+    port = free_port()
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", port))
+        taken.listen()
+        result = yankao("serve", "--port", str(port), env=clean_env(tmp_path))
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert lines == [
+        f"yankao: port {port} on 127.0.0.1 is already in use; stop the other server or "
+        "choose another port with --port"
+    ]
+
+
+def test_malformed_database_url_is_one_clear_line(tmp_path):
+    result = yankao("manage", "check", env=clean_env(tmp_path, DATABASE_URL="postgres//db"))
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        "yankao: DATABASE_URL is malformed: expected postgres://USER:PASSWORD@HOST:PORT/NAME or "
+        "sqlite:////path, got scheme '(none)'"
+    ]
+
+
+def test_production_without_secrets_refuses_to_start(tmp_path):
+    result = yankao("up", "--port", str(free_port()),
+                    env=clean_env(tmp_path, YANKAO_ENV="production"))
+    assert result.returncode == 2
+    assert result.stderr.strip() == (
+        "yankao: YANKAO_ENV=production needs YANKAO_SECRET_KEY and YANKAO_ALLOWED_HOSTS; "
+        "refusing to start"
+    )
+
+
+def test_data_option_keeps_cities_apart(tmp_path):
+    env = clean_env(tmp_path)
+    first = yankao("demo", "--data", str(tmp_path / "a"), env=env)
+    assert first.returncode == 0, first.stderr
+    assert (tmp_path / "a" / "yankao.sqlite3").exists()
+    again = yankao("demo", "--data", str(tmp_path / "a"), env=env)
+    assert again.returncode == 2 and "already holds a city" in again.stderr
+    check = yankao("manage", "--data", str(tmp_path / "b"), "migrate", "-v", "0", env=env)
+    assert check.returncode == 0, check.stderr
+    assert (tmp_path / "b" / "yankao.sqlite3").exists()
+
+
+def test_up_serves_the_demo_city_and_stops_cleanly_on_ctrl_c(tmp_path):
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "yankao", "up", "--port", str(port)],
+        env=clean_env(tmp_path), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    output = []
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            line = process.stdout.readline()
+            if not line:
+                break
+            output.append(line)
+            if "Press Ctrl-C to stop." in line:
+                break
+        text = "".join(output)
+        assert f"Yankao is running at http://127.0.0.1:{port}/" in text, text
+        assert "evaluator" in text and "yk_demo_officer" in text
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=10) as response:
+            assert response.status == 200
+            assert "研考" in response.read().decode()
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=10) as response:
+            assert response.status == 200
+        process.send_signal(signal.SIGINT)
+        rest, _ = process.communicate(timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    assert process.returncode == 0, rest
+    assert "Yankao stopped." in rest
+    with socket.socket() as probe, pytest.raises(OSError):
+        probe.settimeout(1)
+        probe.connect(("127.0.0.1", port))

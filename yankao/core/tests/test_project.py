@@ -1,0 +1,39 @@
+"""Project-wide checks: migrations match the models; translations are complete."""
+
+import io
+from pathlib import Path
+
+import polib
+import pytest
+from django.core.management import call_command
+
+import yankao
+
+LOCALE = Path(yankao.__file__).parent / "locale"
+
+
+@pytest.mark.django_db
+def test_no_missing_migrations():
+    out = io.StringIO()
+    try:
+        call_command("makemigrations", "--check", "--dry-run", stdout=out, stderr=out)
+    except SystemExit as exit_:
+        pytest.fail(f"models and migrations differ:\n{out.getvalue()} ({exit_})")
+
+
+def test_every_string_is_translated_and_compiled():
+    po_path = LOCALE / "zh_Hant" / "LC_MESSAGES" / "django.po"
+    po = polib.pofile(str(po_path))
+    untranslated = [entry.msgid for entry in po.untranslated_entries()]
+    fuzzy = [entry.msgid for entry in po.fuzzy_entries()]
+    assert not untranslated, f"untranslated: {untranslated[:10]}"
+    assert not fuzzy, f"fuzzy: {fuzzy[:10]}"
+    mo = polib.mofile(str(po_path.with_suffix(".mo")))
+    compiled = {(e.msgctxt, e.msgid): (e.msgstr, tuple(sorted(e.msgstr_plural.items())))
+                for e in mo}
+    for entry in po.translated_entries():
+        key = (entry.msgctxt, entry.msgid)
+        assert key in compiled, f"not compiled: {entry.msgid!r} (run compilemessages)"
+        assert compiled[key] == (entry.msgstr, tuple(sorted(entry.msgstr_plural.items()))), (
+            f"stale .mo for {entry.msgid!r} (run compilemessages)"
+        )

@@ -1,0 +1,234 @@
+"""Thin HTML views for the shell: home pages, directory, calendar, tokens, audit, files."""
+
+from __future__ import annotations
+
+import datetime as dt
+import mimetypes
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db import DatabaseError, connection
+from django.db.models import Q
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+import yankao
+from yankao.core import selectors
+from yankao.core.calendar import TAIPEI, WorkingCalendar, deadline_in_hours
+from yankao.core.errors import DomainError, ErrorCode
+from yankao.core.forms import AgencyFilterForm, AuditFilterForm, DeadlineForm, TokenCreateForm
+from yankao.core.models import Agency
+from yankao.core.modules import staff_home_modules
+from yankao.core.services.tokens import api_token_create, api_token_revoke
+from yankao.core.tasks import worker_last_seen
+
+
+def is_htmx(request: HttpRequest) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def public_home(request: HttpRequest) -> HttpResponse:
+    counts = selectors.agency_kind_counts()
+    return render(
+        request,
+        "core/public_home.html",
+        {
+            "agency_count": sum(counts.values()),
+            "district_count": counts.get(Agency.Kind.DISTRICT_OFFICE, 0),
+        },
+    )
+
+
+@login_required
+def staff_home(request: HttpRequest) -> HttpResponse:
+    available, planned = staff_home_modules(request.user)
+    return render(
+        request,
+        "core/staff_home.html",
+        {
+            "memberships": selectors.membership_list(actor=request.user),
+            "modules": available,
+            "planned": planned,
+        },
+    )
+
+
+@login_required
+def agency_list(request: HttpRequest) -> HttpResponse:
+    form = AgencyFilterForm(request.GET or None)
+    agencies = selectors.agency_list()
+    if form.is_valid():
+        query = form.cleaned_data["q"].strip()
+        if query:
+            agencies = agencies.filter(
+                Q(name_zh__icontains=query)
+                | Q(name_en__icontains=query)
+                | Q(short_name_zh__icontains=query)
+                | Q(code__icontains=query)
+            )
+        if form.cleaned_data["kind"]:
+            agencies = agencies.filter(kind=form.cleaned_data["kind"])
+    context = {"form": form, "agencies": agencies}
+    template = "core/_agency_rows.html" if is_htmx(request) else "core/agency_list.html"
+    return render(request, template, context)
+
+
+def _month_from(request: HttpRequest) -> tuple[int, int]:
+    today = timezone.localdate()
+    try:
+        year = int(request.GET.get("year", today.year))
+        month = int(request.GET.get("month", today.month))
+        dt.date(year, month, 1)
+    except ValueError:
+        return today.year, today.month
+    if not 1900 <= year <= 2200:
+        return today.year, today.month
+    return year, month
+
+
+@login_required
+@require_GET
+def calendar_view(request: HttpRequest) -> HttpResponse:
+    year, month = _month_from(request)
+    language = "en_US" if (get_language() or "").startswith("en") else "zh_TW"
+    days = selectors.calendar_month(year=year, month=month, language=language)
+    first = dt.date(year, month, 1)
+    previous = first - dt.timedelta(days=1)
+    following = first + dt.timedelta(days=32)
+    form = DeadlineForm(
+        initial={
+            "start": timezone.localtime(timezone.now(), TAIPEI).replace(second=0, microsecond=0),
+            "amount": 6,
+            "unit": "working_days",
+        }
+    )
+    return render(
+        request,
+        "core/calendar.html",
+        {
+            "days": days,
+            "leading_blanks": range(first.weekday()),
+            "month_start": first,
+            "previous": previous,
+            "following": following.replace(day=1),
+            "form": form,
+        },
+    )
+
+
+@login_required
+@require_GET
+def deadline_calculate(request: HttpRequest) -> HttpResponse:
+    form = DeadlineForm(request.GET)
+    due = None
+    if form.is_valid():
+        start = form.cleaned_data["start"]
+        amount = form.cleaned_data["amount"]
+        if form.cleaned_data["unit"] == "hours":
+            due = deadline_in_hours(start, amount)
+        else:
+            due = WorkingCalendar.load().deadline_in_working_days(start, amount)
+    context = {"form": form, "due": due}
+    template = "core/_deadline_result.html" if is_htmx(request) else "core/deadline.html"
+    return render(request, template, context, status=200 if form.is_valid() else 422)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def token_list(request: HttpRequest) -> HttpResponse:
+    new_key = None
+    form = TokenCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            _token, new_key = api_token_create(
+                actor=request.user, user=request.user, name=form.cleaned_data["name"]
+            )
+        except DomainError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            form = TokenCreateForm()
+    return render(
+        request,
+        "core/token_list.html",
+        {"form": form, "tokens": selectors.api_token_list(actor=request.user), "new_key": new_key},
+        status=422 if request.method == "POST" and new_key is None else 200,
+    )
+
+
+@login_required
+@require_POST
+def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
+    try:
+        token = selectors.api_token_get(actor=request.user, token_id=token_id)
+        api_token_revoke(actor=request.user, token=token)
+    except DomainError as error:
+        if error.code == ErrorCode.NOT_FOUND:
+            raise Http404(error.message) from None
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The token “%(name)s” is revoked.") % {"name": token.name})
+    return redirect("core:token-list")
+
+
+@login_required
+@require_GET
+def audit_log(request: HttpRequest) -> HttpResponse:
+    form = AuditFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    events = selectors.audit_event_list(
+        actor=request.user,
+        action=filters.get("action", ""),
+        agency_code=filters.get("agency", ""),
+        since=filters.get("since"),
+        until=filters.get("until"),
+    )
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "core/audit_log.html",
+        {"form": form, "page": page, "query": query.urlencode()},
+    )
+
+
+@require_GET
+def attachment_download(request: HttpRequest, uuid) -> FileResponse:
+    try:
+        attachment = selectors.attachment_get(actor=request.user, uuid=uuid)
+    except DomainError:
+        raise Http404 from None
+    response = FileResponse(
+        attachment.file.open("rb"),
+        content_type=attachment.content_type or mimetypes.guess_type(attachment.file.name)[0],
+        as_attachment=not attachment.content_type.startswith("image/"),
+        filename=attachment.original_name,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = (
+        "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'"
+    )
+    return response
+
+
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    """Liveness for load balancers: the database answers; when did the worker last run?"""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        database = "ok"
+    except DatabaseError:
+        database = "unavailable"
+    last_seen = worker_last_seen()
+    body = {
+        "database": database,
+        "worker_last_seen": last_seen.isoformat() if last_seen else None,
+        "version": yankao.__version__,
+    }
+    return JsonResponse(body, status=200 if database == "ok" else 503)

@@ -1,0 +1,98 @@
+"""Browser-test fixtures: Playwright driving Debian's chromium, with axe-core checks.
+
+Browsers are never downloaded: tests use ``/usr/bin/chromium`` (Debian package
+``chromium``) or ``$YANKAO_CHROMIUM``. Where it is missing the browser tests are skipped
+with a message, unless ``YANKAO_REQUIRE_BROWSER=1`` (set by CI), which makes it an error.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = Path(os.environ.get("YANKAO_CHROMIUM", "/usr/bin/chromium"))
+AXE = Path(__file__).resolve().parent.parent / "core" / "tests" / "browser" / "vendor"
+AXE_SCRIPT = AXE / "axe-4.14.1.min.js"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+PHONE = {"width": 375, "height": 812}
+DESKTOP = {"width": 1280, "height": 900}
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not CHROMIUM.exists():
+        message = f"chromium not found at {CHROMIUM} (install Debian's chromium package)"
+        if os.environ.get("YANKAO_REQUIRE_BROWSER"):
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context = browser.new_context(viewport=DESKTOP, locale="zh-TW", base_url=live_server.url)
+    context.set_default_timeout(10_000)
+    tab = context.new_page()
+    yield tab
+    context.close()
+
+
+@pytest.fixture
+def phone_page(browser, live_server):
+    context = browser.new_context(
+        viewport=PHONE, locale="zh-TW", base_url=live_server.url, is_mobile=True, has_touch=True,
+        device_scale_factor=2,
+    )
+    context.set_default_timeout(10_000)
+    tab = context.new_page()
+    yield tab
+    context.close()
+
+
+def axe_violations(page, impacts=("serious", "critical")) -> list[dict]:
+    """axe-core's violations of the given impacts on the page as it is now."""
+    page.add_script_tag(path=str(AXE_SCRIPT))
+    result = page.evaluate(
+        "async () => await axe.run(document, {resultTypes: ['violations']})"
+    )
+    return [
+        {
+            "id": violation["id"],
+            "impact": violation["impact"],
+            "help": violation["help"],
+            "targets": [node["target"] for node in violation["nodes"]][:5],
+        }
+        for violation in result["violations"]
+        if violation["impact"] in impacts
+    ]
+
+
+def assert_accessible(page) -> None:
+    violations = axe_violations(page)
+    assert violations == [], f"axe found serious or critical problems on {page.url}: {violations}"
+
+
+def sign_in(page, username: str, password: str = "demo") -> None:
+    page.goto("/accounts/login/")
+    page.locator("#id_username").fill(username)
+    page.locator("#id_password").fill(password)
+    page.locator("form.panel button[type=submit]").click()
+    page.wait_for_url("**/staff/")

@@ -1,0 +1,20 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
+
+from yankao.api import api
+from yankao.core import auth as core_auth
+
+urlpatterns = [
+    path("", include("yankao.core.urls")),
+    path("accounts/login/", core_auth.LoginView.as_view(), name="login"),
+    path("accounts/logout/", core_auth.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+]
+
+handler403 = "yankao.core.errorviews.forbidden"
+handler404 = "yankao.core.errorviews.not_found"
+handler500 = "yankao.core.errorviews.server_error"
