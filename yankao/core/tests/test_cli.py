@@ -114,3 +114,11 @@ def test_up_serves_the_demo_city_and_stops_cleanly_on_ctrl_c(tmp_path):
     with socket.socket() as probe, pytest.raises(OSError):
         probe.settimeout(1)
         probe.connect(("127.0.0.1", port))
+
+
+def test_seed_city_command_loads_kaohsiung_once(tmp_path):
+    env = clean_env(tmp_path)
+    assert yankao("manage", "migrate", "-v", "0", env=env).returncode == 0
+    first = yankao("manage", "seed_city", "kaohsiung", env=env)
+    again = yankao("manage", "seed_city", "kaohsiung", env=env)
+    assert first.stdout.strip() == again.stdout.strip() == "88 agencies, 38 districts"

@@ -1,0 +1,18 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from yankao.core.errors import DomainError
+from yankao.core.services.seed import CITIES, city_seed
+
+
+class Command(BaseCommand):
+    help = "Load a city's agencies, units and districts (idempotent)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("city", choices=sorted(CITIES), help="the city to load")
+
+    def handle(self, *args, city: str, **options):
+        try:
+            counts = city_seed(actor=None, city=city)
+        except DomainError as error:
+            raise CommandError(error.message) from None
+        self.stdout.write(f"{counts['agencies']} agencies, {counts['districts']} districts")
