@@ -6,7 +6,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 ARGS   ?=
 
-.PHONY: up test lint i18n-check clean
+.PHONY: up test lint messages i18n-check clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,11 +31,20 @@ lint: $(VENV)/.installed-test
 test: lint
 	$(BIN)/pytest -n 2 $(ARGS)
 
-# Every string marked for translation has a Traditional Chinese translation (needs gettext).
-i18n-check: $(VENV)/.installed-test
-	cd yankao && ../$(BIN)/yankao manage makemessages --data $$(mktemp -d) -l zh_Hant \
-		--add-location=file --no-obsolete --ignore 'testing/*' --ignore '*/tests/*' -v 0
-	$(BIN)/pytest -q yankao/core/tests/test_project.py -k translated
+# Extract each app's strings into <app>/locale/zh_Hant/LC_MESSAGES/django.po (needs gettext).
+# Translate the new entries, then `make messages COMPILE=1` writes the .mo files.
+messages: $(VENV)/.installed-test
+	@data=$$(mktemp -d); for config in yankao/*/apps.py; do app=$$(dirname $$config); \
+		mkdir -p $$app/locale; \
+		(cd $$app && $(CURDIR)/$(BIN)/yankao manage makemessages --data $$data -l zh_Hant \
+			--add-location=file --no-obsolete --ignore 'tests/*' -v 0) || exit 1; \
+		if [ -n "$(COMPILE)" ]; then (cd $$app && $(CURDIR)/$(BIN)/yankao manage \
+			compilemessages --data $$data -l zh_Hant -v 0) || exit 1; fi; \
+	done
+
+# Every string marked for translation has a Traditional Chinese translation.
+i18n-check: messages
+	$(BIN)/pytest -q -p no:xdist yankao/core/tests/test_project.py -k translated
 
 clean:
 	rm -rf $(VENV) yankao-data

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from django.utils.translation import gettext_lazy as _
-
 from yankao.config import Config, env_int, env_str
 
 CONFIG = Config.from_env()
@@ -101,8 +99,9 @@ AXES_LOCKOUT_CALLABLE = "yankao.core.auth.lockout_response"
 AXES_VERBOSE = False
 
 LANGUAGE_CODE = "zh-hant"
-LANGUAGES = [("zh-hant", _("Traditional Chinese")), ("en", _("English"))]
-LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+# Each app keeps its own catalogue in <app>/locale/zh_Hant/ (msgids are English).
+LANGUAGES = [("zh-hant", "繁體中文"), ("en", "English")]
+LOCALE_PATHS: list[Path] = []
 TIME_ZONE = "Asia/Taipei"
 USE_I18N = True
 USE_TZ = True

@@ -9,7 +9,7 @@ from django.core.management import call_command
 
 import yankao
 
-LOCALE = Path(yankao.__file__).parent / "locale"
+CATALOGUES = sorted(Path(yankao.__file__).parent.glob("*/locale/zh_Hant/LC_MESSAGES/django.po"))
 
 
 @pytest.mark.django_db
@@ -21,8 +21,13 @@ def test_no_missing_migrations():
         pytest.fail(f"models and migrations differ:\n{out.getvalue()} ({exit_})")
 
 
-def test_every_string_is_translated_and_compiled():
-    po_path = LOCALE / "zh_Hant" / "LC_MESSAGES" / "django.po"
+def test_every_app_has_a_catalogue():
+    apps_with_code = {p.parent.name for p in Path(yankao.__file__).parent.glob("*/apps.py")}
+    assert apps_with_code == {p.parents[3].name for p in CATALOGUES}
+
+
+@pytest.mark.parametrize("po_path", CATALOGUES, ids=lambda p: p.parents[3].name)
+def test_every_string_is_translated_and_compiled(po_path):
     po = polib.pofile(str(po_path))
     untranslated = [entry.msgid for entry in po.untranslated_entries()]
     fuzzy = [entry.msgid for entry in po.fuzzy_entries()]
