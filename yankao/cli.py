@@ -131,6 +131,34 @@ def cmd_worker(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_import(args: argparse.Namespace) -> int:
+    setup_django()
+    from tqdm import tqdm
+
+    from yankao.core.errors import DomainError
+    from yankao.core.imports import find_importer
+
+    path = Path(args.file)
+    if not path.is_file():
+        return fail(f"{path}: no such file")
+    try:
+        importer = find_importer(args.kind, args.format)
+        with tqdm(desc=f"import {args.kind}", unit="row", file=sys.stderr,
+                  disable=args.quiet) as bar:
+
+            def progress(done: int, total: int | None = None) -> None:
+                if total is not None and bar.total != total:
+                    bar.total = total
+                bar.update(done - bar.n)
+
+            result = importer(path, actor=None, progress=progress)
+    except DomainError as error:
+        return fail(error.message)
+    for line in result.summary_lines():
+        print(line)
+    return 1 if args.strict and result.rejected else 0
+
+
 def cmd_manage(args: argparse.Namespace) -> int:
     setup_django()
     from django.core.management import execute_from_command_line
@@ -261,6 +289,19 @@ def build_parser() -> argparse.ArgumentParser:
     worker = sub.add_parser("worker", parents=[common], help="run the background worker (huey)")
     worker.add_argument("--workers", type=int, default=2, help="worker threads (2)")
     worker.set_defaults(func=cmd_worker)
+
+    importer = sub.add_parser(
+        "import", parents=[common], help="import records from a file (idempotent)",
+        description="Import records; importing the same file again changes nothing. "
+        "Rejected rows are listed with their reasons at the end.",
+    )
+    importer.add_argument("kind", help="what to import, e.g. agencies, cases")
+    importer.add_argument("format", help="the file's format, e.g. csv, xlsx, open1999-json")
+    importer.add_argument("file", help="the file to read")
+    importer.add_argument("--strict", action="store_true",
+                          help="exit with 1 when any row is rejected")
+    importer.add_argument("--quiet", action="store_true", help="no progress bar")
+    importer.set_defaults(func=cmd_import)
 
     manage = sub.add_parser("manage", parents=[common], help="run a Django management command",
                             add_help=False)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from yankao.config import Config, env_int, env_str
+from yankao.config import Config, env_bool, env_int, env_str
 
 CONFIG = Config.from_env()
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -124,6 +124,16 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = not YANKAO_PRODUCTION
+
+# Map tiles come from a tile server (never vendored); every map has a text alternative.
+YANKAO_MAP_TILES = env_str("YANKAO_MAP_TILES", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+YANKAO_MAP_ATTRIBUTION = env_str(
+    "YANKAO_MAP_ATTRIBUTION", "&copy; OpenStreetMap contributors"
+)
+
+# django-ratelimit counts in the shared cache (files or Redis).
+RATELIMIT_ENABLE = env_bool("YANKAO_RATE_LIMITS", default=True)
+RATELIMIT_USE_CACHE = "default"
 
 YANKAO_MAX_UPLOAD_BYTES = env_int("YANKAO_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = YANKAO_MAX_UPLOAD_BYTES + 1024 * 1024

@@ -20,6 +20,7 @@ from yankao.core.models import (
     ClosureDay,
     District,
     Membership,
+    Notification,
 )
 from yankao.core.permissions import can_administer
 from yankao.core.services.people import (
@@ -199,3 +200,14 @@ class YankaoUserAdmin(AuditedAdmin, UserAdmin):
     readonly_fields = ("last_login", "date_joined")
     filter_horizontal = ()
     list_filter = ("is_active", "is_staff")
+
+
+@admin.register(Notification)
+class NotificationAdmin(ReadOnlyAdmin):
+    list_display = ("created_at", "kind", "recipient", "subject", "sent_at", "attempts")
+    list_filter = ("kind", "sent_at")
+    search_fields = ("recipient", "subject")
+    date_hierarchy = "created_at"
+
+
+# PersonalContact is deliberately not registered: administrators do not read reporter data.

@@ -7,6 +7,11 @@ class CoreConfig(AppConfig):
     label = "core"
     verbose_name = _("Core: agencies, people, calendar, audit")
 
+    yankao_importers = {
+        ("agencies", "csv"): "yankao.core.services.seed.agencies_import",
+        ("agencies", "xlsx"): "yankao.core.services.seed.agencies_import",
+    }
+
     @property
     def yankao_modules(self):
         from yankao.core.models import Role

@@ -7,7 +7,7 @@ import datetime as dt
 from django.core.cache import cache
 from django.utils import timezone
 from huey import crontab
-from huey.contrib.djhuey import on_startup, periodic_task
+from huey.contrib.djhuey import db_task, on_startup, periodic_task
 
 HEARTBEAT_KEY = "yankao:worker:heartbeat"
 
@@ -32,3 +32,23 @@ def worker_started() -> None:
 def worker_heartbeat() -> None:
     """Shows on /healthz that the worker runs its periodic jobs."""
     record_heartbeat()
+
+
+@db_task(retries=3, retry_delay=60)
+def notification_deliver(notification_id: int) -> None:
+    """Send one recorded notification; mark it sent, or record the error and retry."""
+    from django.core.mail import send_mail
+    from django.db.models import F
+
+    from yankao.core.models import Notification
+
+    notification = Notification.objects.filter(pk=notification_id, sent_at__isnull=True).first()
+    if notification is None:
+        return
+    Notification.objects.filter(pk=notification.pk).update(attempts=F("attempts") + 1)
+    try:
+        send_mail(notification.subject, notification.body, None, [notification.recipient])
+    except OSError as error:
+        Notification.objects.filter(pk=notification.pk).update(last_error=str(error)[:2000])
+        raise
+    Notification.objects.filter(pk=notification.pk).update(sent_at=timezone.now(), last_error="")

@@ -4,7 +4,9 @@ from yankao.core.models.agencies import Agency, District
 from yankao.core.models.attachments import Attachment
 from yankao.core.models.audit import AuditEvent
 from yankao.core.models.closures import ClosureDay
+from yankao.core.models.notifications import Notification
 from yankao.core.models.people import ApiToken, Membership, Role
+from yankao.core.models.vault import PersonalContact
 
 __all__ = [
     "Agency",
@@ -14,5 +16,7 @@ __all__ = [
     "ClosureDay",
     "District",
     "Membership",
+    "Notification",
+    "PersonalContact",
     "Role",
 ]

@@ -122,3 +122,23 @@ def test_seed_city_command_loads_kaohsiung_once(tmp_path):
     first = yankao("manage", "seed_city", "kaohsiung", env=env)
     again = yankao("manage", "seed_city", "kaohsiung", env=env)
     assert first.stdout.strip() == again.stdout.strip() == "88 agencies, 38 districts"
+
+
+def test_import_command_shows_progress_and_a_summary_of_rejected_rows(tmp_path):
+    env = clean_env(tmp_path)
+    assert yankao("manage", "migrate", "-v", "0", env=env).returncode == 0
+    path = tmp_path / "agencies.csv"
+    path.write_text("code,name_zh,name_en,kind\nks-a,甲機關,Agency A,first_level\n"
+                    "ks-b,乙機關,Agency B,nonsense\n", encoding="utf-8")
+    first = yankao("import", "agencies", "csv", str(path), env=env)
+    assert first.returncode == 0, first.stderr
+    assert first.stdout.splitlines() == [
+        "2 rows read: 1 created, 0 updated, 0 unchanged, 1 rejected",
+        "  1 × unknown kind 'nonsense' (rows 3)",
+    ]
+    assert "import agencies" in first.stderr  # the progress bar
+    again = yankao("import", "agencies", "csv", str(path), "--strict", env=env)
+    assert again.returncode == 1
+    assert again.stdout.startswith("2 rows read: 0 created, 0 updated, 1 unchanged, 1 rejected")
+    missing = yankao("import", "agencies", "csv", str(tmp_path / "nope.csv"), env=env)
+    assert missing.returncode == 2 and "no such file" in missing.stderr

@@ -1,0 +1,68 @@
+"""The reporter-data vault: store a reporter's contact apart, reveal it to the handling
+agency only, and log every reveal (個人資料保護法)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models, transaction
+
+from yankao.core.errors import DomainError, ErrorCode
+from yankao.core.models import Agency, PersonalContact, Role
+from yankao.core.permissions import actor_scope
+from yankao.core.services.audit import audit_record
+
+REVEAL_ROLES = frozenset({Role.OFFICER, Role.SECTION_CHIEF})
+
+
+def personal_contact_store(
+    *, actor, owner: models.Model, name: str = "", phone: str = "", email: str = "",
+    address: str = "",
+) -> PersonalContact:
+    """Keep a reporter's contact apart from ``owner``. The audit event holds no personal data."""
+    contact = PersonalContact(
+        name=name.strip(), phone=phone.strip(), email=email.strip(), address=address.strip(),
+        owner_type=ContentType.objects.get_for_model(owner), owner_id=str(owner.pk),
+    )
+    contact.full_clean()
+    with transaction.atomic():
+        contact.save()
+        audit_record(actor=actor, action="personal_contact.store", obj=contact,
+                     agency=getattr(owner, "agency", None))
+    return contact
+
+
+def can_reveal(actor, handling_agencies: Iterable[Agency | int]) -> Agency | int | None:
+    """The handling agency through which ``actor`` may read the contact, or None.
+
+    Only an officer or section chief *of a handling agency itself* qualifies: not its
+    parent agency, not an evaluator, not a superuser, not the operator who took the call.
+    """
+    scope = actor_scope(actor)
+    for agency in handling_agencies:
+        agency_id = agency if isinstance(agency, int) else agency.pk
+        if scope.roles_by_agency.get(agency_id, frozenset()) & REVEAL_ROLES:
+            return agency
+    return None
+
+
+def personal_contact_reveal(
+    *, actor, contact: PersonalContact, handling_agencies: Iterable[Agency | int],
+    reason: str = "",
+) -> PersonalContact:
+    """Return the contact to an officer of a handling agency; log the reveal, or the refusal.
+
+    Call it outside any transaction that may roll back, so a refusal stays logged.
+    """
+    handling = list(handling_agencies)
+    through = can_reveal(actor, handling)
+    if through is None:
+        audit_record(actor=actor, action="personal_contact.reveal_denied", obj=contact,
+                     agency=handling[0] if handling and isinstance(handling[0], Agency) else None)
+        raise DomainError(ErrorCode.FORBIDDEN, "Only the handling agency may see the reporter's "
+                          "contact details.")
+    agency = through if isinstance(through, Agency) else Agency.objects.get(pk=through)
+    audit_record(actor=actor, action="personal_contact.reveal", obj=contact, agency=agency,
+                 reason=reason)
+    return contact
