@@ -2,7 +2,7 @@
 
 import pytest
 
-pytest_plugins = ["yankao.testing.browser"]
+pytest_plugins = ["yankao.testing.browser", "yankao.testing.fixtures"]
 
 
 @pytest.fixture(autouse=True)

@@ -159,6 +159,35 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 1 if args.strict and result.rejected else 0
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    setup_django()
+    from tqdm import tqdm
+
+    from yankao.core.errors import DomainError
+    from yankao.reports.generate import generate
+
+    structure = "annual" if args.kind == "annual" else f"monthly-{args.module}"
+    if args.kind == "monthly" and not args.month:
+        return fail("monthly reports need --month")
+    out = Path(args.out) if args.out else Path(
+        f"{structure}-{args.year}{f'-{args.month:02d}' if args.month else ''}.{args.format}")
+    try:
+        with tqdm(total=100, desc=f"{structure} {args.year}", unit="%", file=sys.stderr,
+                  disable=args.quiet) as bar:
+
+            def progress(done: int, total: int) -> None:
+                bar.update(round(100 * done / total) - bar.n)
+
+            content = generate(structure=structure, year=args.year, month=args.month,
+                               fmt=args.format, language=args.language,
+                               base_url=args.base_url, progress=progress)
+    except DomainError as error:
+        return fail(error.message)
+    out.write_bytes(content)
+    print(f"{out} ({len(content):,} bytes)")
+    return 0
+
+
 def cmd_manage(args: argparse.Namespace) -> int:
     setup_django()
     from django.core.management import execute_from_command_line
@@ -302,6 +331,23 @@ def build_parser() -> argparse.ArgumentParser:
                           help="exit with 1 when any row is rejected")
     importer.add_argument("--quiet", action="store_true", help="no progress bar")
     importer.set_defaults(func=cmd_import)
+
+    report = sub.add_parser(
+        "report", parents=[common], help="generate a report from the records",
+        description="Generate the annual performance report or a monthly analysis.",
+    )
+    report.add_argument("kind", choices=["annual", "monthly"])
+    report.add_argument("--year", type=int, required=True)
+    report.add_argument("--month", type=int, choices=range(1, 13), metavar="1-12")
+    report.add_argument("--module", choices=["programs", "servicedesk", "works"],
+                        default="programs", help="which monthly analysis (programs)")
+    report.add_argument("--format", choices=["html", "pdf", "docx"], default="html")
+    report.add_argument("--language", choices=["zh-hant", "en"], default="zh-hant")
+    report.add_argument("--out", help="file to write (default: a name from the report)")
+    report.add_argument("--base-url", default=None,
+                        help="address that figure links point to (YANKAO_BASE_URL)")
+    report.add_argument("--quiet", action="store_true", help="no progress bar")
+    report.set_defaults(func=cmd_report)
 
     manage = sub.add_parser("manage", parents=[common], help="run a Django management command",
                             add_help=False)

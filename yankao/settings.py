@@ -20,6 +20,7 @@ YANKAO_PRODUCTION = CONFIG.production
 # their services and selectors (docs/architecture.md).
 YANKAO_APPS = [
     "yankao.core",
+    "yankao.reports",
 ]
 
 INSTALLED_APPS = [
@@ -134,6 +135,9 @@ YANKAO_MAP_ATTRIBUTION = env_str(
 # django-ratelimit counts in the shared cache (files or Redis).
 RATELIMIT_ENABLE = env_bool("YANKAO_RATE_LIMITS", default=True)
 RATELIMIT_USE_CACHE = "default"
+
+# The address links in generated reports point to (HTML reports open outside the site).
+YANKAO_BASE_URL = env_str("YANKAO_BASE_URL", "http://127.0.0.1:8000")
 
 YANKAO_MAX_UPLOAD_BYTES = env_int("YANKAO_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = YANKAO_MAX_UPLOAD_BYTES + 1024 * 1024

@@ -1,3 +1,5 @@
+"""Fixtures every app's tests may use: the real city and one user per common role."""
+
 import pytest
 
 from yankao.core.models import Agency, Role

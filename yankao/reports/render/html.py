@@ -1,0 +1,17 @@
+from __future__ import annotations
+
+from django.template.loader import render_to_string
+from django.utils.translation import override
+
+from yankao.core.documents import html_to_pdf
+
+
+def render_html(report, *, mode: str = "file") -> str:
+    """A standalone HTML document: charts inline as SVG, figures linked to their records."""
+    with override(report.language):
+        return render_to_string("reports/report_document.html", {"report": report, "mode": mode})
+
+
+def render_pdf(report) -> bytes:
+    """PDF through WeasyPrint: every figure carries a footnote saying how it was computed."""
+    return html_to_pdf(render_html(report, mode="pdf"))

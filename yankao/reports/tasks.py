@@ -1,0 +1,38 @@
+"""Background generation of reports, with progress the report page polls."""
+
+from __future__ import annotations
+
+from django.core.files.base import ContentFile
+from django.db import DatabaseError
+from django.utils import timezone
+from huey.contrib.djhuey import db_task
+
+from yankao.reports.models import ReportJob
+
+
+@db_task()
+def report_job_run(job_id: int) -> None:
+    from yankao.reports.generate import generate
+
+    job = ReportJob.objects.get(pk=job_id)
+    ReportJob.objects.filter(pk=job.pk).update(status=ReportJob.Status.RUNNING, progress=1)
+    last = {"value": 1}
+
+    def progress(done: int, total: int) -> None:
+        value = max(1, min(99, round(100 * done / total)))
+        if value - last["value"] >= 5:
+            last["value"] = value
+            ReportJob.objects.filter(pk=job.pk).update(progress=value)
+
+    try:
+        content = generate(structure=job.structure, year=job.year, month=job.month,
+                           fmt=job.fmt, language=job.language, progress=progress)
+    except (DatabaseError, OSError, ValueError) as error:
+        ReportJob.objects.filter(pk=job.pk).update(
+            status=ReportJob.Status.FAILED, message=str(error)[:200], finished_at=timezone.now())
+        raise
+    name = f"{job.structure}-{job.year}{f'-{job.month:02d}' if job.month else ''}.{job.fmt}"
+    job.file.save(name, ContentFile(content), save=False)
+    ReportJob.objects.filter(pk=job.pk).update(
+        file=job.file.name, status=ReportJob.Status.DONE, progress=100,
+        finished_at=timezone.now())

@@ -1,0 +1,52 @@
+"""Reports and dashboards in chromium: the progress bar, the reading view, dashboards on
+a phone, axe-core in both languages."""
+
+import datetime as dt
+
+import pytest
+from playwright.sync_api import expect
+
+from yankao.core.services.closures import closure_day_add
+from yankao.testing.browser import PHONE, assert_accessible, sign_in
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def report_city(demo_city, test_registry):
+    closure_day_add(actor=None, date=dt.date(2018, 8, 23), reason="豪雨")
+
+
+def test_generate_a_report_with_a_progress_bar_and_download_it(page, report_city):
+    sign_in(page, "evaluator")
+    page.goto("/reports/")
+    assert_accessible(page)
+    page.locator("#id_structure").select_option("test-annual")
+    page.locator("#id_year").select_option("2018")
+    page.locator("#id_fmt").select_option("html")
+    page.get_by_role("button", name="產生").click()
+    expect(page.locator("#job-bar")).to_have_attribute("value", "100")
+    assert_accessible(page)
+    with page.expect_download() as download:
+        page.locator("#job-download").click()
+    assert download.value.suggested_filename.endswith(".html")
+
+
+def test_reading_view_and_dashboard_in_both_languages_on_a_phone(phone_page, live_server,
+                                                                 report_city):
+    page = phone_page
+    for language in ("zh-hant", "en"):
+        page.context.add_cookies(
+            [{"name": "django_language", "value": language, "url": live_server.url}])
+        page.goto("/dashboards/test-city/?year=2018")
+        expect(page.locator("[data-vega-spec]").first).to_have_attribute("data-ready", "1")
+        assert_accessible(page)
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+        page.locator("#id_agency").select_option("rdec")
+        page.get_by_role("button", name="顯示" if language == "zh-hant" else "Show").click()
+        assert "agency=rdec" in page.url  # the filter is in the address, ready to share
+        expect(page.locator(".tile").nth(1)).to_contain_text("<3")
+    sign_in(page, "officer")
+    page.goto("/reports/test-annual/2018/")
+    expect(page.locator("a.figure").first).to_have_attribute("href", "/staff/agencies/")
+    assert_accessible(page)
