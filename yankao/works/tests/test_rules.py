@@ -83,7 +83,7 @@ def test_the_fix_rule_gives_exactly_69():
 
 
 def test_the_fixed_score_is_policy():
-    result, label = grade([95], [("compaction", "failed")], failed_test_score=59)
+    result, _label = grade([95], [("compaction", "failed")], failed_test_score=59)
     assert result.score == 59
 
 
