@@ -11,7 +11,14 @@ from django.db.models import Count, F, Prefetch, Q, QuerySet
 
 from yankao.core.errors import DomainError, ErrorCode
 from yankao.works.access import reads_all, works_scope
-from yankao.works.models import Defect, DefectCode, GradeBand, Inspection, InspectionConsequence
+from yankao.works.models import (
+    Defect,
+    DefectCode,
+    DefectPhoto,
+    GradeBand,
+    Inspection,
+    InspectionConsequence,
+)
 from yankao.works.policy import formula_for_year, minimum_bands, policy_on
 from yankao.works.rules import legal_minimum, percent
 from yankao.works.selectors.tenders import tender_list
@@ -44,6 +51,12 @@ def inspection_list(*, actor, year: int | None = None, agency_code: str = "", ki
     if tender_id is not None:
         inspections = inspections.filter(tender_id=tender_id)
     return inspections
+
+
+def inspection_years(*, actor) -> list[int]:
+    """Years with inspections the actor may read, latest first (for year pickers)."""
+    return sorted({day.year for day in inspection_visible(actor=actor).dates(
+        "inspected_on", "year")}, reverse=True)
 
 
 def inspection_get(*, actor, number: str = "", pk: int | None = None) -> Inspection:
@@ -247,3 +260,13 @@ def defect_get(*, actor, pk: int) -> Defect:
     if defect is None:
         raise DomainError(ErrorCode.NOT_FOUND, "No such defect.")
     return defect
+
+
+def defect_photo_get(*, actor, pk: int) -> DefectPhoto:
+    """A before/after photo of a defect the actor may read (the team's too: core's download
+    view only knows agencies)."""
+    photo = DefectPhoto.objects.select_related("attachment", "defect").filter(
+        pk=pk, defect__in=defect_list(actor=actor)).first()
+    if photo is None:
+        raise DomainError(ErrorCode.NOT_FOUND, "No such photo.")
+    return photo

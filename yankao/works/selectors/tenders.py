@@ -60,6 +60,27 @@ def tender_get(*, actor, pcc_number: str = "", tender_id: int | None = None) -> 
     return tender
 
 
+def tender_for_report(*, pcc_number: str) -> Tender | None:
+    """The tender a citizen names on a report, by its number (tender numbers are published
+    on every site sign); nothing else of it is shown to the reporter."""
+    return Tender.objects.filter(pcc_number=pcc_number.strip()).only("pk", "agency_id").first()
+
+
+def tender_public_list(*, year: int) -> QuerySet[Tender]:
+    """Tenders under construction in ``year``, for open-contracting publication (awards,
+    contracts and progress are public in Taiwan's procurement system)."""
+    return (Tender.objects.select_related("agency")
+            .filter(start_date__lte=dt.date(year, 12, 31), end_date__gte=dt.date(year, 1, 1))
+            .order_by("pcc_number"))
+
+
+def tender_public_get(*, pcc_number: str) -> Tender:
+    tender = Tender.objects.select_related("agency").filter(pcc_number=pcc_number).first()
+    if tender is None:
+        raise DomainError(ErrorCode.NOT_FOUND, "No such tender.")
+    return tender
+
+
 def tender_progress(*, actor, tender: Tender) -> QuerySet[MonthlyProgress]:
     """The tender's monthly progress, oldest first (the tender is already checked)."""
     tender_get(actor=actor, tender_id=tender.pk)
