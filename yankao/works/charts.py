@@ -41,7 +41,8 @@ def s_curve_chart(points: list[CurvePoint]) -> tuple[alt.Chart, str]:
 def grade_chart(distribution: GradeDistribution) -> tuple[alt.Chart, str]:
     rows = [{"grade": grade.label, "count": grade.count} for grade in distribution.grades]
     chart = alt.Chart(alt.Data(values=rows)).mark_bar().encode(
-        x=alt.X("grade:N", title=_("Grade"), sort=[row["grade"] for row in rows]),
+        x=alt.X("grade:N", title=_("Grade"), sort=[row["grade"] for row in rows],
+                axis=alt.Axis(labelAngle=0)),
         y=alt.Y("count:Q", title=_("Inspections")),
     ).properties(height=220, width="container")
     description = _("Inspections of %(year)d by grade: %(grades)s.") % {

@@ -242,17 +242,27 @@ def defect_list(*, actor, status: str = "", agency_code: str = "",
     return defects
 
 
+@dataclass
+class BoardColumn:
+    status: str
+    label: str
+    total: int
+    defects: list[Defect]
+
+
 def defect_board(*, actor, agency_code: str = "", year: int | None = None,
-                 limit: int = 60) -> dict[str, list[Defect]]:
-    """缺失追蹤: defects by status column (to improve, reported, verified), each column
-    the ``limit`` oldest-due first (verified: the latest)."""
-    board = {}
-    for status in Defect.Status.values:
+                 limit: int = 60, verified_limit: int = 20) -> list[BoardColumn]:
+    """缺失追蹤: defects by status column — to improve, reported, verified — with each
+    column's total; the first two oldest-due first, verified the latest first."""
+    columns = []
+    for status, label in Defect.Status.choices:
         defects = defect_list(actor=actor, status=status, agency_code=agency_code, year=year)
+        shown = limit
         if status == Defect.Status.VERIFIED:
-            defects = defects.order_by("-verified_at", "-id")
-        board[status] = list(defects[:limit])
-    return board
+            defects, shown = defects.order_by("-verified_at", "-id"), verified_limit
+        columns.append(BoardColumn(status=status, label=str(label), total=defects.count(),
+                                   defects=list(defects[:shown])))
+    return columns
 
 
 def defect_get(*, actor, pk: int) -> Defect:

@@ -21,3 +21,14 @@ def grade_label(code, labels):
 @register.filter
 def get_colour(colours, key):
     return colours.get(key, "#4b5563")
+
+
+@register.filter
+def ntd(value):
+    """A whole amount with thousands separators (NT$ amounts: 12,000,000)."""
+    if value is None or value == "":
+        return "—"
+    try:
+        return f"{int(value):,}"
+    except (TypeError, ValueError):
+        return value

@@ -306,8 +306,7 @@ def defect_board(request: HttpRequest) -> HttpResponse:
     """缺失追蹤看板: to improve, reported, verified."""
     agency = request.GET.get("agency", "")
     year = year_from(request, 0) if request.GET.get("year") else None
-    board = selectors.defect_board(actor=request.user, agency_code=agency, year=year)
-    columns = [(status, label, board[status]) for status, label in Defect.Status.choices]
+    columns = selectors.defect_board(actor=request.user, agency_code=agency, year=year)
     context = works_context(request, columns=columns, agency=agency, year=year,
                             today=today_taipei())
     template = "works/_board.html" if is_htmx(request) else "works/defect_board.html"

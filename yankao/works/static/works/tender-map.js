@@ -26,6 +26,11 @@
       box.appendChild(document.createTextNode(point.agency + (point.delay ? " · " + point.delay : "")));
       marker.bindPopup(box);
     });
+    if (points.length) {
+      map.fitBounds(window.L.latLngBounds(points.map(function (point) {
+        return [point.lat, point.lng];
+      })), { padding: [12, 12] });
+    }
     element.dataset.ready = String(points.length);
   }
   document.addEventListener("DOMContentLoaded", draw);
