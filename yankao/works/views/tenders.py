@@ -24,6 +24,7 @@ from yankao.works import selectors
 from yankao.works.access import AGENCY_ROLES
 from yankao.works.charts import compliance_chart, grade_chart, s_curve_chart
 from yankao.works.forms import ProgressForm, TenderFilterForm
+from yankao.works.policy import policy_on
 from yankao.works.selectors.tenders import DELAY_CLASSES
 from yankao.works.services.common import today_taipei
 from yankao.works.services.tenders import progress_submit
@@ -156,7 +157,8 @@ def progress_new(request: HttpRequest, pk: int) -> HttpResponse:
                              % {"month": data["month"]})
             return redirect("works:tender-detail", pk=tender.pk)
     return render(request, "works/progress_form.html",
-                  works_context(request, tender=tender, form=form),
+                  works_context(request, tender=tender, form=form,
+                                update_day=policy_on(today_taipei()).progress_update_day),
                   status=422 if request.method == "POST" else 200)
 
 
