@@ -288,3 +288,37 @@ def test_exports(tender, inspector):
     assert tender.pcc_number in body
     assert client_for(inspector).get(
         "/staff/works/tenders/?format=xlsx")["Content-Type"].startswith("application/vnd")
+
+
+def test_administrators_correct_the_minimum_formula_with_an_audit_event(db, city):
+    from yankao.core.models import Role
+    from yankao.core.tests.factories import member
+    from yankao.works.models import MinimumFormula
+
+    admin_user = member(Role.ADMINISTRATOR, city["rdec"], "t_admin")
+    client = client_for(admin_user)
+    formula = MinimumFormula.objects.get(code="2018")
+    bands = list(formula.bands.all())
+    assert client.get("/admin/works/minimumformula/").status_code == 200
+    assert client.get("/admin/works/workspolicy/").status_code == 200
+    assert client.get("/admin/works/citizenreport/").status_code == 200
+    data = {"code": "2018", "title": formula.title, "effective_from": "2018-01-01",
+            "source": "工程會 公報（已核對）", "verified": "on", "note": "",
+            "bands-TOTAL_FORMS": "3", "bands-INITIAL_FORMS": "3",
+            "bands-MIN_NUM_FORMS": "0", "bands-MAX_NUM_FORMS": "1000"}
+    for index, band in enumerate(bands):
+        data.update({f"bands-{index}-id": band.pk, f"bands-{index}-formula": formula.pk,
+                     f"bands-{index}-label_zh": band.label_zh,
+                     f"bands-{index}-label_en": band.label_en,
+                     f"bands-{index}-min_amount": band.min_amount,
+                     f"bands-{index}-max_amount": band.max_amount or "",
+                     f"bands-{index}-percent": "7" if index == 2 else band.percent,
+                     f"bands-{index}-minimum_count": band.minimum_count,
+                     f"bands-{index}-sort_order": band.sort_order})
+    response = client.post(f"/admin/works/minimumformula/{formula.pk}/change/", data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    formula.refresh_from_db()
+    assert formula.verified
+    assert formula.bands.get(sort_order=3).percent == 7
+    assert AuditEvent.objects.filter(action="minimumformulaband.update").count() == 1
+    assert AuditEvent.objects.filter(action="minimumformula.update").count() == 1
