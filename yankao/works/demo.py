@@ -50,6 +50,7 @@ from yankao.works.services.inspections import (
     inspection_record,
     inspection_send,
 )
+from yankao.works.services.policy import works_policy_seed
 
 DEMO_ORDER = 40
 YEAR = 2018
@@ -74,6 +75,7 @@ def build(ctx) -> None:
     rng = ctx.rng_for("works")
     calendar = WorkingCalendar.load()
     with transaction.atomic():
+        works_policy_seed(actor=None)
         tenders = _tenders(rng)
         ctx.say(f"  works: {len(tenders)} tenders")
         _progress(rng, tenders)

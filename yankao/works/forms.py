@@ -20,6 +20,7 @@ from yankao.works.models import (
 )
 from yankao.works.services.common import MAX_PHOTOS
 
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 MONTH = RegexValidator(r"^\d{4}-(0[1-9]|1[0-2])$", _("Give the month as YYYY-MM."))
 
 
@@ -84,8 +85,7 @@ class ProgressForm(forms.Form):
 
 class InspectionForm(forms.Form):
     tender = forms.CharField(label=_("PCC tender number"), max_length=40)
-    inspected_on = forms.DateField(label=_("Inspection date"),
-                                   widget=forms.DateInput(attrs={"type": "date"}))
+    inspected_on = forms.DateField(label=_("Inspection date"), widget=DATE)
     origin = forms.ChoiceField(label=_("Why this site"), choices=Inspection.Origin.choices)
     citizen_report = forms.CharField(label=_("Citizen works report number (if any)"),
                                      required=False, max_length=20)
@@ -146,7 +146,7 @@ TestFormSet = forms.formset_factory(TestRowForm, extra=3, max_num=10)
 class PlanForm(forms.Form):
     tender = forms.CharField(label=_("PCC tender number"), max_length=40)
     planned_on = forms.DateField(label=_("Planned date"),
-                                 widget=forms.DateInput(attrs={"type": "date"}))
+                                 widget=DATE)
 
 
 class TestResultForm(forms.Form):
@@ -234,7 +234,7 @@ class SurveyForm(forms.Form):
 
 class TrainingForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
-    held_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    held_on = forms.DateField(label=_("Date"), widget=DATE)
     co_organiser = forms.CharField(label=_("Co-organiser"), max_length=200, required=False)
     attendance = forms.IntegerField(label=_("Attendance"), min_value=0)
     hours = forms.DecimalField(label=_("Hours"), max_digits=4, decimal_places=1,
