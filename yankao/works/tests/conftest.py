@@ -1,9 +1,17 @@
 import pytest
+from django.utils import translation
 
 from yankao.core.models import Agency, Role
 from yankao.core.services.seed import city_seed
 from yankao.core.tests.factories import member
 from yankao.works.tests.factories import make_tender
+
+
+@pytest.fixture(autouse=True)
+def _english_messages():
+    """Service messages are compared in English, whatever an earlier test activated."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

@@ -99,9 +99,9 @@ def test_grade_distribution_and_record_timeliness(tender, inspector):
     record(tender, scores=(84, 86), tests=[("asphalt", "pending")], actor=inspector)
     record(tender, scores=(40,), actor=inspector)
     distribution = selectors.grade_distribution(actor=inspector, year=2018)
-    assert [(g.label, g.count, g.percent) for g in distribution.grades] == [
-        ("優等", 1, Decimal("25.00")), ("甲等", 2, Decimal("50.00")),
-        ("乙等", 0, Decimal("0.00")), ("丙等", 1, Decimal("25.00"))]
+    assert [(g.code, g.label, g.count, g.percent) for g in distribution.grades] == [
+        ("excellent", "Excellent", 1, Decimal("25.00")), ("good", "Good", 2, Decimal("50.00")),
+        ("fair", "Fair", 0, Decimal("0.00")), ("poor", "Poor", 1, Decimal("25.00"))]
     assert (distribution.graded, distribution.provisional) == (4, 1)
 
 
