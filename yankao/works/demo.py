@@ -347,18 +347,21 @@ def _send_and_improve(rng, calendar, inspections: list[Inspection]) -> None:
         sent = calendar.add_working_days(inspection.inspected_on, rng.randint(2, 6))
         sent_at = dt.datetime.combine(sent, dt.time(rng.randint(9, 17)), tzinfo=TAIPEI)
         open_site = inspection.inspected_on >= dt.date(YEAR, 11, 20)
-        for defect in inspection.defects.all():
+        defects = list(inspection.defects.all())
+        for defect in defects:
             improved = calendar.add_working_days(sent, rng.randint(5, 20))
-            state = (rng.choice([Defect.Status.OPEN, Defect.Status.SUBMITTED,
-                                 Defect.Status.VERIFIED]) if open_site else Defect.Status.VERIFIED)
-            Defect.objects.filter(pk=defect.pk).update(
-                status=state, improvement_due=calendar.add_working_days(sent, 20),
-                improvement_note="" if state == Defect.Status.OPEN else "已依查核意見改善完成",
-                improved_at=None if state == Defect.Status.OPEN else dt.datetime.combine(
-                    improved, dt.time(10), tzinfo=TAIPEI),
-                verified_at=dt.datetime.combine(improved + dt.timedelta(days=3), dt.time(15),
-                                                tzinfo=TAIPEI)
-                if state == Defect.Status.VERIFIED else None)
+            defect.status = (rng.choice([Defect.Status.OPEN, Defect.Status.SUBMITTED,
+                                         Defect.Status.VERIFIED]) if open_site
+                             else Defect.Status.VERIFIED)
+            done = defect.status != Defect.Status.OPEN
+            defect.improvement_due = calendar.add_working_days(sent, 20)
+            defect.improvement_note = "已依查核意見改善完成" if done else ""
+            defect.improved_at = (dt.datetime.combine(improved, dt.time(10), tzinfo=TAIPEI)
+                                  if done else None)
+            defect.verified_at = (defect.improved_at + dt.timedelta(days=3)
+                                  if defect.status == Defect.Status.VERIFIED else None)
+        Defect.objects.bulk_update(defects, ["status", "improvement_due", "improvement_note",
+                                             "improved_at", "verified_at"])
         still_open = inspection.defects.exclude(status=Defect.Status.VERIFIED).exists()
         Inspection.objects.filter(pk=inspection.pk).update(
             sent_at=sent_at,
