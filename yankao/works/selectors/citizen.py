@@ -6,11 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Q, QuerySet, Sum
 
 from yankao.core.errors import DomainError, ErrorCode
-from yankao.core.models import Agency, Attachment
+from yankao.core.models import Agency
 from yankao.core.permissions import actor_scope
 from yankao.works.access import INTAKE_ROLES, reads_all, works_scope
 from yankao.works.models import CitizenReport, Inspection, TrainingSession
@@ -50,21 +49,6 @@ def citizen_report_get(*, actor, number: str) -> CitizenReport:
     if report is None:
         raise DomainError(ErrorCode.NOT_FOUND, "No such report.")
     return report
-
-
-def citizen_report_photos(*, actor, report: CitizenReport) -> QuerySet[Attachment]:
-    """The photos of a report the actor may read (the reporter's and the agency's)."""
-    citizen_report_get(actor=actor, number=report.number)
-    return Attachment.objects.filter(
-        owner_type=ContentType.objects.get_for_model(CitizenReport), owner_id=str(report.pk))
-
-
-def citizen_report_photo_get(*, actor, number: str, uuid) -> Attachment:
-    report = citizen_report_get(actor=actor, number=number)
-    photo = citizen_report_photos(actor=actor, report=report).filter(uuid=uuid).first()
-    if photo is None:
-        raise DomainError(ErrorCode.NOT_FOUND, "No such photo.")
-    return photo
 
 
 @dataclass(frozen=True)

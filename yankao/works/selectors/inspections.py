@@ -14,7 +14,6 @@ from yankao.works.access import reads_all, works_scope
 from yankao.works.models import (
     Defect,
     DefectCode,
-    DefectPhoto,
     GradeBand,
     Inspection,
     InspectionConsequence,
@@ -271,12 +270,3 @@ def defect_get(*, actor, pk: int) -> Defect:
         raise DomainError(ErrorCode.NOT_FOUND, "No such defect.")
     return defect
 
-
-def defect_photo_get(*, actor, pk: int) -> DefectPhoto:
-    """A before/after photo of a defect the actor may read (the team's too: core's download
-    view only knows agencies)."""
-    photo = DefectPhoto.objects.select_related("attachment", "defect").filter(
-        pk=pk, defect__in=defect_list(actor=actor)).first()
-    if photo is None:
-        raise DomainError(ErrorCode.NOT_FOUND, "No such photo.")
-    return photo

@@ -19,6 +19,10 @@ from yankao.works.tests.factories import fake_image_upload, image_upload, record
 REPORTER = {"name": "林小姐", "phone": "0987654321", "email": "lin@example.invalid"}
 
 
+def response_type(client, attachment) -> str:
+    return client.get(f"/staff/works/photos/{attachment.uuid}/")["Content-Type"]
+
+
 def client_for(user) -> Client:
     client = Client()
     client.force_login(user)
@@ -148,10 +152,11 @@ def test_the_agency_reports_an_improvement_with_photos(tender, inspector, office
     assert good.status_code == 302
     defect.refresh_from_db()
     assert defect.status == Defect.Status.SUBMITTED
-    photo = defect.photos.first()
+    photo = defect.photos.first().attachment
     for user, status in ((inspector, 200), (officer, 200), (epb_officer, 404)):
-        response = client_for(user).get(f"/staff/works/photos/{photo.pk}/")
+        response = client_for(user).get(f"/staff/works/photos/{photo.uuid}/")
         assert response.status_code == status
+    assert response_type(client_for(officer), photo) == "image/jpeg"
     denied = client_for(officer).post(f"/staff/works/defects/{defect.pk}/verify/",
                                       {"decision": "accept"})
     assert denied.status_code == 302
@@ -187,11 +192,18 @@ def test_progress_form_refuses_bad_input_and_saves_good(tender, officer):
     assert not MonthlyProgress.objects.exists()
     response = client_for(officer).post(path, {**base, "photos": [image_upload()]})
     assert response.status_code == 302
-    assert MonthlyProgress.objects.get().actual_percent == 20
+    row = MonthlyProgress.objects.get()
+    assert row.actual_percent == 20
+    page = client_for(officer).get(f"/staff/works/tenders/{tender.pk}/").content.decode()
+    photo = selectors.tender_progress_photos(actor=officer, tender=tender)[row.pk][0]
+    assert f"/staff/works/photos/{photo.uuid}/" in page
 
 
 @pytest.fixture
-def fresh_cache():
+def fresh_cache(settings):
+    """A cache of this process only: other test processes clear the shared one."""
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                                   "LOCATION": "works-rate-limit-test"}}
     cache.clear()
     yield
     cache.clear()

@@ -47,7 +47,6 @@ from yankao.works.services.inspections import (
 from yankao.works.views.common import (
     fetch,
     is_htmx,
-    photo_response,
     put_error,
     works_context,
     year_from,
@@ -312,9 +311,3 @@ def defect_board(request: HttpRequest) -> HttpResponse:
     template = "works/_board.html" if is_htmx(request) else "works/defect_board.html"
     return render(request, template, context)
 
-
-@login_required
-@require_GET
-def defect_photo(request: HttpRequest, pk: int) -> HttpResponse:
-    photo = fetch(selectors.defect_photo_get, actor=request.user, pk=pk)
-    return photo_response(photo.attachment)

@@ -164,6 +164,7 @@ def report_detail(request: HttpRequest, number: str) -> HttpResponse:
         survey_form=SurveyForm(),
         respond_form=TextForm(label=_("The agency's explanation")),
         conclude_form=TextForm(label=_("The inspection team's conclusion")),
+        photos=selectors.citizen_report_photos(actor=request.user, report=report),
         history=audit_history_for(actor=request.user, obj=report)))
 
 
@@ -264,8 +265,9 @@ def training(request: HttpRequest) -> HttpResponse:
         status=422 if request.method == "POST" else 200)
 
 
+
 @login_required
 @require_GET
-def report_photo(request: HttpRequest, number: str, uuid) -> HttpResponse:
-    return photo_response(fetch(selectors.citizen_report_photo_get, actor=request.user,
-                                number=number, uuid=uuid))
+def works_photo(request: HttpRequest, uuid) -> HttpResponse:
+    """A photo of a progress row, defect or citizen report, with the works scope."""
+    return photo_response(fetch(selectors.works_photo_get, actor=request.user, uuid=uuid))

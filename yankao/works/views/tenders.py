@@ -124,6 +124,7 @@ def tender_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "works/tender_detail.html", works_context(
         request, tender=tender, chart=chart, chart_text=description,
         progress=selectors.tender_progress(actor=request.user, tender=tender).reverse(),
+        photos=selectors.tender_progress_photos(actor=request.user, tender=tender),
         inspections=selectors.inspection_list(actor=request.user, tender_id=tender.pk),
         can_report=has_role(request.user, *AGENCY_ROLES, agency=tender.agency),
         history=audit_history_for(actor=request.user, obj=tender),
