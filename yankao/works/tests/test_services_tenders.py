@@ -132,3 +132,13 @@ def test_tender_import_is_idempotent(city, tmp_path):
     assert tender.district.name_zh == "鼓山區"
     again = tenders_import(path, actor=None)
     assert (again.created, again.updated, again.unchanged) == (0, 0, 1)
+
+
+def test_the_daily_job_sends_the_reminders(city, tender, officer, monkeypatch):
+    from yankao.works import tasks
+
+    monkeypatch.setattr("yankao.works.services.common.today_taipei",
+                        lambda: dt.date(2018, 3, 8))
+    assert tasks.progress_reminders.call_local() == 1
+    assert Notification.objects.get().recipient == "officer@example.invalid"
+    assert tasks.progress_reminders.call_local() == 0
