@@ -6,10 +6,12 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.db.models import F
+from django.test import Client
 
 from yankao.core.demo import demo_build
 from yankao.works import selectors
 from yankao.works.models import MonthlyProgress, Tender, TrainingSession
+from yankao.works.tests.test_ocds import validate
 
 
 def test_demo_figures_of_2018(db):
@@ -47,3 +49,9 @@ def test_demo_figures_of_2018(db):
     assert {defect.inspection.agency.code for column in board for defect in column.defects} == {
         "pwb-maintenance"}
     assert selectors.inspection_priority_list(actor=evaluator, as_of=dt.date(2018, 12, 31))
+    # The demo year as OCDS: a page of 100 tenders with their releases validates.
+    response = Client().get("/works/ocds/2018.json?page=3")
+    assert 'rel="next"' in response["Link"]
+    package = response.json()
+    validate(package)
+    assert len({release["ocid"] for release in package["releases"]}) == 100

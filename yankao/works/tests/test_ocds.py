@@ -115,17 +115,3 @@ def test_the_year_package_validates_pages_and_holds_no_personal_data(client, rep
     assert client.get("/works/ocds/1999.json").status_code == 404
     assert client.get("/works/ocds/tenders/NOPE.json").status_code == 404
 
-
-def test_the_demo_year_validates(db):
-    import io
-
-    from yankao.core.demo import demo_build
-
-    demo_build(scale=0.001, out=io.StringIO(), show_progress=False)
-    from django.test import Client
-
-    response = Client().get("/works/ocds/2018.json?page=3")
-    assert 'rel="next"' in response["Link"]
-    package = response.json()
-    validate(package)
-    assert len({release["ocid"] for release in package["releases"]}) == 100
