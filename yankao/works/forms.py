@@ -1,0 +1,241 @@
+"""Forms of the works pages. They check the shape of the input; the rules are in the
+services, whose errors the views put back on these forms."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+from django.core.validators import RegexValidator
+from django.utils.translation import gettext_lazy as _
+
+from yankao.core.models import Agency
+from yankao.works.models import (
+    CitizenReport,
+    Defect,
+    DefectCode,
+    Inspection,
+    MaterialTest,
+    Tender,
+)
+from yankao.works.services.common import MAX_PHOTOS
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+MONTH = RegexValidator(r"^\d{4}-(0[1-9]|1[0-2])$", _("Give the month as YYYY-MM."))
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class PhotosField(forms.FileField):
+    """Several photos from one input; each is checked by its content in the service."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/*"}))
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else ([data] if data else [])
+        if len(files) > MAX_PHOTOS:
+            raise forms.ValidationError(_("At most %(count)d photos.") % {"count": MAX_PHOTOS})
+        if self.required and not files:
+            raise forms.ValidationError(self.error_messages["required"], code="required")
+        return [super(PhotosField, self).clean(upload, initial) for upload in files]
+
+
+class TenderFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=60)
+    agency = forms.ChoiceField(label=_("Agency"), required=False)
+    status = forms.ChoiceField(label=_("Status"), required=False,
+                               choices=[("", _("Any status")), *Tender.Status.choices])
+
+    def __init__(self, *args, agencies=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].choices = [("", _("All agencies"))] + [
+            (agency.code, agency.name) for agency in agencies]
+
+
+class ProgressForm(forms.Form):
+    month = forms.CharField(label=_("Month"), validators=[MONTH],
+                            widget=forms.TextInput(attrs={"type": "month"}))
+    actual_percent = forms.DecimalField(label=_("Actual cumulative progress (%)"),
+                                        max_digits=5, decimal_places=2)
+    amount_spent = forms.IntegerField(label=_("Amount spent to date (NT$)"), min_value=0)
+    delay_reason = forms.CharField(label=_("Reason for the delay (when behind)"),
+                                   required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    regression_reason = forms.CharField(
+        label=_("Reason the actual progress is lower than last month (if it is)"),
+        required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    stopped = forms.BooleanField(label=_("Work stopped this month"), required=False)
+    stoppage_days = forms.IntegerField(label=_("Days stopped"), min_value=0, max_value=31,
+                                       required=False)
+    stoppage_reason = forms.CharField(label=_("Reason for the stoppage"), required=False,
+                                      widget=forms.Textarea(attrs={"rows": 2}))
+    design_change = forms.BooleanField(label=_("Design change this month"), required=False)
+    design_change_note = forms.CharField(label=_("Design change"), required=False,
+                                         widget=forms.Textarea(attrs={"rows": 2}))
+    photos = PhotosField(label=_("Site photos"),
+                         help_text=_("JPEG, PNG or WebP images; at most 10."))
+
+    def month_date(self) -> dt.date:
+        return dt.date.fromisoformat(f"{self.cleaned_data['month']}-01")
+
+
+class InspectionForm(forms.Form):
+    tender = forms.CharField(label=_("PCC tender number"), max_length=40)
+    inspected_on = forms.DateField(label=_("Inspection date"), widget=DATE)
+    origin = forms.ChoiceField(label=_("Why this site"), choices=Inspection.Origin.choices)
+    citizen_report = forms.CharField(label=_("Citizen works report number (if any)"),
+                                     required=False, max_length=20)
+    summary = forms.CharField(label=_("Summary"), required=False,
+                              widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class InspectorRowForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=60, required=False)
+    score = forms.IntegerField(label=_("Score (0–100)"), required=False, min_value=0,
+                               max_value=100,
+                               widget=forms.NumberInput(attrs={"inputmode": "numeric"}))
+
+    def clean(self):
+        data = super().clean()
+        if bool(data.get("name")) != (data.get("score") is not None):
+            raise forms.ValidationError(_("Give both the name and the score, or neither."))
+        return data
+
+
+def defect_code_choices():
+    return [("", _("— none —"))] + [(code.code, str(code))
+                                    for code in DefectCode.objects.filter(active=True)]
+
+
+class DefectRowForm(forms.Form):
+    code = forms.ChoiceField(label=_("Defect code"), required=False, choices=defect_code_choices)
+    severity = forms.ChoiceField(label=_("Severity"), choices=Defect.Severity.choices,
+                                 required=False)
+    deduction_points = forms.IntegerField(label=_("Deduction points"), min_value=0,
+                                          max_value=100, required=False,
+                                          widget=forms.NumberInput(attrs={"inputmode":
+                                                                          "numeric"}))
+    description = forms.CharField(label=_("Description"), required=False,
+                                  widget=forms.Textarea(attrs={"rows": 2}))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("code") and not (data.get("description") or "").strip():
+            self.add_error("description", _("Describe the defect."))
+        if not data.get("code") and (data.get("description") or "").strip():
+            self.add_error("code", _("Choose the defect code."))
+        return data
+
+
+class TestRowForm(forms.Form):
+    material = forms.ChoiceField(label=_("Material tested"), required=False,
+                                 choices=[("", _("— none —")), *MaterialTest.Material.choices])
+    result = forms.ChoiceField(label=_("Result"), choices=MaterialTest.Result.choices,
+                               required=False)
+
+
+InspectorFormSet = forms.formset_factory(InspectorRowForm, extra=5, max_num=12)
+DefectFormSet = forms.formset_factory(DefectRowForm, extra=5, max_num=30)
+TestFormSet = forms.formset_factory(TestRowForm, extra=3, max_num=10)
+
+
+class PlanForm(forms.Form):
+    tender = forms.CharField(label=_("PCC tender number"), max_length=40)
+    planned_on = forms.DateField(label=_("Planned date"),
+                                 widget=DATE)
+
+
+class TestResultForm(forms.Form):
+    result = forms.ChoiceField(label=_("Result"), choices=[
+        (MaterialTest.Result.PASSED, _("Passed")), (MaterialTest.Result.FAILED, _("Failed"))])
+
+
+class ImprovementForm(forms.Form):
+    note = forms.CharField(label=_("What was improved"),
+                           widget=forms.Textarea(attrs={"rows": 3}))
+    before_photos = PhotosField(label=_("Photos before the improvement"))
+    after_photos = PhotosField(label=_("Photos after the improvement"), required=True)
+
+
+class VerifyForm(forms.Form):
+    decision = forms.ChoiceField(label=_("Decision"), choices=[
+        ("accept", _("Accept the improvement")), ("return", _("Return it to the agency"))],
+        widget=forms.RadioSelect)
+    note = forms.CharField(label=_("Note (needed to return it)"), required=False,
+                           widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class NoteForm(forms.Form):
+    note = forms.CharField(label=_("Note"), required=False, max_length=300)
+
+
+class ReportForm(forms.Form):
+    """全民督工通報: the public form, and staff intake by phone or on 1999."""
+
+    subject = forms.CharField(label=_("What is wrong"), max_length=120)
+    description = forms.CharField(label=_("Details"), widget=forms.Textarea(attrs={"rows": 4}))
+    location = forms.CharField(label=_("Where (address or landmark)"), max_length=200)
+    tender = forms.CharField(label=_("Tender number on the site sign (if known)"),
+                             max_length=40, required=False)
+    name = forms.CharField(label=_("Your name"), max_length=100, required=False)
+    phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
+    email = forms.EmailField(label=_("Email"), required=False)
+    photos = PhotosField(label=_("Photos"),
+                         help_text=_("JPEG, PNG or WebP images; at most 10."))
+
+
+class StaffReportForm(ReportForm):
+    channel = forms.ChoiceField(label=_("Channel"), choices=[
+        (CitizenReport.Channel.PHONE, CitizenReport.Channel.PHONE.label),
+        (CitizenReport.Channel.HOTLINE_1999, CitizenReport.Channel.HOTLINE_1999.label)])
+    service_desk_case_number = forms.CharField(label=_("Service-desk case number"),
+                                               max_length=40, required=False)
+
+    field_order = ["channel", "service_desk_case_number"]
+
+
+class RouteForm(forms.Form):
+    agency = forms.ModelChoiceField(label=_("Implementing agency"),
+                                    queryset=Agency.objects.filter(active=True))
+    tender = forms.CharField(label=_("PCC tender number (if known)"), max_length=40,
+                             required=False)
+    referred = forms.ModelMultipleChoiceField(
+        label=_("Also refer to (traffic, safety, environment)"), required=False,
+        queryset=Agency.objects.filter(active=True, code__in=[
+            "transportation", "labor", "environmental-protection", "police"]),
+        widget=forms.CheckboxSelectMultiple)
+
+
+class TextForm(forms.Form):
+    text = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, label=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if label:
+            self.fields["text"].label = label
+
+
+class ReportImprovementForm(forms.Form):
+    note = forms.CharField(label=_("What was improved"),
+                           widget=forms.Textarea(attrs={"rows": 3}))
+    photos = PhotosField(label=_("Photos"))
+
+
+class SurveyForm(forms.Form):
+    satisfied = forms.TypedChoiceField(
+        label=_("Is the reporter satisfied with the improvement?"),
+        choices=[("yes", _("Satisfied")), ("no", _("Dissatisfied"))],
+        coerce=lambda value: value == "yes", widget=forms.RadioSelect)
+
+
+class TrainingForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    held_on = forms.DateField(label=_("Date"), widget=DATE)
+    co_organiser = forms.CharField(label=_("Co-organiser"), max_length=200, required=False)
+    attendance = forms.IntegerField(label=_("Attendance"), min_value=0)
+    hours = forms.DecimalField(label=_("Hours"), max_digits=4, decimal_places=1,
+                               required=False, min_value=0)

@@ -1,0 +1,44 @@
+"""Public works oversight: policy, tenders and progress, inspections, citizen works
+reports (全民督工), training."""
+
+from yankao.works.models.citizen import CitizenReport, ReportExtension, TrainingSession
+from yankao.works.models.inspections import (
+    Defect,
+    DefectPhoto,
+    Inspection,
+    InspectionConsequence,
+    InspectorScore,
+    MaterialTest,
+)
+from yankao.works.models.policy import (
+    ConsequenceTemplate,
+    DeductionRate,
+    DefectCode,
+    GradeBand,
+    MinimumFormula,
+    MinimumFormulaBand,
+    WorksPolicy,
+)
+from yankao.works.models.tenders import MonthlyProgress, Tender, month_key
+
+__all__ = [
+    "CitizenReport",
+    "ConsequenceTemplate",
+    "DeductionRate",
+    "Defect",
+    "DefectCode",
+    "DefectPhoto",
+    "GradeBand",
+    "Inspection",
+    "InspectionConsequence",
+    "InspectorScore",
+    "MaterialTest",
+    "MinimumFormula",
+    "MinimumFormulaBand",
+    "MonthlyProgress",
+    "ReportExtension",
+    "Tender",
+    "TrainingSession",
+    "WorksPolicy",
+    "month_key",
+]

@@ -1,0 +1,272 @@
+"""Reads of inspections: the unannounced rule, lists, the yearly figures (done against
+the legal minimum, grades, timeliness, defect codes) and the defect board."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Count, F, Prefetch, Q, QuerySet
+
+from yankao.core.errors import DomainError, ErrorCode
+from yankao.works.access import reads_all, works_scope
+from yankao.works.models import (
+    Defect,
+    DefectCode,
+    GradeBand,
+    Inspection,
+    InspectionConsequence,
+)
+from yankao.works.policy import formula_for_year, minimum_bands, policy_on
+from yankao.works.rules import legal_minimum, percent
+from yankao.works.selectors.tenders import tender_list
+from yankao.works.services.common import today_taipei
+
+
+def inspection_visible(*, actor, today: dt.date | None = None) -> QuerySet[Inspection]:
+    """不預先通知: the inspections the actor may read. The inspection team and evaluators
+    see all, planned ones included; an agency sees its own only once they have happened —
+    never a planned inspection, never a date still to come."""
+    queryset = works_scope(Inspection.objects.select_related("tender", "agency"), actor)
+    if reads_all(actor):
+        return queryset
+    return queryset.exclude(status=Inspection.Status.PLANNED).filter(
+        inspected_on__lte=today or today_taipei())
+
+
+def inspection_list(*, actor, year: int | None = None, agency_code: str = "", kind: str = "",
+                    status: str = "", tender_id: int | None = None) -> QuerySet[Inspection]:
+    inspections = inspection_visible(actor=actor)
+    if year:
+        inspections = inspections.filter(inspected_on__year=year)
+    if agency_code:
+        inspections = inspections.filter(Q(agency__code=agency_code)
+                                         | Q(agency__parent__code=agency_code))
+    if kind:
+        inspections = inspections.filter(kind=kind)
+    if status:
+        inspections = inspections.filter(status=status)
+    if tender_id is not None:
+        inspections = inspections.filter(tender_id=tender_id)
+    return inspections
+
+
+def inspection_years(*, actor) -> list[int]:
+    """Years with inspections the actor may read, latest first (for year pickers)."""
+    return sorted({day.year for day in inspection_visible(actor=actor).dates(
+        "inspected_on", "year")}, reverse=True)
+
+
+def inspection_get(*, actor, number: str = "", pk: int | None = None) -> Inspection:
+    """One inspection with its scores, tests, defects (and photos) and checklist."""
+    inspections = inspection_visible(actor=actor).select_related(
+        "first_inspection", "citizen_report").prefetch_related(
+        "scores", "material_tests",
+        Prefetch("defects", queryset=Defect.objects.select_related("code")
+                 .prefetch_related("photos__attachment")),
+        Prefetch("consequences", queryset=InspectionConsequence.objects.select_related(
+            "template", "done_by")),
+        "re_inspections")
+    inspection = (inspections.filter(pk=pk) if pk is not None
+                  else inspections.filter(number=number)).first()
+    if inspection is None:
+        raise DomainError(ErrorCode.NOT_FOUND, "No such inspection.")
+    return inspection
+
+
+def grade_labels() -> dict[str, GradeBand]:
+    """The grade bands of the current policy, by code (labels for display)."""
+    return {band.code: band for band in policy_on(today_taipei()).grade_bands.all()}
+
+
+@dataclass(frozen=True)
+class MinimumBandRow:
+    label: str
+    min_amount: int
+    max_amount: int | None
+    percent: Decimal
+    minimum_count: int
+    tenders: int
+    required: int
+
+
+@dataclass(frozen=True)
+class InspectionMinimum:
+    year: int
+    formula_code: str
+    formula_title: str
+    effective_from: dt.date
+    verified: bool
+    source: str
+    rows: list[MinimumBandRow]
+    total: int
+
+
+def inspection_minimum(*, actor, year: int, formula_code: str = "") -> InspectionMinimum:
+    """法定查核件數 (§4): from the tenders under construction in ``year`` that the actor may
+    read, by amount band, under the formula in force on 1 January (or ``formula_code``)."""
+    formula = formula_for_year(year, formula_code)
+    bands = minimum_bands(formula)
+    amounts = tender_list(actor=actor, year=year).values_list("contract_amount", flat=True)
+    rows = legal_minimum(bands, amounts)
+    return InspectionMinimum(
+        year=year, formula_code=formula.code, formula_title=formula.title,
+        effective_from=formula.effective_from, verified=formula.verified,
+        source=formula.source,
+        rows=[MinimumBandRow(label=_band_label(row.band), min_amount=row.band.min_amount,
+                             max_amount=row.band.max_amount, percent=row.band.percent,
+                             minimum_count=row.band.minimum_count, tenders=row.tenders,
+                             required=row.required) for row in rows],
+        total=sum(row.required for row in rows),
+    )
+
+
+def _band_label(band) -> str:
+    from yankao.core.models.agencies import localized
+
+    return localized(band.label_zh, band.label_en)
+
+
+@dataclass(frozen=True)
+class InspectionSummary:
+    year: int
+    inspections: int
+    first_inspections: int
+    re_inspections: int
+    legal_minimum: int
+    ratio_percent: Decimal | None
+    formula_code: str
+    formula_verified: bool
+
+
+def inspection_summary(*, actor, year: int, formula_code: str = "") -> InspectionSummary:
+    """查核件數: inspections made in ``year`` (first inspections and re-inspections apart)
+    against the legal minimum; ratio = inspections ÷ minimum. Planned inspections do not
+    count. For an agency user both figures are of the agency's own tenders."""
+    counts = inspection_list(actor=actor, year=year).exclude(
+        status=Inspection.Status.PLANNED).aggregate(
+        total=Count("id"), re=Count("id", filter=Q(kind=Inspection.Kind.RE_INSPECTION)))
+    minimum = inspection_minimum(actor=actor, year=year, formula_code=formula_code)
+    return InspectionSummary(
+        year=year, inspections=counts["total"], re_inspections=counts["re"],
+        first_inspections=counts["total"] - counts["re"], legal_minimum=minimum.total,
+        ratio_percent=percent(counts["total"], minimum.total),
+        formula_code=minimum.formula_code, formula_verified=minimum.verified)
+
+
+@dataclass(frozen=True)
+class GradeCount:
+    code: str
+    label: str
+    count: int
+    percent: Decimal | None
+
+
+@dataclass(frozen=True)
+class GradeDistribution:
+    year: int
+    graded: int
+    provisional: int
+    grades: list[GradeCount]
+
+
+def grade_distribution(*, actor, year: int) -> GradeDistribution:
+    """查核成績分布: recorded inspections of ``year`` by grade (provisional ones counted in
+    their current grade and also apart)."""
+    inspections = inspection_list(actor=actor, year=year).exclude(
+        status=Inspection.Status.PLANNED).exclude(grade="")
+    counts = dict(inspections.values("grade").annotate(n=Count("id")).values_list("grade", "n"))
+    provisional = inspections.filter(score_provisional=True).count()
+    graded = sum(counts.values())
+    bands = policy_on(dt.date(year, 12, 31)).grade_bands.all()
+    return GradeDistribution(
+        year=year, graded=graded, provisional=provisional,
+        grades=[GradeCount(code=band.code, label=band.label, count=counts.get(band.code, 0),
+                           percent=percent(counts.get(band.code, 0), graded))
+                for band in bands])
+
+
+@dataclass(frozen=True)
+class RecordTimeliness:
+    year: int
+    sent: int
+    on_time: int
+    rate_percent: Decimal | None
+
+
+def inspection_record_timeliness(*, actor, year: int) -> RecordTimeliness:
+    """Records sent to the agency within the working days of §9, of those sent."""
+    sent = inspection_list(actor=actor, year=year).filter(sent_at__isnull=False)
+    total = sent.count()
+    on_time = sent.filter(sent_at__lte=F("record_due_at")).count()
+    return RecordTimeliness(year=year, sent=total, on_time=on_time,
+                            rate_percent=percent(on_time, total))
+
+
+@dataclass(frozen=True)
+class DefectGroupCount:
+    group: str
+    label: str
+    defects: int
+    deduction_points: int
+    deduction_amount: int
+
+
+def defect_group_counts(*, actor, year: int) -> list[DefectGroupCount]:
+    """缺失統計: defects of ``year``'s inspections by code group, with points and NT$."""
+    defects = Defect.objects.filter(
+        inspection__in=inspection_list(actor=actor, year=year)).select_related("code")
+    totals: dict[str, list[int]] = {group: [0, 0, 0] for group in DefectCode.Group.values}
+    for defect in defects:
+        row = totals[defect.code.group]
+        row[0] += 1
+        row[1] += defect.deduction_points
+        row[2] += defect.deduction_amount
+    labels = dict(DefectCode.Group.choices)
+    return [DefectGroupCount(group=group, label=str(labels[group]), defects=values[0],
+                             deduction_points=values[1], deduction_amount=values[2])
+            for group, values in totals.items()]
+
+
+def defect_list(*, actor, status: str = "", agency_code: str = "",
+                year: int | None = None) -> QuerySet[Defect]:
+    """Defects of the inspections the actor may read."""
+    defects = Defect.objects.filter(
+        inspection__in=inspection_list(actor=actor, year=year, agency_code=agency_code)
+    ).select_related("code", "inspection__tender", "inspection__agency").order_by(
+        "improvement_due", "inspection__inspected_on", "id")
+    if status:
+        defects = defects.filter(status=status)
+    return defects
+
+
+@dataclass
+class BoardColumn:
+    status: str
+    label: str
+    total: int
+    defects: list[Defect]
+
+
+def defect_board(*, actor, agency_code: str = "", year: int | None = None,
+                 limit: int = 60, verified_limit: int = 20) -> list[BoardColumn]:
+    """缺失追蹤: defects by status column — to improve, reported, verified — with each
+    column's total; the first two oldest-due first, verified the latest first."""
+    columns = []
+    for status, label in Defect.Status.choices:
+        defects = defect_list(actor=actor, status=status, agency_code=agency_code, year=year)
+        shown = limit
+        if status == Defect.Status.VERIFIED:
+            defects, shown = defects.order_by("-verified_at", "-id"), verified_limit
+        columns.append(BoardColumn(status=status, label=str(label), total=defects.count(),
+                                   defects=list(defects[:shown])))
+    return columns
+
+
+def defect_get(*, actor, pk: int) -> Defect:
+    defect = defect_list(actor=actor).filter(pk=pk).first()
+    if defect is None:
+        raise DomainError(ErrorCode.NOT_FOUND, "No such defect.")
+    return defect
+

@@ -1,0 +1,1 @@
+"""Writes of public works; each function is keyword-only, atomic and audited."""

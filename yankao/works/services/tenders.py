@@ -1,0 +1,272 @@
+"""Writes for tenders and their monthly progress, the late-update reminders, and the tender
+importer (``yankao import tenders csv FILE``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Sequence
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from yankao.core.errors import DomainError, ErrorCode
+from yankao.core.imports import ImportResult, no_progress, read_rows, require_columns
+from yankao.core.models import Agency, District
+from yankao.core.permissions import can_administer, require_role
+from yankao.core.services.attachments import attachment_create
+from yankao.core.services.audit import audit_record
+from yankao.core.services.notifications import notification_queue
+from yankao.works.access import AGENCY_ROLES
+from yankao.works.models import MonthlyProgress, Tender, month_key
+from yankao.works.policy import policy_on
+from yankao.works.rules import month_end, month_start, progress_due_at
+from yankao.works.services.common import (
+    PHOTO_KINDS,
+    agency_officer_emails,
+    full_clean,
+    now_taipei,
+    validate_photos,
+)
+
+
+def _require_tender_writer(actor, agency: Agency) -> None:
+    if actor is None or can_administer(actor):
+        return
+    require_role(actor, *AGENCY_ROLES, agency=agency)
+
+
+def tender_save(*, actor, agency: Agency, pcc_number: str, title: str, budget_amount: int,
+                contract_amount: int, awarded_on: dt.date, contractor: str, supervisor: str,
+                start_date: dt.date, end_date: dt.date, status: str = Tender.Status.IN_PROGRESS,
+                planned_curve: list | None = None, location: str = "",
+                district: District | None = None, latitude: Decimal | None = None,
+                longitude: Decimal | None = None) -> Tender:
+    """Create a tender, or update the one with this PCC number (as registered in the PCC
+    tender system). Administrators, or officers of the agency."""
+    tender, _state = _tender_save(
+        actor=actor, agency=agency, pcc_number=pcc_number, title=title,
+        budget_amount=budget_amount, contract_amount=contract_amount, awarded_on=awarded_on,
+        contractor=contractor, supervisor=supervisor, start_date=start_date, end_date=end_date,
+        status=status, planned_curve=planned_curve, location=location, district=district,
+        latitude=latitude, longitude=longitude)
+    return tender
+
+
+def _tender_save(*, actor, agency: Agency, pcc_number: str, district: District | None,
+                 planned_curve: list | None, **fields) -> tuple[Tender, str]:
+    """(tender, "created" | "updated" | "unchanged")."""
+    _require_tender_writer(actor, agency)
+    with transaction.atomic():
+        tender = Tender.objects.select_for_update().filter(pcc_number=pcc_number.strip()).first()
+        created = tender is None
+        if tender is None:
+            tender = Tender(pcc_number=pcc_number.strip())
+        elif tender.agency_id != agency.pk:
+            _require_tender_writer(actor, tender.agency)
+        before = tender.status if not created else ""
+        values = {name: value.strip() if isinstance(value, str) else value
+                  for name, value in fields.items()}
+        values["planned_curve"] = planned_curve or []
+        changed = created or tender.agency_id != agency.pk or tender.district_id != (
+            district.pk if district else None) or any(
+            getattr(tender, name) != value for name, value in values.items())
+        if not changed:
+            return tender, "unchanged"
+        tender.agency, tender.district = agency, district
+        for name, value in values.items():
+            setattr(tender, name, value)
+        full_clean(tender)
+        tender.save()
+        audit_record(actor=actor, action="tender.create" if created else "tender.update",
+                     obj=tender, from_state=before, to_state=tender.status)
+    return tender, "created" if created else "updated"
+
+
+def progress_submit(
+    *,
+    actor,
+    tender: Tender,
+    month: dt.date,
+    actual_percent: Decimal,
+    amount_spent: int,
+    delay_reason: str = "",
+    stopped: bool = False,
+    stoppage_days: int = 0,
+    stoppage_reason: str = "",
+    design_change: bool = False,
+    design_change_note: str = "",
+    regression_reason: str = "",
+    planned_percent: Decimal | None = None,
+    photos: Sequence[UploadedFile] = (),
+    submitted_at: dt.datetime | None = None,
+) -> MonthlyProgress:
+    """每月進度填報: the progress of ``month`` (a month that has begun), by an officer of the
+    tender's agency. Behind schedule needs a reason; so does an actual % lower than the
+    month before, a stoppage and a design change. Photos must be images. Re-submitting a
+    month updates it; the first submission time decides whether it was on time."""
+    if actor is not None:
+        require_role(actor, *AGENCY_ROLES, agency=tender.agency)
+    now = submitted_at or now_taipei()
+    month = month_start(month)
+    try:
+        actual = Decimal(str(actual_percent)).quantize(Decimal("0.01"))
+    except InvalidOperation:
+        raise DomainError(ErrorCode.INVALID, _("The actual progress must be a number."),
+                          field="actual_percent") from None
+    if not Decimal("0") <= actual <= Decimal("100"):
+        raise DomainError(ErrorCode.INVALID,
+                          _("The actual progress must be from 0% to 100%."),
+                          field="actual_percent")
+    if month > month_start(now.date()):
+        raise DomainError(ErrorCode.INVALID, _("That month has not begun yet."), field="month")
+    if month < month_start(tender.start_date):
+        raise DomainError(ErrorCode.INVALID, _("The tender had not started in that month."),
+                          field="month")
+    if amount_spent is None or amount_spent < 0:
+        raise DomainError(ErrorCode.INVALID, _("The amount spent cannot be negative."),
+                          field="amount_spent")
+    planned = planned_percent if planned_percent is not None else tender.planned_percent(month)
+    if planned is None:
+        raise DomainError(ErrorCode.INVALID,
+                          _("The tender has no planned curve; give the planned progress."),
+                          field="planned_percent")
+    planned = Decimal(str(planned)).quantize(Decimal("0.01"))
+    if not Decimal("0") <= planned <= Decimal("100"):
+        raise DomainError(ErrorCode.INVALID, _("The planned progress must be from 0% to 100%."),
+                          field="planned_percent")
+    if actual < planned and not delay_reason.strip():
+        raise DomainError(ErrorCode.INVALID,
+                          _("The tender is behind schedule: give the reason for the delay."),
+                          field="delay_reason")
+    previous = (MonthlyProgress.objects.filter(tender=tender, month__lt=month)
+                .order_by("-month").first())
+    if previous is not None and actual < previous.actual_percent and not regression_reason.strip():
+        raise DomainError(
+            ErrorCode.INVALID,
+            _("The actual progress is lower than the %(previous)s%% reported for %(month)s: "
+              "give the reason.") % {"previous": previous.actual_percent,
+                                     "month": month_key(previous.month)},
+            field="regression_reason")
+    if stopped and not stoppage_reason.strip():
+        raise DomainError(ErrorCode.INVALID, _("Give the reason for the stoppage."),
+                          field="stoppage_reason")
+    if stoppage_days and not stopped:
+        raise DomainError(ErrorCode.INVALID, _("Days stopped are given, but no stoppage."),
+                          field="stoppage_days")
+    if design_change and not design_change_note.strip():
+        raise DomainError(ErrorCode.INVALID, _("Describe the design change."),
+                          field="design_change_note")
+    validate_photos(photos)
+    policy = policy_on(month)
+    with transaction.atomic():
+        row = MonthlyProgress.objects.select_for_update().filter(tender=tender,
+                                                                  month=month).first()
+        created = row is None
+        before = "" if created else str(row.actual_percent)
+        if created:
+            row = MonthlyProgress(tender=tender, month=month, submitted_at=now,
+                                  due_at=progress_due_at(month, policy.progress_update_day))
+        row.planned_percent, row.actual_percent = planned, actual
+        row.amount_spent = amount_spent
+        row.delay_reason = delay_reason.strip() if actual < planned else ""
+        row.stopped, row.stoppage_days = stopped, stoppage_days if stopped else 0
+        row.stoppage_reason = stoppage_reason.strip() if stopped else ""
+        row.design_change = design_change
+        row.design_change_note = design_change_note.strip() if design_change else ""
+        row.regression_reason = regression_reason.strip()
+        row.updated_at = now
+        row.submitted_by = actor if actor is not None else None
+        full_clean(row, exclude=["tender", "submitted_by"])
+        row.save()
+        for photo in photos:
+            attachment_create(actor=actor, upload=photo, owner=row, agency=tender.agency,
+                              kinds=PHOTO_KINDS)
+        audit_record(actor=actor, action="progress.submit" if created else "progress.update",
+                     obj=row, agency=tender.agency, from_state=before,
+                     to_state=str(row.actual_percent),
+                     data={"month": month_key(month), "planned": str(planned),
+                           "on_time": row.on_time})
+    return row
+
+
+def progress_reminders_send(*, today: dt.date) -> int:
+    """催報: remind each agency's officers of the tenders whose progress of last month is
+    missing after the update day. Safe to run every day: each reminder goes once."""
+    month = month_start(month_start(today) - dt.timedelta(days=1))
+    policy = policy_on(month)
+    if today.day <= policy.progress_update_day:
+        return 0
+    active = Tender.objects.filter(start_date__lte=month_end(month)).exclude(
+        status__in=[Tender.Status.COMPLETED, Tender.Status.PLANNED]
+    ).exclude(progress__month=month).select_related("agency").order_by("agency_id", "pcc_number")
+    late: dict[int, list[Tender]] = defaultdict(list)
+    for tender in active:
+        late[tender.agency_id].append(tender)
+    sent = 0
+    for agency_id, tenders in late.items():
+        agency = tenders[0].agency
+        lines = "\n".join(f"- {tender.pcc_number} {tender.title}" for tender in tenders)
+        created = notification_queue(
+            kind="works.progress_late",
+            recipients=agency_officer_emails(agency_id),
+            subject=f"[研考] {agency.name_zh} {month:%Y-%m} 標案進度尚未填報 ({len(tenders)})",
+            body=(f"下列標案 {month:%Y-%m} 之執行進度，應於 {policy.progress_update_day} "
+                  f"日前填報，尚未填報：\n{lines}\n\n"
+                  f"The progress of {month:%Y-%m} of these tenders was due by day "
+                  f"{policy.progress_update_day} and is missing."),
+            dedupe_key=f"works.progress_late:{agency_id}:{month_key(month)}",
+            agency=agency,
+        )
+        sent += len(created)
+    return sent
+
+
+def tenders_import(path: Path, *, actor, progress=no_progress) -> ImportResult:
+    """Tenders from a CSV or XLSX export of the PCC tender system. Columns: pcc_number,
+    agency_code, title, budget_amount, contract_amount, awarded_on, contractor, supervisor,
+    start_date, end_date; optional status, location, district_code, latitude, longitude."""
+    required = ["pcc_number", "agency_code", "title", "budget_amount", "contract_amount",
+                "awarded_on", "contractor", "supervisor", "start_date", "end_date"]
+    headers, rows = read_rows(path)
+    require_columns(headers, required, path)
+    agencies = {agency.code: agency for agency in Agency.objects.all()}
+    districts = {district.code: district for district in District.objects.all()}
+    result = ImportResult()
+    for done, (number, row) in enumerate(rows, start=1):
+        progress(done)
+        agency = agencies.get(row["agency_code"])
+        if agency is None:
+            result.reject(number, "unknown agency_code")
+            continue
+        try:
+            values = dict(
+                pcc_number=row["pcc_number"], title=row["title"],
+                budget_amount=int(row["budget_amount"].replace(",", "")),
+                contract_amount=int(row["contract_amount"].replace(",", "")),
+                awarded_on=dt.date.fromisoformat(row["awarded_on"]),
+                contractor=row["contractor"], supervisor=row["supervisor"],
+                start_date=dt.date.fromisoformat(row["start_date"]),
+                end_date=dt.date.fromisoformat(row["end_date"]),
+                status=row.get("status") or Tender.Status.IN_PROGRESS,
+                location=row.get("location", ""),
+                district=districts.get(row.get("district_code", "")),
+                latitude=Decimal(row["latitude"]) if row.get("latitude") else None,
+                longitude=Decimal(row["longitude"]) if row.get("longitude") else None,
+            )
+        except (ValueError, InvalidOperation):
+            result.reject(number, "a number or date (YYYY-MM-DD) is not valid")
+            continue
+        existing = Tender.objects.filter(pcc_number=values["pcc_number"]).first()
+        try:
+            _tender, state = _tender_save(
+                actor=actor, agency=agency,
+                planned_curve=existing.planned_curve if existing else [], **values)
+        except DomainError as error:
+            result.reject(number, error.message)
+            continue
+        setattr(result, state, getattr(result, state) + 1)
+    return result

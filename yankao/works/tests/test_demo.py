@@ -1,0 +1,57 @@
+"""The demo city's 2018 public works give the reference report's figures, from records."""
+
+import datetime as dt
+import io
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.db.models import F
+from django.test import Client
+
+from yankao.core.demo import demo_build
+from yankao.works import selectors
+from yankao.works.models import MonthlyProgress, Tender, TrainingSession
+from yankao.works.tests.test_ocds import validate
+
+
+def test_demo_figures_of_2018(db):
+    demo_build(scale=0.001, out=io.StringIO(), show_progress=False)
+    evaluator = get_user_model().objects.get(username="evaluator")
+    summary = selectors.inspection_summary(actor=evaluator, year=2018)
+    assert (summary.inspections, summary.first_inspections, summary.re_inspections,
+            summary.legal_minimum) == (148, 137, 11, 63)
+    assert summary.ratio_percent == Decimal("234.92")
+    minimum = selectors.inspection_minimum(actor=evaluator, year=2018)
+    assert [(row.tenders, row.required) for row in minimum.rows] == [(10, 2), (90, 9),
+                                                                      (1040, 52)]
+    assert Tender.objects.filter(contract_amount__lt=1_000_000).count() == 12
+    satisfaction = selectors.citizen_report_satisfaction(actor=evaluator, year=2018)
+    assert (satisfaction.surveyed, satisfaction.satisfied) == (21, 17)
+    assert satisfaction.satisfied_percent == Decimal("80.95")
+    rate = selectors.citizen_report_inspection_rate(actor=evaluator, year=2018)
+    assert (rate.reports, rate.inspections, rate.rate_percent) == (80, 11, Decimal("13.75"))
+    months = selectors.progress_compliance_by_month(actor=evaluator, year=2018)
+    assert len(months) == 12
+    assert all(month.rate_percent == Decimal("100.00") and month.expected >= 20
+               for month in months)
+    sessions = list(TrainingSession.objects.order_by("held_on", "id"))
+    assert [session.attendance for session in sessions] == [42, 97, 83, 76, 29, 50, 30]
+    assert sessions[0].title == "工程災害與設計施工研習班"
+    assert sessions[0].co_organiser == "公務人力發展中心"
+    assert selectors.training_summary(year=2018).attendance == 407
+    # Behind-schedule progress always carries its reason.
+    assert not MonthlyProgress.objects.filter(
+        actual_percent__lt=F("planned_percent"), delay_reason="").exists()
+    # The demo officer of 養工處 has defects to improve and sees only 養工處.
+    officer = get_user_model().objects.get(username="officer")
+    board = selectors.defect_board(actor=officer)
+    assert board[0].status == "open" and board[0].total > 0
+    assert {defect.inspection.agency.code for column in board for defect in column.defects} == {
+        "pwb-maintenance"}
+    assert selectors.inspection_priority_list(actor=evaluator, as_of=dt.date(2018, 12, 31))
+    # The demo year as OCDS: a page of 100 tenders with their releases validates.
+    response = Client().get("/works/ocds/2018.json?page=3")
+    assert 'rel="next"' in response["Link"]
+    package = response.json()
+    validate(package)
+    assert len({release["ocid"] for release in package["releases"]}) == 100

@@ -1,0 +1,144 @@
+"""Tenders and monthly progress: bad input refused with nothing written, the update
+deadline, late-update reminders, the importer."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from yankao.core.calendar import TAIPEI
+from yankao.core.errors import DomainError, ErrorCode
+from yankao.core.models import Attachment, AuditEvent, Notification, Role
+from yankao.core.tests.factories import member
+from yankao.works.models import MonthlyProgress, Tender, WorksPolicy
+from yankao.works.services.tenders import progress_reminders_send, progress_submit, tenders_import
+from yankao.works.tests.factories import fake_image_upload, image_upload
+
+
+def at(day: str, hour: int = 10) -> dt.datetime:
+    return dt.datetime.combine(dt.date.fromisoformat(day), dt.time(hour), tzinfo=TAIPEI)
+
+
+def submit(tender, actor, month="2018-03-01", actual="20", when="2018-04-03", **kwargs):
+    return progress_submit(actor=actor, tender=tender, month=dt.date.fromisoformat(month),
+                           actual_percent=Decimal(actual), amount_spent=2_400_000,
+                           submitted_at=at(when), **kwargs)
+
+
+def state():
+    return (MonthlyProgress.objects.count(), Attachment.objects.count(),
+            AuditEvent.objects.filter(action__startswith="progress").count())
+
+
+def test_progress_takes_the_planned_curve_and_is_due_by_the_6th(tender, officer):
+    row = submit(tender, officer, photos=[image_upload()])
+    assert row.planned_percent == Decimal("20.00")
+    assert row.due_at == dt.datetime(2018, 4, 6, 23, 59, 59, tzinfo=TAIPEI)
+    assert row.on_time
+    assert Attachment.objects.get().owner_id == str(row.pk)
+    event = AuditEvent.objects.get(action="progress.submit")
+    assert event.data == {"month": "2018-03", "planned": "20.00", "on_time": True}
+    late = submit(tender, officer, month="2018-04-01", actual="30", when="2018-05-07")
+    assert late.on_time is False
+
+
+def test_the_update_day_is_policy(tender, officer):
+    WorksPolicy.objects.filter().update(progress_update_day=10)
+    row = submit(tender, officer, when="2018-04-09")
+    assert row.due_at.date() == dt.date(2018, 4, 10)
+
+
+def test_resubmitting_keeps_the_first_time(tender, officer):
+    first = submit(tender, officer, actual="18", delay_reason="雨天", when="2018-04-02")
+    again = submit(tender, officer, actual="21", when="2018-04-20")
+    assert again.pk == first.pk
+    assert again.submitted_at == first.submitted_at
+    assert again.delay_reason == ""
+    assert AuditEvent.objects.filter(action="progress.update", from_state="18.00",
+                                     to_state="21.00").exists()
+
+
+@pytest.mark.parametrize(("kwargs", "field"), [
+    ({"actual": "100.01"}, "actual_percent"),
+    ({"actual": "-1"}, "actual_percent"),
+    ({"actual": "15"}, "delay_reason"),
+    ({"stopped": True}, "stoppage_reason"),
+    ({"stoppage_days": 3}, "stoppage_days"),
+    ({"design_change": True}, "design_change_note"),
+    ({"month": "2017-12-01"}, "month"),
+    ({"month": "2999-01-01"}, "month"),
+    ({"photos": [image_upload(), fake_image_upload()]}, "photos"),
+])
+def test_bad_progress_changes_nothing(tender, officer, kwargs, field):
+    before = state()
+    with pytest.raises(DomainError) as error:
+        submit(tender, officer, **kwargs)
+    assert error.value.field == field
+    assert state() == before
+
+
+def test_going_backwards_needs_a_reason(tender, officer):
+    submit(tender, officer, month="2018-03-01", actual="22")
+    before = state()
+    with pytest.raises(DomainError, match=r"lower than the 22\.00%") as error:
+        submit(tender, officer, month="2018-04-01", actual="21", delay_reason="颱風",
+               when="2018-05-02")
+    assert error.value.field == "regression_reason"
+    assert state() == before
+    row = submit(tender, officer, month="2018-04-01", actual="21", delay_reason="颱風",
+                 regression_reason="前月誤報，經監造單位複核更正", when="2018-05-02")
+    assert row.regression_reason.startswith("前月誤報")
+
+
+def test_only_the_agency_submits(tender, epb_officer, inspector, pwb_officer):
+    for actor in (epb_officer, inspector):
+        with pytest.raises(DomainError) as error:
+            submit(tender, actor)
+        assert error.value.code == ErrorCode.FORBIDDEN
+    assert submit(tender, pwb_officer).pk  # 工務局 covers 養工處
+
+
+def test_reminders_go_once_per_agency_and_month_after_the_update_day(city, tender, officer,
+                                                                    epb_tender):
+    submit(tender, officer, month="2018-03-01")
+    assert progress_reminders_send(today=dt.date(2018, 4, 6)) == 0
+    assert progress_reminders_send(today=dt.date(2018, 4, 7)) == 0  # 養工處 reported
+    submit(tender, officer, month="2018-04-01", actual="30", when="2018-05-03")
+    epb_officer = member(Role.OFFICER, city["environmental-protection"], "t_epb2")
+    epb_officer.email = "epb@example.invalid"
+    epb_officer.save()
+    assert progress_reminders_send(today=dt.date(2018, 5, 8)) == 1
+    notification = Notification.objects.get(kind="works.progress_late")
+    assert notification.recipient == "epb@example.invalid"
+    assert epb_tender.pcc_number in notification.body
+    assert progress_reminders_send(today=dt.date(2018, 5, 9)) == 0
+
+
+def test_tender_import_is_idempotent(city, tmp_path):
+    path = tmp_path / "tenders.csv"
+    path.write_text(
+        "pcc_number,agency_code,title,budget_amount,contract_amount,awarded_on,contractor,"
+        "supervisor,start_date,end_date,district_code\n"
+        "1070301-11,pwb-maintenance,鼓山區臨海二路路面更新工程,\"8,800,000\",7950000,"
+        "2018-02-01,大鼎營造有限公司,建國工程顧問有限公司,2018-03-01,2018-08-31,804\n"
+        "1070301-12,nowhere,x,1,1,2018-02-01,a,b,2018-03-01,2018-08-31,\n"
+        "1070301-13,pwb-maintenance,y,1,1,2018-02-30,a,b,2018-03-01,2018-08-31,\n"
+        "1070301-14,pwb-maintenance,z,100,100,2018-02-01,a,b,2018-03-01,2018-02-01,\n",
+        encoding="utf-8")
+    result = tenders_import(path, actor=None)
+    assert (result.created, result.updated, len(result.rejected)) == (1, 0, 3)
+    tender = Tender.objects.get(pcc_number="1070301-11")
+    assert tender.budget_amount == 8_800_000
+    assert tender.district.name_zh == "鼓山區"
+    again = tenders_import(path, actor=None)
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 1)
+
+
+def test_the_daily_job_sends_the_reminders(city, tender, officer, monkeypatch):
+    from yankao.works import tasks
+
+    monkeypatch.setattr("yankao.works.services.common.today_taipei",
+                        lambda: dt.date(2018, 3, 8))
+    assert tasks.progress_reminders.call_local() == 1
+    assert Notification.objects.get().recipient == "officer@example.invalid"
+    assert tasks.progress_reminders.call_local() == 0

@@ -1,0 +1,341 @@
+"""The works pages over HTTP: who may open and do what (nothing changes on a refusal),
+the inspector's form with bad input, the agency's improvement, the public report form,
+exports without personal data, planned inspections hidden from the agency."""
+
+import datetime as dt
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+
+from yankao.core.models import AuditEvent, PersonalContact
+from yankao.works import selectors
+from yankao.works.models import CitizenReport, Defect, Inspection, InspectorScore, MonthlyProgress
+from yankao.works.services.citizen import citizen_report_route, citizen_report_submit
+from yankao.works.services.common import today_taipei
+from yankao.works.services.inspections import inspection_plan, inspection_send
+from yankao.works.tests.factories import fake_image_upload, image_upload, record
+
+REPORTER = {"name": "林小姐", "phone": "0987654321", "email": "lin@example.invalid"}
+
+
+def response_type(client, attachment) -> str:
+    return client.get(f"/staff/works/photos/{attachment.uuid}/")["Content-Type"]
+
+
+def client_for(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def pages(tender, inspector):
+    inspection = record(tender, defects=[{"code": "5.07", "description": "開口未設護欄",
+                                          "severity": "major", "deduction_points": 3}],
+                        actor=inspector)
+    report = citizen_report_submit(actor=None, channel="web", subject="圍籬破損",
+                                   description="d", location="建工路", tender=tender, **REPORTER)
+    report = citizen_report_route(actor=inspector, report=report, agency=tender.agency)
+    return {
+        "home": "/staff/works/", "tenders": "/staff/works/tenders/",
+        "map": "/staff/works/tenders/map/", "tender": f"/staff/works/tenders/{tender.pk}/",
+        "compliance": "/staff/works/compliance/", "inspections": "/staff/works/inspections/",
+        "inspection": f"/staff/works/inspections/{inspection.number}/",
+        "board": "/staff/works/board/", "reports": "/staff/works/reports/",
+        "report": f"/staff/works/reports/{report.number}/", "training": "/staff/works/training/",
+        "priority": "/staff/works/priority/", "new": "/staff/works/inspections/new/",
+        "progress": f"/staff/works/tenders/{tender.pk}/progress/",
+        "intake": "/staff/works/reports/new/",
+    }
+
+
+MATRIX = {
+    # page: (inspector, officer of the agency, officer of another agency, evaluator)
+    "home": (200, 200, 200, 200), "tenders": (200, 200, 200, 200), "map": (200, 200, 200, 200),
+    "tender": (200, 200, 404, 200), "compliance": (200, 200, 200, 200),
+    "inspections": (200, 200, 200, 200), "inspection": (200, 200, 404, 200),
+    "board": (200, 200, 200, 200), "reports": (200, 200, 200, 200),
+    "report": (200, 200, 404, 200), "training": (200, 200, 200, 200),
+    "priority": (200, 403, 403, 200), "new": (200, 403, 403, 403),
+    "progress": (403, 200, 404, 403), "intake": (200, 403, 403, 403),
+}
+
+
+def test_role_by_page_matrix(pages, inspector, officer, epb_officer, evaluator):
+    users = (inspector, officer, epb_officer, evaluator)
+    for name, expected in MATRIX.items():
+        for user, status in zip(users, expected, strict=True):
+            response = client_for(user).get(pages[name])
+            assert response.status_code == status, (name, user.username, response.status_code)
+
+
+def test_pages_need_a_sign_in(client, pages):
+    for path in pages.values():
+        response = client.get(path)
+        assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def _inspection_post(tender, overrides=None):
+    data = {
+        "tender": tender.pcc_number, "inspected_on": "2018-06-12", "origin": "routine",
+        "citizen_report": "", "summary": "",
+        "inspector-TOTAL_FORMS": "3", "inspector-INITIAL_FORMS": "0",
+        "inspector-0-name": "李建宏", "inspector-0-score": "84",
+        "inspector-1-name": "陳國樑", "inspector-1-score": "86",
+        "inspector-2-name": "", "inspector-2-score": "",
+        "defect-TOTAL_FORMS": "2", "defect-INITIAL_FORMS": "0",
+        "defect-0-code": "5.02", "defect-0-severity": "major", "defect-0-deduction_points": "2",
+        "defect-0-description": "鋼筋保護層不足",
+        "defect-1-code": "", "defect-1-severity": "minor", "defect-1-deduction_points": "",
+        "defect-1-description": "",
+        "test-TOTAL_FORMS": "1", "test-INITIAL_FORMS": "0",
+        "test-0-material": "concrete", "test-0-result": "pending",
+    }
+    data.update(overrides or {})
+    return data
+
+
+def test_the_inspector_records_an_inspection(tender, inspector):
+    response = client_for(inspector).post("/staff/works/inspections/new/",
+                                          _inspection_post(tender))
+    inspection = Inspection.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == f"/staff/works/inspections/{inspection.number}/"
+    assert (inspection.score, inspection.score_provisional) == (85, True)
+    assert inspection.defects.get().code.code == "5.02"
+    page = client_for(inspector).get(response["Location"]).content.decode()
+    assert "85" in page and "甲等" in page
+
+
+@pytest.mark.parametrize("overrides", [
+    {"inspector-0-score": "101"},
+    {"inspector-0-score": "-5"},
+    {"inspector-0-name": "", "inspector-0-score": "", "inspector-1-name": "",
+     "inspector-1-score": ""},
+    {"inspector-1-score": ""},
+    {"defect-0-description": ""},
+    {"tender": "NO-SUCH"},
+])
+def test_bad_inspections_show_an_error_and_save_nothing(tender, inspector, overrides):
+    response = client_for(inspector).post("/staff/works/inspections/new/",
+                                          _inspection_post(tender, overrides))
+    assert response.status_code == 422
+    assert b'role="alert"' in response.content
+    assert not Inspection.objects.exists()
+    assert not InspectorScore.objects.exists()
+
+
+def test_an_officer_cannot_post_an_inspection(tender, officer):
+    response = client_for(officer).post("/staff/works/inspections/new/",
+                                        _inspection_post(tender))
+    assert response.status_code == 403
+    assert not Inspection.objects.exists()
+
+
+def test_the_agency_reports_an_improvement_with_photos(tender, inspector, officer,
+                                                       epb_officer):
+    inspection = record(tender, defects=[{"code": "5.07", "description": "開口未設護欄"}],
+                        actor=inspector)
+    inspection_send(actor=inspector, inspection=inspection)
+    defect = inspection.defects.get()
+    path = f"/staff/works/defects/{defect.pk}/improve/"
+    assert client_for(epb_officer).get(path).status_code == 404
+    bad = client_for(officer).post(path, {"note": "已設護欄", "before_photos": [image_upload()],
+                                          "after_photos": [fake_image_upload("after.jpg")]})
+    assert bad.status_code == 422
+    defect.refresh_from_db()
+    assert defect.status == Defect.Status.OPEN
+    good = client_for(officer).post(path, {"note": "已設護欄",
+                                           "before_photos": [image_upload("b.jpg")],
+                                           "after_photos": [image_upload("a.jpg")]})
+    assert good.status_code == 302
+    defect.refresh_from_db()
+    assert defect.status == Defect.Status.SUBMITTED
+    photo = defect.photos.first().attachment
+    for user, status in ((inspector, 200), (officer, 200), (epb_officer, 404)):
+        response = client_for(user).get(f"/staff/works/photos/{photo.uuid}/")
+        assert response.status_code == status
+    assert response_type(client_for(officer), photo) == "image/jpeg"
+    denied = client_for(officer).post(f"/staff/works/defects/{defect.pk}/verify/",
+                                      {"decision": "accept"})
+    assert denied.status_code == 302
+    defect.refresh_from_db()
+    assert defect.status == Defect.Status.SUBMITTED
+    client_for(inspector).post(f"/staff/works/defects/{defect.pk}/verify/",
+                               {"decision": "accept"})
+    inspection.refresh_from_db()
+    assert inspection.status == Inspection.Status.CLOSED
+
+
+def test_a_planned_inspection_is_not_on_the_agencys_pages(tender, inspector, officer):
+    day = today_taipei() + dt.timedelta(days=4)
+    planned = inspection_plan(actor=inspector, tender=tender, planned_on=day)
+    for path in ("/staff/works/inspections/", f"/staff/works/tenders/{tender.pk}/",
+                 "/staff/works/board/", "/staff/audit/", f"/staff/works/?year={day.year}"):
+        page = client_for(officer).get(path).content.decode()
+        assert planned.number not in page, path
+        assert day.strftime("%Y-%m-%d") not in page, path
+    assert client_for(officer).get(
+        f"/staff/works/inspections/{planned.number}/").status_code == 404
+    assert planned.number in client_for(inspector).get(
+        "/staff/works/inspections/plan/").content.decode()
+
+
+def test_progress_form_refuses_bad_input_and_saves_good(tender, officer):
+    path = f"/staff/works/tenders/{tender.pk}/progress/"
+    base = {"month": "2018-03", "actual_percent": "20", "amount_spent": "100"}
+    for bad in ({"actual_percent": "120"}, {"actual_percent": "10"}, {"month": "2018-13"},
+                {"photos": [fake_image_upload()]}):
+        response = client_for(officer).post(path, {**base, **bad})
+        assert response.status_code == 422, bad
+    assert not MonthlyProgress.objects.exists()
+    response = client_for(officer).post(path, {**base, "photos": [image_upload()]})
+    assert response.status_code == 302
+    row = MonthlyProgress.objects.get()
+    assert row.actual_percent == 20
+    page = client_for(officer).get(f"/staff/works/tenders/{tender.pk}/").content.decode()
+    photo = selectors.tender_progress_photos(actor=officer, tender=tender)[row.pk][0]
+    assert f"/staff/works/photos/{photo.uuid}/" in page
+
+
+@pytest.fixture
+def fresh_cache(settings):
+    """A cache of this process only: other test processes clear the shared one."""
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                                   "LOCATION": "works-rate-limit-test"}}
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def test_public_report_form(db, city, fresh_cache, tender):
+    client = Client(enforce_csrf_checks=True)
+    page = client.get("/works/report/")
+    assert page.status_code == 200
+    data = {"subject": "工地噪音", "description": "夜間施工", "location": "建工路",
+            "tender": tender.pcc_number, **REPORTER}
+    assert client.post("/works/report/", data).status_code == 403  # no CSRF token
+    token = page.cookies["csrftoken"].value
+    bad = client.post("/works/report/", {**data, "photos": [fake_image_upload()],
+                                         "csrfmiddlewaretoken": token})
+    assert bad.status_code == 422
+    assert not CitizenReport.objects.exists() and not PersonalContact.objects.exists()
+    sent = client.post("/works/report/", {**data, "photos": [image_upload()],
+                                          "csrfmiddlewaretoken": token})
+    assert sent.status_code == 302
+    report = CitizenReport.objects.get()
+    thanks = client.get(sent["Location"]).content.decode()
+    assert report.number in thanks
+    assert report.tender == tender and report.channel == "web"
+    # Five posts a minute from one address (the refused one counts too), then 429.
+    for _ in range(3):
+        assert client.post("/works/report/", {**data, "csrfmiddlewaretoken": token}
+                           ).status_code == 302
+    limited = client.post("/works/report/", {**data, "csrfmiddlewaretoken": token})
+    assert limited.status_code == 429
+    assert CitizenReport.objects.count() == 4
+
+
+def test_reporter_data_stays_in_the_vault(tender, inspector, officer, epb_officer, evaluator):
+    report = citizen_report_submit(actor=None, channel="web", subject="積水", description="d",
+                                   location="l", tender=tender, **REPORTER)
+    report = citizen_report_route(actor=inspector, report=report, agency=tender.agency)
+    for user in (inspector, officer, evaluator):
+        client = client_for(user)
+        for path in (f"/staff/works/reports/{report.number}/", "/staff/works/reports/",
+                     "/staff/works/reports/?format=csv", "/staff/works/reports/?format=xlsx",
+                     "/api/v1/works/citizen-reports", "/staff/works/?year=2018",
+                     "/staff/audit/"):
+            response = client.get(path)
+            body = b"".join(response.streaming_content) if response.streaming else (
+                response.content)
+            for secret in REPORTER.values():
+                assert secret.encode() not in body, (user.username, path)
+    assert client_for(epb_officer).post(
+        f"/staff/works/reports/{report.number}/contact/").status_code == 404
+    assert client_for(inspector).post(
+        f"/staff/works/reports/{report.number}/contact/").status_code == 403
+    shown = client_for(officer).post(f"/staff/works/reports/{report.number}/contact/",
+                                     {"reason": "聯繫通報人"})
+    assert shown.status_code == 200 and "0987654321" in shown.content.decode()
+    assert shown["Cache-Control"] == "no-store"
+    assert AuditEvent.objects.filter(action="personal_contact.reveal").count() == 1
+    assert AuditEvent.objects.filter(action="personal_contact.reveal_denied").count() == 1
+
+
+def test_report_actions_through_the_page(tender, inspector, officer):
+    report = citizen_report_submit(actor=None, channel="web", subject="積水", description="d",
+                                   location="l")
+    path = f"/staff/works/reports/{report.number}/"
+    client_for(officer).post(path + "route/", {"agency": tender.agency.pk})
+    report.refresh_from_db()
+    assert report.status == CitizenReport.Status.RECEIVED
+    client_for(inspector).post(path + "route/", {"agency": tender.agency.pk,
+                                                 "tender": tender.pcc_number})
+    client_for(officer).post(path + "extend/", {"text": "颱風停工"})
+    client_for(officer).post(path + "improve/", {"note": "已改善", "photos": [image_upload()]})
+    client_for(inspector).post(path + "verify/", {"decision": "accept"})
+    client_for(inspector).post(path + "survey/", {"satisfied": "no"})
+    report.refresh_from_db()
+    assert (report.status, report.extension_count, report.satisfaction,
+            report.dissatisfaction_stage) == ("closed", 1, "dissatisfied", "agency_review")
+    assert client_for(inspector).get(path).status_code == 200
+    assert len(selectors.citizen_report_photos(actor=inspector, report=report)) == 1
+
+
+def test_training_page_records_for_the_team_only(db, city, inspector, officer):
+    data = {"title": "工程法律與履約爭議研習班", "held_on": "2018-10-16", "attendance": "50",
+            "co_organiser": "公務人力發展中心"}
+    assert client_for(officer).post("/staff/works/training/", data).status_code == 403
+    assert client_for(inspector).post("/staff/works/training/", data).status_code == 302
+    page = client_for(officer).get("/staff/works/training/?year=2018").content.decode()
+    assert "工程法律與履約爭議研習班" in page and "50" in page
+
+
+def test_exports(tender, inspector):
+    record(tender, actor=inspector)
+    response = client_for(inspector).get("/staff/works/inspections/?year=2018&format=csv")
+    body = b"".join(response.streaming_content).decode("utf-8-sig")
+    assert tender.pcc_number in body
+    assert client_for(inspector).get(
+        "/staff/works/tenders/?format=xlsx")["Content-Type"].startswith("application/vnd")
+
+
+def test_administrators_correct_the_minimum_formula_with_an_audit_event(db, city):
+    from yankao.core.models import Role
+    from yankao.core.tests.factories import member
+    from yankao.works.models import MinimumFormula
+
+    admin_user = member(Role.ADMINISTRATOR, city["rdec"], "t_admin")
+    client = client_for(admin_user)
+    formula = MinimumFormula.objects.get(code="2018")
+    bands = list(formula.bands.all())
+    assert client.get("/admin/works/minimumformula/").status_code == 200
+    assert client.get("/admin/works/workspolicy/").status_code == 200
+    assert client.get("/admin/works/citizenreport/").status_code == 200
+    data = {"code": "2018", "title": formula.title, "effective_from": "2018-01-01",
+            "source": "工程會 公報（已核對）", "verified": "on", "note": "",
+            "bands-TOTAL_FORMS": "3", "bands-INITIAL_FORMS": "3",
+            "bands-MIN_NUM_FORMS": "0", "bands-MAX_NUM_FORMS": "1000"}
+    for index, band in enumerate(bands):
+        data.update({f"bands-{index}-id": band.pk, f"bands-{index}-formula": formula.pk,
+                     f"bands-{index}-label_zh": band.label_zh,
+                     f"bands-{index}-label_en": band.label_en,
+                     f"bands-{index}-min_amount": band.min_amount,
+                     f"bands-{index}-max_amount": band.max_amount or "",
+                     f"bands-{index}-percent": "7" if index == 2 else band.percent,
+                     f"bands-{index}-minimum_count": band.minimum_count,
+                     f"bands-{index}-sort_order": band.sort_order})
+    response = client.post(f"/admin/works/minimumformula/{formula.pk}/change/", data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    formula.refresh_from_db()
+    assert formula.verified
+    assert formula.bands.get(sort_order=3).percent == 7
+    assert AuditEvent.objects.filter(action="minimumformulaband.update").count() == 1
+    assert AuditEvent.objects.filter(action="minimumformula.update").count() == 1
+
+
+def test_the_staff_home_lists_public_works(db, city, officer):
+    page = client_for(officer).get("/staff/").content.decode()
+    assert 'href="/staff/works/"' in page

@@ -1,0 +1,60 @@
+"""Helpers of the works views: service errors onto forms, selector errors to 404/403."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
+
+from django import forms
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpRequest
+
+from yankao.core.errors import DomainError, ErrorCode
+from yankao.works.access import is_team, reads_all
+from yankao.works.services.common import today_taipei
+
+T = TypeVar("T")
+
+
+def is_htmx(request: HttpRequest) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def fetch(selector: Callable[..., T], **kwargs) -> T:
+    """Call a selector; a missing or hidden record is a 404, a refusal a 403."""
+    try:
+        return selector(**kwargs)
+    except DomainError as error:
+        if error.code == ErrorCode.NOT_FOUND:
+            raise Http404(error.message) from None
+        raise PermissionDenied(error.message) from None
+
+
+def put_error(form: forms.Form, error: DomainError) -> None:
+    """A service's error on the form field it names, or on the whole form."""
+    field = error.field if error.field in form.fields else None
+    form.add_error(field, error.message)
+
+
+def year_from(request: HttpRequest, default: int | None = None) -> int:
+    try:
+        year = int(request.GET.get("year", ""))
+    except ValueError:
+        return default or today_taipei().year
+    return year if 2000 <= year <= 2100 else (default or today_taipei().year)
+
+
+def works_context(request: HttpRequest, **extra) -> dict:
+    """What every works page needs for its navigation."""
+    return {"works_team": is_team(request.user), "works_reads_all": reads_all(request.user),
+            **extra}
+
+
+def photo_response(attachment) -> FileResponse:
+    """An image attachment, shown inline with the same safety headers as core's download."""
+    response = FileResponse(attachment.file.open("rb"), content_type=attachment.content_type,
+                            filename=attachment.original_name)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'"
+    response["Cache-Control"] = "private, max-age=3600"
+    return response

@@ -1,0 +1,186 @@
+"""Pages of the works overview, tenders, their progress, the map, update compliance and the
+priority list."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from yankao.core.errors import DomainError
+from yankao.core.exports import table_response
+from yankao.core.models import Agency
+from yankao.core.permissions import has_role
+from yankao.core.selectors import audit_history_for
+from yankao.works import selectors
+from yankao.works.access import AGENCY_ROLES
+from yankao.works.charts import compliance_chart, grade_chart, s_curve_chart
+from yankao.works.forms import ProgressForm, TenderFilterForm
+from yankao.works.policy import policy_on
+from yankao.works.selectors.tenders import DELAY_CLASSES
+from yankao.works.services.common import today_taipei
+from yankao.works.services.tenders import progress_submit
+from yankao.works.views.common import fetch, is_htmx, put_error, works_context, year_from
+
+
+def default_year(actor) -> int:
+    years = selectors.inspection_years(actor=actor)
+    return years[0] if years else today_taipei().year
+
+
+@login_required
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    """The figures of a year: inspections against the minimum, grades, updates, reports."""
+    year = year_from(request, default_year(request.user))
+    actor = request.user
+    summary = selectors.inspection_summary(actor=actor, year=year)
+    distribution = selectors.grade_distribution(actor=actor, year=year)
+    months = selectors.progress_compliance_by_month(actor=actor, year=year)
+    grade, grade_text = grade_chart(distribution)
+    compliance, compliance_text = compliance_chart(months, year)
+    return render(request, "works/home.html", works_context(
+        request, year=year, years=selectors.inspection_years(actor=actor), summary=summary,
+        minimum=selectors.inspection_minimum(actor=actor, year=year),
+        distribution=distribution, grade_chart=grade, grade_text=grade_text,
+        timeliness=selectors.inspection_record_timeliness(actor=actor, year=year),
+        months=months, compliance_chart=compliance, compliance_text=compliance_text,
+        satisfaction=selectors.citizen_report_satisfaction(actor=actor, year=year),
+        report_rate=selectors.citizen_report_inspection_rate(actor=actor, year=year),
+        training=selectors.training_summary(year=year),
+        defect_groups=selectors.defect_group_counts(actor=actor, year=year),
+    ))
+
+
+def _tender_rows(tenders):
+    for tender in tenders:
+        yield [tender.pcc_number, tender.agency.name_zh, tender.title, tender.contract_amount,
+               tender.contractor, tender.supervisor, tender.start_date, tender.end_date,
+               tender.get_status_display(),
+               tender.latest_month.strftime("%Y-%m") if tender.latest_month else "",
+               tender.latest_planned, tender.latest_actual]
+
+
+@login_required
+@require_GET
+def tender_list(request: HttpRequest) -> HttpResponse:
+    agencies = Agency.objects.filter(works_tenders__isnull=False).distinct()
+    form = TenderFilterForm(request.GET or None, agencies=agencies)
+    filters = form.cleaned_data if form.is_valid() else {}
+    tenders = selectors.tender_list(actor=request.user, agency_code=filters.get("agency", ""),
+                                    status=filters.get("status", ""),
+                                    query=filters.get("q", "").strip())
+    if request.GET.get("format") in ("csv", "xlsx"):
+        return table_response(
+            headers=[_("PCC tender number"), _("Agency"), _("Title"),
+                     _("Contract amount (NT$)"), _("Contractor"), _("Supervisor"),
+                     _("Start date"), _("Planned completion"), _("Status"), _("Latest month"),
+                     _("Planned %"), _("Actual %")],
+            rows=_tender_rows(tenders.order_by("pcc_number")), filename="tenders",
+            fmt=request.GET["format"], title=_("Tenders"))
+    page = Paginator(tenders.order_by("-start_date", "pcc_number"), 50).get_page(
+        request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = works_context(request, form=form, page=page, query=query.urlencode())
+    template = "works/_tender_rows.html" if is_htmx(request) else "works/tender_list.html"
+    return render(request, template, context)
+
+
+@login_required
+@require_GET
+def tender_map(request: HttpRequest) -> HttpResponse:
+    """Active tenders coloured by delay, with the same list as a table."""
+    points = selectors.tender_delay_map(actor=request.user,
+                                        agency_code=request.GET.get("agency", ""))
+    colours = {code: colour for code, _lowest, colour in DELAY_CLASSES}
+    colours["no_data"] = "#4b5563"
+    data = [{"id": point.id, "pcc": point.pcc_number, "title": point.title,
+             "agency": point.agency, "lat": point.latitude, "lng": point.longitude,
+             "delay": str(point.delay) if point.delay is not None else "",
+             "cls": point.delay_class, "colour": colours[point.delay_class]}
+            for point in points if point.latitude is not None]
+    counts = {code: sum(1 for point in points if point.delay_class == code)
+              for code in [*colours]}
+    return render(request, "works/tender_map.html", works_context(
+        request, points=points, points_json=json.dumps(data, ensure_ascii=False),
+        colours=colours, counts=counts))
+
+
+@login_required
+@require_GET
+def tender_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    tender = fetch(selectors.tender_get, actor=request.user, tender_id=pk)
+    points = selectors.tender_s_curve(actor=request.user, tender=tender)
+    chart, description = s_curve_chart(points)
+    return render(request, "works/tender_detail.html", works_context(
+        request, tender=tender, chart=chart, chart_text=description,
+        progress=selectors.tender_progress(actor=request.user, tender=tender).reverse(),
+        photos=selectors.tender_progress_photos(actor=request.user, tender=tender),
+        inspections=selectors.inspection_list(actor=request.user, tender_id=tender.pk),
+        can_report=has_role(request.user, *AGENCY_ROLES, agency=tender.agency),
+        history=audit_history_for(actor=request.user, obj=tender),
+    ))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def progress_new(request: HttpRequest, pk: int) -> HttpResponse:
+    """每月進度填報 by an officer of the tender's agency."""
+    tender = fetch(selectors.tender_get, actor=request.user, tender_id=pk)
+    if not has_role(request.user, *AGENCY_ROLES, agency=tender.agency):
+        raise PermissionDenied(_("Only officers of the tender's agency report its progress."))
+    last_month = (today_taipei().replace(day=1) - dt.timedelta(days=1)).strftime("%Y-%m")
+    form = ProgressForm(request.POST or None, request.FILES or None,
+                        initial={"month": last_month})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            progress_submit(
+                actor=request.user, tender=tender, month=form.month_date(),
+                actual_percent=data["actual_percent"], amount_spent=data["amount_spent"],
+                delay_reason=data["delay_reason"], regression_reason=data["regression_reason"],
+                stopped=data["stopped"], stoppage_days=data["stoppage_days"] or 0,
+                stoppage_reason=data["stoppage_reason"], design_change=data["design_change"],
+                design_change_note=data["design_change_note"], photos=data["photos"])
+        except DomainError as error:
+            put_error(form, error)
+        else:
+            messages.success(request, _("The progress of %(month)s is saved.")
+                             % {"month": data["month"]})
+            return redirect("works:tender-detail", pk=tender.pk)
+    return render(request, "works/progress_form.html",
+                  works_context(request, tender=tender, form=form,
+                                update_day=policy_on(today_taipei()).progress_update_day),
+                  status=422 if request.method == "POST" else 200)
+
+
+@login_required
+@require_GET
+def compliance(request: HttpRequest) -> HttpResponse:
+    year = year_from(request, default_year(request.user))
+    months = selectors.progress_compliance_by_month(actor=request.user, year=year)
+    chart, description = compliance_chart(months, year)
+    return render(request, "works/compliance.html", works_context(
+        request, year=year, months=months, chart=chart, chart_text=description,
+        agencies=selectors.progress_compliance_by_agency(actor=request.user, year=year)))
+
+
+@login_required
+@require_GET
+def priority(request: HttpRequest) -> HttpResponse:
+    try:
+        as_of = dt.date.fromisoformat(request.GET.get("as_of", ""))
+    except ValueError:
+        as_of = today_taipei()
+    entries = fetch(selectors.inspection_priority_list, actor=request.user, as_of=as_of)
+    return render(request, "works/priority.html",
+                  works_context(request, entries=entries, as_of=as_of))
