@@ -7,6 +7,7 @@ from yankao.core import auth as core_auth
 
 urlpatterns = [
     path("", include("yankao.core.urls")),
+    path("staff/programs/", include("yankao.programs.urls")),
     path("accounts/login/", core_auth.LoginView.as_view(), name="login"),
     path("accounts/logout/", core_auth.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
