@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from yankao.core.errors import DomainError
 from yankao.core.imports import ImportResult, Progress, no_progress, read_rows, require_columns
 from yankao.core.models import Agency
-from yankao.programs import services
+from yankao.programs import selectors, services
 from yankao.programs.access import require_commission
 from yankao.programs.models import (
     DocumentCategory,
@@ -159,7 +159,10 @@ def progress_import(path: Path, *, actor, progress: Progress | None = None) -> I
         year, month = _year(row["year"]), _month(row["month"])
         key = (year, row["program_code"])
         if key not in programs:
-            program = Program.objects.select_related("agency").filter(
+            # An officer finds only the programs of their agencies: another agency's code
+            # reads as unknown, so the file discloses nothing.
+            visible = Program.objects if actor is None else selectors.program_list(actor=actor)
+            program = visible.select_related("agency").filter(
                 year=year, code=row["program_code"]).first()
             if program is None:
                 raise RowError(_("no program %(code)s in %(year)s")
@@ -194,19 +197,20 @@ def kpis_import(path: Path, *, actor, progress: Progress | None = None) -> Impor
         if direction is None:
             raise RowError(_("direction must be higher or lower, not %(value)r")
                            % {"value": row["direction"]})
-        outcome = "unchanged"
         kpi = Kpi.objects.filter(code=row["kpi_code"]).first()
         if kpi is None:
             kpi = services.kpi_create(
                 actor=actor, agency=_agency(row["agency_code"], agencies), code=row["kpi_code"],
                 indicator_zh=row["indicator_zh"], indicator_en=row.get("indicator_en", ""),
                 unit=row["unit"], direction=direction)
-            outcome = "created"
         elif kpi.agency.code != row["agency_code"]:
             raise RowError(_("KPI %(code)s belongs to %(agency)s")
                            % {"code": kpi.code, "agency": kpi.agency.code})
         target = to_decimal(row["target"], field="target")
         current = KpiTarget.objects.filter(kpi=kpi, year=year).first()
+        # A row is one KPI-year: created when the year is new, updated when its target or
+        # actual value changes.
+        outcome = "created" if current is None else "unchanged"
         if current is None or current.target != target:
             current = services.kpi_target_set(actor=actor, kpi=kpi, year=year, target=target,
                                               reason=row.get("target_reason", ""))

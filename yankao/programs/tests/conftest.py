@@ -5,12 +5,20 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
 from yankao.core.models import Agency, Role
 from yankao.core.services.seed import city_seed
 from yankao.core.tests.factories import member
 from yankao.programs import services
 from yankao.programs.services import MonthPlan
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Messages are asserted in English, the source language."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
@@ -86,3 +94,15 @@ def submit(program, month: int, actual: str, *, actor=None, budget: int | None =
         actor=actor, program=program, month=month, actual_pct=Decimal(actual),
         budget_executed=planned_budget if budget is None else budget,
         narrative=extra.pop("narrative", "本月依進度施工。"), **extra)
+
+
+@pytest.fixture
+def client(client):
+    """Pages in English (the source language) so tests read them as written."""
+    client.cookies["django_language"] = "en"
+    return client
+
+
+@pytest.fixture
+def administrator_user(city):
+    return member(Role.ADMINISTRATOR, city["rdec"], "p_admin")

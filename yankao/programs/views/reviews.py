@@ -46,7 +46,10 @@ def report_detail(request: HttpRequest, report_id: int) -> HttpResponse:
     step = reviewer_step(request.user, report)
     form = DecisionForm(request.POST or None)
     status = 200
-    if request.method == "POST":
+    if request.method == "POST" and step is None:
+        form.add_error(None, _("You are not the reviewer of this report at its present step."))
+        status = 403
+    elif request.method == "POST":
         if form.is_valid():
             approve = form.cleaned_data["decision"] == "approve"
             review = (services.progress_report_unit_review if step == "unit"
