@@ -62,14 +62,14 @@ def overview_chart(rows: Sequence[OverviewRow], labels: dict[str, str], *,
     for row in rows:
         for cell in row.months:
             worst = cell.worst or NOT_REPORTED
-            values.append({"agency": row.agency_name, "month": cell.month,
+            values.append({"agency": row.agency_short, "month": cell.month,
                            "class": labels[worst],
                            "text": f"{cell.behind_total}/{cell.reported}" if cell.reported
                            else "–"})
     domain = [labels[name] for name in CLASS_ORDER]
     base = alt.Chart(alt.Data(values=values)).encode(
         x=alt.X("month:O", title=_("Month"), axis=alt.Axis(labelAngle=0, orient="top")),
-        y=alt.Y("agency:N", title=None, sort=None),
+        y=alt.Y("agency:N", title=None, sort=None, axis=alt.Axis(labelLimit=110)),
     )
     cells = base.mark_rect(stroke="white", strokeWidth=1).encode(
         color=alt.Color("class:N", title=_("Delay class"),

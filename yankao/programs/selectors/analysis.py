@@ -25,6 +25,7 @@ from decimal import Decimal
 
 from django.db.models import Case, CharField, Count, ExpressionWrapper, F, IntegerField, Value, When
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from yankao.core.calendar import as_taipei
@@ -63,6 +64,10 @@ def delay_class_of(delay_bp: int, policy: ControlPolicy) -> str:
     if delay_bp >= policy.minor_bp:
         return BEHIND
     return ON_TRACK
+
+
+def _chinese() -> bool:
+    return (get_language() or "zh-hant").lower().startswith("zh")
 
 
 def _policies(year: int, months: Iterable[int]) -> dict[int, ControlPolicy]:
@@ -211,6 +216,7 @@ def delay_class_trend(*, actor, year: int, agency_code: str | None = None,
 class OverviewRow:
     agency_code: str
     agency_name: str
+    agency_short: str
     programs: int
     months: list[DelayClassCounts] = field(default_factory=list)
 
@@ -230,7 +236,9 @@ def agency_month_overview(*, actor, year: int, through_month: int = 12) -> list[
     rows = []
     for agency in Agency.objects.filter(pk__in=totals).order_by("sort_order", "code"):
         rows.append(OverviewRow(
-            agency_code=agency.code, agency_name=agency.name, programs=totals[agency.pk],
+            agency_code=agency.code, agency_name=agency.name,
+            agency_short=agency.label_zh if _chinese() else agency.name_en,
+            programs=totals[agency.pk],
             months=[_counts(year, month, totals[agency.pk], counts[(agency.pk, month)],
                             policies[month], agency) for month in months],
         ))
