@@ -5,6 +5,7 @@ a text description and the pages show the same figures in tables."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import NamedTuple
 
 import altair as alt
 from django.utils.translation import gettext as _
@@ -19,6 +20,26 @@ from yankao.programs.selectors import (
     GradeDistribution,
     OverviewRow,
 )
+
+
+class Built(NamedTuple):
+    """A chart whose data is the named source "values", and those values."""
+
+    chart: alt.TopLevelMixin
+    values: list[dict]
+
+
+VALUES = alt.Data(name="values")
+
+
+def as_spec(built: Built) -> dict:
+    """The Vega-Lite spec with its data inlined. Altair validates specs and inline data
+    against the JSON schema, which costs tens of milliseconds per chart on every page; the
+    builders' specs are validated once in the tests instead (tests/test_charts.py)."""
+    spec = built.chart.to_dict(validate=False)
+    spec["data"] = {"values": built.values}
+    return spec
+
 
 # Okabe–Ito derived, darkened for contrast on white; also used by programs.css.
 DELAY_COLOURS = {ON_TRACK: "#15803d", BEHIND: "#b45309", SEVERELY_BEHIND: "#b91c1c",
@@ -39,7 +60,7 @@ def s_curve_chart(points: Sequence[CurvePoint], *, width: int | str = "container
         if point.actual_pct is not None:
             values.append({"month": point.month, "series": actual,
                            "pct": float(point.actual_pct)})
-    return alt.Chart(alt.Data(values=values)).mark_line(point=True, strokeWidth=3).encode(
+    chart = alt.Chart(VALUES).mark_line(point=True, strokeWidth=3).encode(
         x=alt.X("month:O", title=_("Month"), axis=alt.Axis(labelAngle=0)),
         y=alt.Y("pct:Q", title=_("Cumulative progress (%)"), scale=alt.Scale(domain=[0, 100])),
         color=alt.Color("series:N", title=None, sort=[planned, actual],
@@ -52,6 +73,7 @@ def s_curve_chart(points: Sequence[CurvePoint], *, width: int | str = "container
                  alt.Tooltip("month:O", title=_("Month")),
                  alt.Tooltip("pct:Q", title="%", format=".2f")],
     ).properties(height=260, width=width)
+    return Built(chart, values)
 
 
 def overview_chart(rows: Sequence[OverviewRow], labels: dict[str, str], *,
@@ -67,7 +89,7 @@ def overview_chart(rows: Sequence[OverviewRow], labels: dict[str, str], *,
                            "text": f"{cell.behind_total}/{cell.reported}" if cell.reported
                            else "–"})
     domain = [labels[name] for name in CLASS_ORDER]
-    base = alt.Chart(alt.Data(values=values)).encode(
+    base = alt.Chart(VALUES).encode(
         x=alt.X("month:O", title=_("Month"), axis=alt.Axis(labelAngle=0, orient="top")),
         y=alt.Y("agency:N", title=None, sort=None, axis=alt.Axis(labelLimit=110)),
     )
@@ -82,7 +104,8 @@ def overview_chart(rows: Sequence[OverviewRow], labels: dict[str, str], *,
                  alt.Tooltip("text:N", title=_("Behind / reported"))],
     )
     text = base.mark_text(fontSize=10, color="white").encode(text="text:N")
-    return (cells + text).properties(height=max(120, 20 * len(rows)), width=width)
+    chart = (cells + text).properties(height=max(120, 20 * len(rows)), width=width)
+    return Built(chart, values)
 
 
 def trend_chart(trend: Sequence[DelayClassCounts], labels: dict[str, str], *,
@@ -95,7 +118,7 @@ def trend_chart(trend: Sequence[DelayClassCounts], labels: dict[str, str], *,
             values.append({"month": counts.month, "class": labels[name], "order": CLASS_ORDER
                            .index(name), "count": count})
     domain = [labels[name] for name in CLASS_ORDER]
-    return alt.Chart(alt.Data(values=values)).mark_bar().encode(
+    chart = alt.Chart(VALUES).mark_bar().encode(
         x=alt.X("month:O", title=_("Month"), axis=alt.Axis(labelAngle=0)),
         y=alt.Y("count:Q", title=_("Programs"), stack="zero"),
         color=alt.Color("class:N", title=_("Delay class"),
@@ -107,6 +130,7 @@ def trend_chart(trend: Sequence[DelayClassCounts], labels: dict[str, str], *,
                  alt.Tooltip("class:N", title=_("Delay class")),
                  alt.Tooltip("count:Q", title=_("Programs"))],
     ).properties(height=240, width=width)
+    return Built(chart, values)
 
 
 def grade_chart(distribution: GradeDistribution, *, chinese: bool,
@@ -115,10 +139,11 @@ def grade_chart(distribution: GradeDistribution, *, chinese: bool,
                "share": float(g.share) if g.share is not None else 0}
               for g in distribution.grades]
     order = [v["grade"] for v in values]
-    return alt.Chart(alt.Data(values=values)).mark_bar(color="#0b4f8a").encode(
+    chart = alt.Chart(VALUES).mark_bar(color="#0b4f8a").encode(
         x=alt.X("grade:N", title=_("Grade"), sort=order, axis=alt.Axis(labelAngle=0)),
         y=alt.Y("count:Q", title=_("Programs")),
         tooltip=[alt.Tooltip("grade:N", title=_("Grade")),
                  alt.Tooltip("count:Q", title=_("Programs")),
                  alt.Tooltip("share:Q", title="%", format=".2f")],
     ).properties(height=220, width=width)
+    return Built(chart, values)

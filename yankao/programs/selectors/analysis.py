@@ -34,7 +34,7 @@ from yankao.programs.access import scoped
 from yankao.programs.models import ControlPolicy, Program, ProgressReport
 from yankao.programs.models.programs import bp_to_pct
 from yankao.programs.selectors._figures import percent, points_text
-from yankao.programs.selectors.policy import policy_for_month
+from yankao.programs.selectors.policy import policies_for_months, policy_for_month
 from yankao.programs.selectors.programs import STANDING, program_list
 
 ON_TRACK = "on_track"
@@ -71,7 +71,7 @@ def _chinese() -> bool:
 
 
 def _policies(year: int, months: Iterable[int]) -> dict[int, ControlPolicy]:
-    return {month: policy_for_month(year, month) for month in months}
+    return policies_for_months(year, months)
 
 
 def classified_reports(*, actor, year: int, months: Iterable[int],
@@ -327,24 +327,49 @@ def quarterly_risk_ratings(*, actor, year: int, quarter: int, agency_code: str |
     policy = policy_for_month(year, last)
     today = today or timezone.localdate()
     last_due_passed = today > report_due_on(year=year, month=last, policy=policy)
-    reports: dict[int, dict[int, ProgressReport]] = defaultdict(dict)
+    # (planned_bp, actual_bp, planned_budget, budget_executed) by program and month; plain
+    # tuples, as a city-wide quarter is thousands of rows.
+    reports: dict[int, dict[int, tuple[int, int, int, int]]] = defaultdict(dict)
     queryset = scoped(ProgressReport.objects.filter(program__year=year, month__in=months,
                                                     status__in=STANDING),
                       actor, agency_field="program__agency")
-    for report in queryset.only("program_id", "month", "planned_bp", "actual_bp",
-                                "planned_budget", "budget_executed"):
-        reports[report.program_id][report.month] = report
+    for program_id, month, *figures in queryset.values_list(
+        "program_id", "month", "planned_bp", "actual_bp", "planned_budget", "budget_executed"
+    ):
+        reports[program_id][month] = tuple(figures)
+    limits = _Limits(policy)
     ratings = []
     for program in program_list(actor=actor, year=year, agency_code=agency_code):
         by_month = reports.get(program.pk, {})
-        delays = {m: (by_month[m].planned_bp - by_month[m].actual_bp) if m in by_month else None
+        delays = {m: (by_month[m][0] - by_month[m][1]) if m in by_month else None
                   for m in months}
-        ratings.append(_rate(program, by_month, delays, months, policy, last_due_passed))
+        ratings.append(_rate(program, by_month, delays, months, limits, last_due_passed))
     return ratings
 
 
-def _rate(program: Program, by_month: dict[int, ProgressReport], delays: dict[int, int | None],
-          months: list[int], policy: ControlPolicy, last_due_passed: bool) -> RiskRating:
+@dataclass(frozen=True)
+class _Limits:
+    """The policy's thresholds, converted once for a whole list of programs."""
+
+    minor_bp: int
+    severe_bp: int
+    floor_bp: int
+    minor: str
+    severe: str
+    floor: str
+
+    def __init__(self, policy: ControlPolicy):
+        object.__setattr__(self, "minor_bp", policy.minor_bp)
+        object.__setattr__(self, "severe_bp", policy.severe_bp)
+        object.__setattr__(self, "floor_bp", policy.budget_floor_bp)
+        object.__setattr__(self, "minor", points_text(policy.delay_minor_points))
+        object.__setattr__(self, "severe", points_text(policy.delay_severe_points))
+        object.__setattr__(self, "floor", points_text(policy.budget_execution_floor_pct))
+
+
+def _rate(program: Program, by_month: dict[int, tuple[int, int, int, int]],
+          delays: dict[int, int | None], months: list[int], limits: _Limits,
+          last_due_passed: bool) -> RiskRating:
     last = months[-1]
     known = [m for m in months if delays[m] is not None]
     high, medium = [], []
@@ -355,33 +380,28 @@ def _rate(program: Program, by_month: dict[int, ProgressReport], delays: dict[in
         delay = delays[latest]
         points = bp_to_pct(delay)
         first = delays[known[0]]
-        if delay >= policy.severe_bp:
+        if delay >= limits.severe_bp:
             high.append(_("Month %(month)s: %(points)s points behind (%(limit)s or more).")
-                        % {"month": latest, "points": points,
-                           "limit": points_text(policy.delay_severe_points)})
-        elif delay >= policy.minor_bp:
+                        % {"month": latest, "points": points, "limit": limits.severe})
+        elif delay >= limits.minor_bp:
             if len(known) > 1 and delay > first:
                 high.append(_("Month %(month)s: %(points)s points behind and falling further "
                               "behind during the quarter.") % {"month": latest, "points": points})
             else:
                 medium.append(_("Month %(month)s: %(points)s points behind (%(limit)s or more).")
-                              % {"month": latest, "points": points,
-                                 "limit": points_text(policy.delay_minor_points)})
+                              % {"month": latest, "points": points, "limit": limits.minor})
         elif len(known) == len(months) and all(delays[m] > 0 for m in months) and (
             delays[months[0]] < delays[months[1]] < delays[months[2]]
         ):
             medium.append(_("Behind in every month of the quarter and further behind each "
                             "month."))
-        report = by_month[latest]
-        if report.planned_budget and (
-            report.budget_executed * 10000 < report.planned_budget * policy.budget_floor_bp
-        ):
+        _planned, _actual, planned_budget, executed = by_month[latest]
+        if planned_budget and executed * 10000 < planned_budget * limits.floor_bp:
             medium.append(_("Spending is %(share)s%% of plan (under %(floor)s%%).")
-                          % {"share": percent(report.budget_executed, report.planned_budget),
-                             "floor": points_text(policy.budget_execution_floor_pct)})
+                          % {"share": percent(executed, planned_budget), "floor": limits.floor})
     rating = HIGH if high else MEDIUM if medium else LOW
     reasons = high + medium or [_("On schedule or less than %(minor)s points behind, spending "
-                                  "on plan.") % {"minor": points_text(policy.delay_minor_points)}]
+                                  "on plan.") % {"minor": limits.minor}]
     return RiskRating(program.pk, program.code, program.name, program.agency.name, rating,
                       reasons, {m: bp_to_pct(d) for m, d in delays.items()})
 

@@ -33,6 +33,21 @@ def policy_for_month(year: int, month: int) -> ControlPolicy:
     return control_policy_for(month_end(year, month))
 
 
+def policies_for_months(year: int, months) -> dict[int, ControlPolicy]:
+    """The policy of each month of ``year``, in one query (the analysis of a year)."""
+    months = list(months)
+    ends = {month: month_end(year, month) for month in months}
+    policies = list(ControlPolicy.objects.filter(effective_from__lte=max(ends.values()))
+                    .order_by("-effective_from"))
+    found = {}
+    for month, end in ends.items():
+        policy = next((p for p in policies if p.effective_from <= end), None)
+        if policy is None:
+            return {month: control_policy_for(end) for month in months}  # raises clearly
+        found[month] = policy
+    return found
+
+
 def report_due_on(*, year: int, month: int, policy: ControlPolicy | None = None,
                   calendar: WorkingCalendar | None = None) -> dt.date:
     """A month's report is due on the policy's day of the following month, or the next

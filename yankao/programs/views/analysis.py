@@ -15,7 +15,7 @@ from yankao.core.context_processors import HTML_LANG
 from yankao.core.documents import render_pdf
 from yankao.core.exports import table_response
 from yankao.programs import selectors
-from yankao.programs.charts import overview_chart, trend_chart
+from yankao.programs.charts import as_spec, overview_chart, trend_chart
 from yankao.programs.forms import AnalysisFilterForm
 from yankao.programs.models import ProgressReport
 from yankao.programs.selectors import (
@@ -96,10 +96,10 @@ def analysis_context(actor, year: int, month: int, *, chart_width="container") -
             for name in (ON_TRACK, BEHIND, SEVERELY_BEHIND, NOT_REPORTED)],
         "by_agency": selectors.delay_class_by_agency(actor=actor, year=year, month=month),
         "overview": overview,
-        "overview_chart": overview_chart(overview, labels, width=chart_width),
+        "overview_chart": as_spec(overview_chart(overview, labels, width=chart_width)),
         "overview_description": overview_description,
         "trend": trend,
-        "trend_chart": trend_chart(trend, labels, width=chart_width),
+        "trend_chart": as_spec(trend_chart(trend, labels, width=chart_width)),
         "trend_description": trend_description,
         "late": selectors.late_reports(actor=actor, year=year, month=month),
         "risks": [r for r in risks if r.rating != selectors.LOW],

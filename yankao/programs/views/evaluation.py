@@ -15,7 +15,7 @@ from yankao.core.models import Role
 from yankao.core.permissions import has_role
 from yankao.core.selectors import audit_history_for
 from yankao.programs import selectors, services
-from yankao.programs.charts import grade_chart
+from yankao.programs.charts import as_spec, grade_chart
 from yankao.programs.forms import ReturnForm, ScoreForm
 from yankao.programs.models import EvaluationRound, ScoreComponent, YearEndEvaluation
 from yankao.programs.views._common import (
@@ -54,7 +54,8 @@ def evaluations(request: HttpRequest) -> HttpResponse:
         status = None
     return render(request, "programs/evaluations.html", {
         "years": years, "year": year, "distribution": distribution, "chinese": chinese,
-        "chart": grade_chart(distribution, chinese=chinese), "chart_description": description,
+        "chart": as_spec(grade_chart(distribution, chinese=chinese)),
+        "chart_description": description,
         "charts": True,
         "evaluations": selectors.evaluation_list(actor=request.user, year=year, status=status),
         "statuses": Status.choices, "status": status,

@@ -16,7 +16,7 @@ from yankao.core.models import Agency, Role
 from yankao.core.permissions import has_role
 from yankao.core.selectors import audit_history_for
 from yankao.programs import selectors, services
-from yankao.programs.charts import s_curve_chart
+from yankao.programs.charts import as_spec, s_curve_chart
 from yankao.programs.forms import DecisionForm, PlanForm, ProgramFilterForm, ProgressReportForm
 from yankao.programs.models import Program, ProgressReport, WorkPlan
 from yankao.programs.models.programs import bp_to_pct
@@ -101,7 +101,7 @@ def program_detail(request: HttpRequest, program_id: int) -> HttpResponse:
         "plans": plans,
         "approved": next((p for p in plans if p.status == WorkPlan.Status.APPROVED), None),
         "curve": curve,
-        "chart": s_curve_chart(curve),
+        "chart": as_spec(s_curve_chart(curve)),
         "charts": True,
         "chart_description": description,
         "checkpoints": selectors.checkpoint_list(actor=request.user, program=program),
