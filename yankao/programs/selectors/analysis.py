@@ -272,19 +272,23 @@ def late_reports(*, actor, year: int, month: int, today: dt.date | None = None) 
 
     today = today or timezone.localdate()
     due_on = report_due_on(year=year, month=month)
-    late, missing = [], []
-    reported = set()
-    for report in scoped(ProgressReport.objects.filter(program__year=year, month=month)
-                         .select_related("program__agency"), actor,
-                         agency_field="program__agency"):
-        reported.add(report.program_id)
+    reports = scoped(ProgressReport.objects.filter(program__year=year, month=month),
+                     actor, agency_field="program__agency")
+    late = []
+    # Only the late rows leave the database: the submission's date in Taipei (the active
+    # time zone) after the report's own due day.
+    for report in reports.filter(submitted_at__date__gt=F("due_on")).select_related(
+        "program__agency"
+    ):
         submitted_on = as_taipei(report.submitted_at).date()
-        if submitted_on > report.due_on:
-            late.append(LateReport(report.program_id, report.program.code, report.program.name,
-                                   report.program.agency.name, report.due_on, submitted_on,
-                                   (submitted_on - report.due_on).days))
+        late.append(LateReport(report.program_id, report.program.code, report.program.name,
+                               report.program.agency.name, report.due_on, submitted_on,
+                               (submitted_on - report.due_on).days))
+    missing = []
     if today > due_on:
-        for program in program_list(actor=actor, year=year).exclude(pk__in=reported):
+        for program in program_list(actor=actor, year=year).exclude(
+            pk__in=reports.values("program_id")
+        ):
             missing.append(LateReport(program.pk, program.code, program.name,
                                       program.agency.name, due_on, None,
                                       (today - due_on).days))

@@ -141,16 +141,22 @@ def evaluation_self_submit(*, actor, evaluation: YearEndEvaluation,
                  fields={"self_comment": comment, "self_submitted_by": actor})
 
 
+def _commission_review(*, actor, evaluation: YearEndEvaluation, stage: str,
+                       scores: Mapping[str, Decimal | str], comment: str) -> YearEndEvaluation:
+    require_commission(actor)
+    comment = require_text(comment, field="comment", message=_("Write the review opinion."))
+    return _step(actor=actor, evaluation=evaluation, action=f"{stage}_review", stage=stage,
+                 scores=scores, comment=comment,
+                 fields={f"{stage}_comment": comment, f"{stage}_reviewer": actor})
+
+
 def evaluation_first_review(*, actor, evaluation: YearEndEvaluation,
                             scores: Mapping[str, Decimal | str], comment: str) -> (
     YearEndEvaluation
 ):
     """初評 by the commission."""
-    require_commission(actor)
-    comment = require_text(comment, field="comment", message=_("Write the review opinion."))
-    return _step(actor=actor, evaluation=evaluation, action="first_review", stage=Stage.FIRST,
-                 scores=scores, comment=comment,
-                 fields={"first_comment": comment, "first_reviewer": actor})
+    return _commission_review(actor=actor, evaluation=evaluation, stage=Stage.FIRST,
+                              scores=scores, comment=comment)
 
 
 def evaluation_second_review(*, actor, evaluation: YearEndEvaluation,
@@ -158,11 +164,8 @@ def evaluation_second_review(*, actor, evaluation: YearEndEvaluation,
     YearEndEvaluation
 ):
     """複評, by someone other than the first reviewer."""
-    require_commission(actor)
-    comment = require_text(comment, field="comment", message=_("Write the review opinion."))
-    return _step(actor=actor, evaluation=evaluation, action="second_review", stage=Stage.SECOND,
-                 scores=scores, comment=comment,
-                 fields={"second_comment": comment, "second_reviewer": actor})
+    return _commission_review(actor=actor, evaluation=evaluation, stage=Stage.SECOND,
+                              scores=scores, comment=comment)
 
 
 def evaluation_approve(*, actor, evaluation: YearEndEvaluation) -> YearEndEvaluation:

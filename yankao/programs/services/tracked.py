@@ -41,6 +41,12 @@ def _label(item: ControlledItem) -> str:
     return item._meta.model_name
 
 
+def _require_tracking(item: ControlledItem) -> None:
+    """Agencies answer only while the commission still tracks the item."""
+    if item.control_status != ControlStatus.TRACKING:
+        raise DomainError(ErrorCode.INVALID_STATE, _("The item is released from control."))
+
+
 # The shared mechanism: release from control (解除列管) and putting back under control.
 
 def controlled_item_release(*, actor, item: ControlledItem, released_on: dt.date,
@@ -163,8 +169,7 @@ def recommendation_respond(*, actor, recommendation: Recommendation, response: s
                             message=_("Write what the agency did about it."))
     with transaction.atomic():
         recommendation = Recommendation.objects.select_for_update().get(pk=recommendation.pk)
-        if recommendation.control_status != ControlStatus.TRACKING:
-            raise DomainError(ErrorCode.INVALID_STATE, _("The item is released from control."))
+        _require_tracking(recommendation)
         recommendation.response = response
         recommendation.responded_on = responded_on or timezone.localdate()
         recommendation.save(update_fields=["response", "responded_on"])
@@ -217,8 +222,7 @@ def council_resolution_reply(*, actor, resolution: CouncilResolution, reply: str
     reply = require_text(reply, field="reply", message=_("Write the reply."))
     with transaction.atomic():
         resolution = CouncilResolution.objects.select_for_update().get(pk=resolution.pk)
-        if resolution.control_status != ControlStatus.TRACKING:
-            raise DomainError(ErrorCode.INVALID_STATE, _("The item is released from control."))
+        _require_tracking(resolution)
         before = "replied" if resolution.replied_on else "awaiting reply"
         resolution.reply = reply
         resolution.replied_on = replied_on or timezone.localdate()
