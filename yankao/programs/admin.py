@@ -9,21 +9,28 @@ from django.contrib import admin
 
 from yankao.core.admin import AuditedAdmin, ReadOnlyAdmin
 from yankao.programs.models import (
+    BudgetPreReview,
+    BudgetRequest,
     ControlPolicy,
     CouncilResolution,
     DocumentCategory,
     DocumentUrgency,
+    EnterpriseEvaluation,
+    EnterpriseIndicator,
     EvaluationRound,
     GradeBand,
     GradeScale,
     Kpi,
+    PreReviewMeeting,
     Program,
     ProgressReport,
+    Recommendation,
     RecommendationTopic,
     ResolutionCategory,
     RoundWeight,
     ScoreComponent,
     SubsidyCase,
+    SupervisionMeeting,
     WorkPlan,
     YearEndEvaluation,
 )
@@ -124,13 +131,66 @@ class KpiAdmin(ReadOnlyAdmin):
     search_fields = ("code", "indicator_zh")
 
 
+# The other tracked items are entered here by the commission's administrators; their
+# release from control, spending, replies and decisions go through the services on the
+# staff pages, so those fields are read-only here.
+CONTROL_FIELDS = ("control_status", "released_on", "release_reason")
+
+
 @admin.register(SubsidyCase)
-class SubsidyCaseAdmin(ReadOnlyAdmin):
+class SubsidyCaseAdmin(AuditedAdmin):
     list_display = ("year", "code", "title", "agency", "budget", "executed", "control_status")
     list_filter = ("year", "control_status")
+    search_fields = ("code", "title")
+    readonly_fields = ("executed", "closed_on", *CONTROL_FIELDS)
+
+
+@admin.register(SupervisionMeeting)
+class SupervisionMeetingAdmin(AuditedAdmin):
+    list_display = ("held_on", "title", "year")
+    filter_horizontal = ("cases",)
+
+
+@admin.register(Recommendation)
+class RecommendationAdmin(AuditedAdmin):
+    list_display = ("year", "topic", "agency", "item", "adopted_on", "control_status")
+    list_filter = ("year", "topic", "control_status")
+    readonly_fields = ("response", "responded_on", "adopted_on", *CONTROL_FIELDS)
 
 
 @admin.register(CouncilResolution)
-class CouncilResolutionAdmin(ReadOnlyAdmin):
+class CouncilResolutionAdmin(AuditedAdmin):
     list_display = ("session", "number", "category", "agency", "control_status")
     list_filter = ("session", "category", "control_status")
+    search_fields = ("subject", "proposer")
+    readonly_fields = ("reply", "replied_on", *CONTROL_FIELDS)
+
+
+@admin.register(EnterpriseEvaluation)
+class EnterpriseEvaluationAdmin(AuditedAdmin):
+    list_display = ("enterprise", "year", "status", "final_score", "grade")
+    readonly_fields = ("status", "reviewed_on", "final_score", "grade", "comment")
+
+
+@admin.register(EnterpriseIndicator)
+class EnterpriseIndicatorAdmin(AuditedAdmin):
+    list_display = ("evaluation", "name_zh", "weight", "target", "score")
+    readonly_fields = ("score",)
+
+
+@admin.register(BudgetPreReview)
+class BudgetPreReviewAdmin(AuditedAdmin):
+    list_display = ("budget_year", "title")
+
+
+@admin.register(BudgetRequest)
+class BudgetRequestAdmin(AuditedAdmin):
+    list_display = ("review", "agency", "title", "requested", "approved_public",
+                    "approved_fund")
+    list_filter = ("review",)
+
+
+@admin.register(PreReviewMeeting)
+class PreReviewMeetingAdmin(AuditedAdmin):
+    list_display = ("review", "kind", "held_on", "subject")
+    list_filter = ("review", "kind")

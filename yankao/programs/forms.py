@@ -27,6 +27,29 @@ class ProgramFilterForm(forms.Form):
         self.fields["agency"].choices = [("", _("All agencies")), *agencies]
 
 
+class ProgramForm(forms.Form):
+    """選項列管: the commission puts a program under control."""
+
+    year = forms.IntegerField(label=_("Year"), min_value=1990, max_value=2200)
+    code = forms.CharField(label=_("Code"), max_length=32)
+    name_zh = forms.CharField(label=_("Name (Chinese)"), max_length=200)
+    name_en = forms.CharField(label=_("Name (English)"), max_length=300, required=False)
+    agency = forms.ModelChoiceField(label=_("Agency"), queryset=None, to_field_name="code")
+    control_level = forms.ChoiceField(label=_("Control level"), choices=ControlLevel.choices,
+                                      initial=ControlLevel.CITY)
+    budget = forms.IntegerField(label=_("Budget (NT$)"), min_value=0,
+                                widget=forms.NumberInput(attrs={"inputmode": "numeric"}))
+    summary = forms.CharField(label=_("Summary"), required=False, max_length=4000,
+                              widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, **kwargs):
+        from yankao.core.models import Agency
+
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = Agency.objects.filter(active=True).exclude(
+            kind=Agency.Kind.OUTSIDE)
+
+
 class ProgressReportForm(forms.Form):
     actual_pct = forms.DecimalField(
         label=_("Actual cumulative progress (%)"), **PCT,

@@ -6,6 +6,7 @@ app_name = "programs"
 
 urlpatterns = [
     path("", views.program_home, name="home"),
+    path("new/", views.program_new, name="program-new"),
     path("<int:program_id>/", views.program_detail, name="program-detail"),
     path("<int:program_id>/report/<int:month>/", views.report_form, name="report-form"),
     path("<int:program_id>/plan/", views.plan_edit, name="plan"),

@@ -52,3 +52,39 @@ def test_administrators_edit_the_policy(client, city, administrator_user):
     assert refused.status_code == 200  # the form shows the errors
     policy.refresh_from_db()
     assert policy.delay_minor_points == 4
+
+
+def test_administrators_enter_tracked_items_and_the_release_stays_a_service(
+        client, city, administrator_user):
+    from yankao.programs.models import SubsidyCase
+
+    client.force_login(administrator_user)
+    response = client.post("/admin/programs/subsidycase/add/", {
+        "agency": city["pwb-maintenance"].pk, "year": "2018", "code": "B-1",
+        "title": "前鎮區道路改善工程", "budget": "3000000",
+    })
+    assert response.status_code == 302, response.content[:500]
+    case = SubsidyCase.objects.get()
+    assert (case.control_status, case.executed) == ("tracking", 0)
+    assert AuditEvent.objects.filter(action="subsidycase.create").exists()
+    page = client.get(f"/admin/programs/subsidycase/{case.pk}/change/").content.decode()
+    assert 'name="control_status"' not in page
+    for path in ("/admin/programs/councilresolution/add/", "/admin/programs/budgetrequest/",
+                 "/admin/programs/enterpriseevaluation/add/"):
+        assert client.get(path).status_code == 200, path
+
+
+def test_the_commission_puts_a_program_under_control(client, city, evaluator, officer):
+    from yankao.programs.models import Program
+
+    client.force_login(officer)
+    assert client.get("/staff/programs/new/").status_code == 403
+    client.force_login(evaluator)
+    data = {"year": "2019", "code": "108-001", "name_zh": "道路平整提升計畫", "name_en": "",
+            "agency": "pwb-maintenance", "control_level": "city", "budget": "300000000",
+            "summary": ""}
+    response = client.post("/staff/programs/new/", data)
+    program = Program.objects.get()
+    assert response.status_code == 302 and program.agency.code == "pwb-maintenance"
+    duplicate = client.post("/staff/programs/new/", data)
+    assert duplicate.status_code == 409 and Program.objects.count() == 1

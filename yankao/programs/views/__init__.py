@@ -17,6 +17,7 @@ from yankao.programs.views.programs import (
     plan_submit,
     program_detail,
     program_home,
+    program_new,
     report_form,
 )
 from yankao.programs.views.reviews import report_detail, review_queue
@@ -27,6 +28,6 @@ __all__ = [
     "analysis", "analysis_report", "checkpoint_add", "checkpoint_complete", "documents",
     "evaluation_approve", "evaluation_detail", "evaluation_return", "evaluations", "export",
     "import_file", "kpi_detail", "kpis", "plan_decide", "plan_edit", "plan_submit",
-    "program_detail", "program_home", "report_detail", "report_form", "review_queue",
+    "program_detail", "program_home", "program_new", "report_detail", "report_form", "review_queue",
     "tracked", "tracked_detail", "tracked_list",
 ]

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -17,7 +19,13 @@ from yankao.core.permissions import has_role
 from yankao.core.selectors import audit_history_for
 from yankao.programs import selectors, services
 from yankao.programs.charts import as_spec, s_curve_chart
-from yankao.programs.forms import DecisionForm, PlanForm, ProgramFilterForm, ProgressReportForm
+from yankao.programs.forms import (
+    DecisionForm,
+    PlanForm,
+    ProgramFilterForm,
+    ProgramForm,
+    ProgressReportForm,
+)
 from yankao.programs.models import Program, ProgressReport, WorkPlan
 from yankao.programs.models.programs import bp_to_pct
 from yankao.programs.services import MonthPlan
@@ -63,10 +71,36 @@ def program_home(request: HttpRequest) -> HttpResponse:
         "form": form, "page": page, "query": query.urlencode(),
         "labels": selectors.delay_class_labels(policy),
         "queue_count": selectors.review_queue(actor=request.user).count(),
+        "is_commission": has_role(request.user, Role.EVALUATOR),
         "year": filters.get("year") or years[0],
     }
     template = "programs/_program_rows.html" if is_htmx(request) else "programs/home.html"
     return render(request, template, context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def program_new(request: HttpRequest) -> HttpResponse:
+    """The commission puts a program under control; the agency then writes its plan."""
+    if not has_role(request.user, Role.EVALUATOR):
+        raise PermissionDenied
+    form = ProgramForm(request.POST or None,
+                       initial={"year": timezone.localdate().year})
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                program = services.program_create(actor=request.user, **form.cleaned_data)
+            except DomainError as error:
+                attach_error(form, error)
+                status = error_status(error)
+            else:
+                messages.success(request, _("%(code)s is under control; its agency can now "
+                                            "write the work plan.") % {"code": program.code})
+                return redirect("programs:program-detail", program_id=program.pk)
+        else:
+            status = 422
+    return render(request, "programs/program_new.html", {"form": form}, status=status)
 
 
 def _next_month(program: Program, reports) -> int | None:

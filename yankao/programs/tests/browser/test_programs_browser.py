@@ -124,6 +124,7 @@ def _pages(program, report, evaluation, kpi, resolution):
         "/staff/programs/tracked/", "/staff/programs/tracked/resolutions/",
         f"/staff/programs/tracked/resolutions/{resolution.pk}/",
         "/staff/programs/documents/?year=2018", "/staff/programs/import/",
+        "/staff/programs/new/",
     ]
 
 
