@@ -55,7 +55,7 @@ class GradeBandAdmin(AuditedAdmin):
 
 @admin.register(ScoreComponent)
 class ScoreComponentAdmin(AuditedAdmin):
-    list_display = ("code", "name_zh", "name_en", "sort_order")
+    list_display = ("code", "name_zh", "name_en", "default_weight", "sort_order")
 
 
 class RoundWeightInline(admin.TabularInline):

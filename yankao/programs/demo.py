@@ -52,10 +52,11 @@ from yankao.programs.models import (
     YearEndEvaluation,
 )
 from yankao.programs.models.tracked import Recommendation
-from yankao.programs.reference import ENTERPRISE_GRADES, PROGRAM_GRADES, default_weights
+from yankao.programs.reference import ENTERPRISE_GRADES, PROGRAM_GRADES
 from yankao.programs.selectors._figures import percent
 from yankao.programs.selectors.policy import grade_for, policy_for_month, report_due_on
 from yankao.programs.services import reference_data_ensure, weighted_score
+from yankao.programs.services.evaluation import default_weights
 
 DEMO_ORDER = 30
 YEAR = 2018

@@ -102,9 +102,10 @@ def ensure_reference_data(apps) -> int:
             for label_zh, label_en, min_score in bands:
                 get_or_create("GradeBand", {"scale": scale, "label_zh": label_zh},
                               {"label_en": label_en, "min_score": min_score})
-    for order, (code, name_zh, name_en, _weight) in enumerate(SCORE_COMPONENTS):
+    for order, (code, name_zh, name_en, weight) in enumerate(SCORE_COMPONENTS):
         get_or_create("ScoreComponent", {"code": code},
-                      {"name_zh": name_zh, "name_en": name_en, "sort_order": order})
+                      {"name_zh": name_zh, "name_en": name_en, "sort_order": order,
+                       "default_weight": weight})
     for order, (code, name_zh, name_en) in enumerate(DOCUMENT_CATEGORIES):
         get_or_create("DocumentCategory", {"code": code},
                       {"name_zh": name_zh, "name_en": name_en, "sort_order": order})
@@ -119,7 +120,3 @@ def ensure_reference_data(apps) -> int:
         get_or_create("RecommendationTopic", {"code": code},
                       {"name_zh": name_zh, "name_en": name_en})
     return created
-
-
-def default_weights() -> dict[str, int]:
-    return {code: weight for code, _zh, _en, weight in SCORE_COMPONENTS}

@@ -140,6 +140,10 @@ class ScoreComponent(models.Model):
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name_zh = models.CharField(_("name (Chinese)"), max_length=50)
     name_en = models.CharField(_("name (English)"), max_length=100)
+    default_weight = models.PositiveSmallIntegerField(
+        _("default weight (%)"), default=0, validators=[MaxValueValidator(100)],
+        help_text=_("Proposed when a year's evaluation is opened; 0 leaves the component out. "
+                    "The weights in use must add up to 100."))
     sort_order = models.PositiveSmallIntegerField(_("sort order"), default=0)
 
     class Meta:

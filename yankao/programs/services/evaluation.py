@@ -25,7 +25,7 @@ from yankao.programs.models import (
     ScoreComponent,
     YearEndEvaluation,
 )
-from yankao.programs.reference import PROGRAM_GRADES, default_weights
+from yankao.programs.reference import PROGRAM_GRADES
 from yankao.programs.selectors.policy import grade_bands, grade_for
 from yankao.programs.services._common import require_text, score_value
 from yankao.programs.states import YEAR_END_EVALUATION
@@ -38,6 +38,12 @@ def weighted_score(scores: Mapping[str, Decimal], weights: Mapping[str, int]) ->
     total = sum((Decimal(scores[code]) * weight for code, weight in weights.items()),
                 Decimal(0)) / 100
     return total.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def default_weights() -> dict[str, int]:
+    """The weights the administration proposes for a new year (ScoreComponent data)."""
+    return dict(ScoreComponent.objects.filter(default_weight__gt=0)
+                .values_list("code", "default_weight"))
 
 
 def round_weights(evaluation_round: EvaluationRound) -> dict[str, int]:
@@ -55,6 +61,8 @@ def evaluation_round_open(*, actor, year: int, weights: Mapping[str, int] | None
     if unknown:
         raise DomainError(ErrorCode.INVALID, _("Unknown score components: %(codes)s")
                           % {"codes": ", ".join(sorted(unknown))}, field="weights")
+    # A component weighted 0 is left out of this year's evaluation.
+    weights = {code: int(weight) for code, weight in weights.items() if int(weight) != 0}
     if any(int(w) < 1 for w in weights.values()) or sum(int(w) for w in weights.values()) != 100:
         raise DomainError(ErrorCode.INVALID, _("The weights must be positive and add up to 100."),
                           field="weights")

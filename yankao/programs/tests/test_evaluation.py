@@ -23,7 +23,7 @@ def test_weighted_score():
 def test_opening_a_round_checks_the_weights(make_program, evaluator, officer):
     make_program()
     for weights in ({"progress": 50, "budget": 40}, {"progress": 100, "speed": 0},
-                    {"progress": 0, "budget": 100}):
+                    {"progress": -5, "budget": 105}):
         with pytest.raises(DomainError) as refused:
             services.evaluation_round_open(actor=evaluator, year=2018, weights=weights)
         assert refused.value.field == "weights"

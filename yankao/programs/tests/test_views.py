@@ -116,14 +116,21 @@ def test_analysis_pdf_is_set_in_noto_sans_cjk(client, make_program, officer, eva
 def test_evaluation_pages(client, make_program, officer, evaluator):
     make_program()
     client.force_login(evaluator)
-    client.post("/staff/programs/evaluations/?year=2018")
+    refused = client.post("/staff/programs/evaluations/?year=2018",
+                          {"weight_progress": "50", "weight_budget": "20", "weight_kpi": "20",
+                           "weight_quality": "20"})
+    assert refused.status_code == 302 and not YearEndEvaluation.objects.exists()
+    client.post("/staff/programs/evaluations/?year=2018",
+                {"weight_progress": "60", "weight_budget": "20", "weight_kpi": "20",
+                 "weight_quality": "0"})
     evaluation = YearEndEvaluation.objects.get()
     client.force_login(officer)
     page = client.get(f"/staff/programs/evaluations/{evaluation.pk}/")
     assert "score_progress" in page.content.decode()
+    assert "score_quality" not in page.content.decode()  # weight 0: left out this year
     client.post(f"/staff/programs/evaluations/{evaluation.pk}/",
                 {"score_progress": "90", "score_budget": "90", "score_kpi": "90",
-                 "score_quality": "90", "comment": "自評"})
+                 "comment": "自評"})
     evaluation.refresh_from_db()
     assert evaluation.status == "first_review"
 

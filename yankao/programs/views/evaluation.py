@@ -34,9 +34,14 @@ Status = YearEndEvaluation.Status
 def evaluations(request: HttpRequest) -> HttpResponse:
     years = selectors.program_years(actor=request.user)
     year = chosen_int(request, "year", years, default_year(years))
+    components = list(ScoreComponent.objects.all())
     if request.method == "POST":
         try:
-            services.evaluation_round_open(actor=request.user, year=year)
+            weights = {c.code: int(request.POST.get(f"weight_{c.code}") or 0)
+                       for c in components}
+            services.evaluation_round_open(actor=request.user, year=year, weights=weights)
+        except ValueError:
+            messages.error(request, _("The weights must be positive and add up to 100."))
         except DomainError as error:
             messages.error(request, error.message)
         else:
@@ -61,6 +66,7 @@ def evaluations(request: HttpRequest) -> HttpResponse:
         "statuses": Status.choices, "status": status,
         "round": selectors.evaluation_round_get(year=year),
         "can_open": has_role(request.user, Role.EVALUATOR),
+        "components": components,
     })
 
 
