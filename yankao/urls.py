@@ -10,6 +10,7 @@ urlpatterns = [
     path("reports/", include("yankao.reports.urls")),
     path("dashboards/", include("yankao.reports.dashboard_urls")),
     path("", include("yankao.works.urls")),
+    path("staff/programs/", include("yankao.programs.urls")),
     path("accounts/login/", core_auth.LoginView.as_view(), name="login"),
     path("accounts/logout/", core_auth.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -155,3 +155,34 @@ def scope_queryset(
         return queryset
     ids = scope.agency_ids(*roles, include_descendants=include_descendants)
     return queryset.filter(**{f"{agency_field}__in": ids})
+
+
+class CityWideReader:
+    """The reader of published, city-wide aggregates: the annual performance report and the
+    public dashboards. It reads like an RDEC evaluator and belongs to no agency.
+
+    Pass it only to selectors that return aggregate figures, never to a service that
+    writes or to a selector that returns personal data.
+    """
+
+    pk = 0
+    id = 0
+    is_authenticated = True
+    is_anonymous = False
+    is_active = True
+    is_superuser = False
+    is_staff = False
+
+    def __init__(self) -> None:
+        self._yankao_scope = ActorScope(
+            user_id=0, roles_by_agency={0: frozenset({Role.EVALUATOR})}
+        )
+
+    def get_username(self) -> str:
+        return "city-wide figures"
+
+    def __str__(self) -> str:
+        return self.get_username()
+
+
+CITY_WIDE = CityWideReader()

@@ -8,8 +8,10 @@ MONTHLY = (
     Structure(
         key="monthly-programs", title_zh="列管計畫執行月分析", title_en="Monthly program analysis",
         sections=with_keys((
-            S("一", "執行進度", "Progress", "programs"),
-            S("二", "落後原因與風險", "Delays and risks", "programs"),
+            S("一", "執行進度", "Progress", "programs",
+              figures=("programs.controlled", "programs.on_schedule", "programs.on_schedule_share",
+                       "programs.behind", "programs.behind_share"),
+              charts=("programs.delay_trend",)),
         )),
     ),
     Structure(
@@ -25,8 +27,10 @@ MONTHLY = (
         key="monthly-works", title_zh="公共工程查核月分析",
         title_en="Monthly public-works analysis",
         sections=with_keys((
-            S("一", "標案進度", "Tender progress", "works"),
-            S("二", "查核與缺失", "Inspections and defects", "works"),
+            S("一", "標案進度", "Tender progress", "works", tables=("works.compliance",)),
+            S("二", "查核與缺失", "Inspections and defects", "works",
+              figures=("works.inspections", "works.re_inspections", "works.legal_minimum"),
+              tables=("works.grades",)),
         )),
     ),
 )

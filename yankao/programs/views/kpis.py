@@ -1,0 +1,85 @@
+"""KPI pages: achievement of the city and each agency, and each indicator's years."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.contenttypes.models import ContentType
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from yankao.core.errors import DomainError, ErrorCode
+from yankao.core.models import Role
+from yankao.core.permissions import has_role
+from yankao.core.selectors import audit_events_visible
+from yankao.programs import selectors, services
+from yankao.programs.models import KpiTarget
+from yankao.programs.views._common import chosen_int, default_year, not_found_as_404
+
+
+@login_required
+def kpis(request: HttpRequest) -> HttpResponse:
+    years = selectors.kpi_years(actor=request.user)
+    measured = [y for y in years
+                if selectors.kpi_achievement(actor=request.user, year=y).measured]
+    year = chosen_int(request, "year", years, default_year(measured or years))
+    agency = request.GET.get("agency") or None
+    rows = selectors.kpi_target_list(actor=request.user, year=year, agency_code=agency)
+    page = Paginator(rows, 100).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "programs/kpis.html", {
+        "years": years, "year": year, "agency": agency,
+        "city": selectors.kpi_achievement(actor=request.user, year=year),
+        "trend": selectors.kpi_achievement_trend(
+            actor=request.user, years=sorted(y for y in years if y <= year)[-3:]),
+        "by_agency": selectors.kpi_achievement_by_agency(actor=request.user, year=year),
+        "page": page, "query": query.urlencode(),
+    })
+
+
+@login_required
+@not_found_as_404
+@require_http_methods(["GET", "POST"])
+def kpi_detail(request: HttpRequest, kpi_id: int) -> HttpResponse:
+    kpi = selectors.kpi_get(actor=request.user, kpi_id=kpi_id)
+    error = None
+    if request.method == "POST":
+        try:
+            year = int(request.POST.get("year", ""))
+            if request.POST.get("action") == "actual":
+                row = KpiTarget.objects.filter(kpi=kpi, year=year).first()
+                if row is None:
+                    raise DomainError(ErrorCode.INVALID_STATE, _("Set the year's target first."))
+                services.kpi_actual_record(actor=request.user, kpi_target=row,
+                                           actual=request.POST.get("value", ""))
+            else:
+                services.kpi_target_set(actor=request.user, kpi=kpi, year=year,
+                                        target=request.POST.get("value", ""),
+                                        reason=request.POST.get("reason", ""))
+        except ValueError:
+            error = _("Give the year.")
+        except DomainError as refused:
+            error = refused.message
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("programs:kpi-detail", kpi_id=kpi.pk)
+    return render(request, "programs/kpi_detail.html", {
+        "kpi": kpi, "years": kpi.years.all(), "error": error,
+        "can_edit": has_role(request.user, Role.EVALUATOR)
+        or has_role(request.user, Role.OFFICER, agency=kpi.agency),
+        "history": _history(request.user, kpi),
+    }, status=422 if error else 200)
+
+
+def _history(actor, kpi):
+    """The indicator's events and those of each of its years, oldest first."""
+    years = [str(pk) for pk in kpi.years.values_list("pk", flat=True)]
+    return audit_events_visible(actor=actor).filter(
+        Q(object_type=ContentType.objects.get_for_model(kpi), object_id=str(kpi.pk))
+        | Q(object_type=ContentType.objects.get_for_model(KpiTarget), object_id__in=years)
+    ).order_by("created_at", "id")
