@@ -1,0 +1,98 @@
+"""One truth: for the same period the annual report, the monthly analyses, the dashboards
+and the modules' own pages and API give the same numbers — and the demo city's 2018
+numbers are those of the reference report, computed from records."""
+
+import io
+import re
+import shutil
+import subprocess
+
+import pytest
+
+from yankao.core.demo import demo_build
+from yankao.reports.dashboards import dashboard_data, dashboard_get
+from yankao.reports.figures import Period
+from yankao.reports.generate import build_report, generate
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+REFERENCE_2018 = {
+    "programs.controlled": "163",
+    "programs.on_schedule": "103",
+    "programs.on_schedule_share": "63.19%",
+    "programs.behind": "60",
+    "programs.behind_share": "36.81%",
+    "programs.subsidy_cases": "145",
+    "programs.subsidy_closed": "135",
+    "programs.subsidy_execution": "99.89%",
+    "programs.kpi_achievement_previous": "96.70%",
+    "works.inspections": "148",
+    "works.re_inspections": "11",
+    "works.legal_minimum": "63",
+    "works.citizen_satisfied": "80.95%",
+    "works.citizen_inspection_rate": "13.75%",
+    "works.training_attendance": "407",
+}
+
+
+@pytest.fixture
+def demo(client):
+    demo_build(scale=0.001, out=io.StringIO(), show_progress=False)
+    client.post("/accounts/login/", {"username": "evaluator", "password": "demo"})
+    return client
+
+
+def figures_of(report) -> dict[str, str]:
+    return {figure.key: figure.text for figure in report.all_figures()}
+
+
+def test_report_monthly_analysis_dashboards_and_api_agree(demo):
+    annual = figures_of(build_report(structure="annual", year=2018, base_url=""))
+    for key, expected in REFERENCE_2018.items():
+        assert annual[key] == expected, key
+
+    monthly = figures_of(build_report(structure="monthly-programs", year=2018, month=12,
+                                      base_url=""))
+    for key in ("programs.controlled", "programs.on_schedule", "programs.behind",
+                "programs.behind_share"):
+        assert monthly[key] == annual[key], key
+    works_monthly = figures_of(build_report(structure="monthly-works", year=2018, month=12,
+                                            base_url=""))
+    assert works_monthly["works.inspections"] == annual["works.inspections"]
+
+    for key in ("programs", "works-inspections", "works-citizen-reports"):
+        board = dashboard_get(key)
+        tiles, _charts, _tables = dashboard_data(board, Period(2018), "zh-hant")
+        for tile in tiles:
+            assert tile.text == annual[tile.key], (key, tile.key)
+
+    analysis = demo.get("/api/v1/programs/analysis", {"year": 2018, "month": 12}).json()
+    assert (analysis["total"], analysis["on_track"]) == (163, int(annual["programs.on_schedule"]))
+    summary = demo.get("/api/v1/works/inspections/summary", {"year": 2018}).json()
+    assert (summary["inspections"], summary["re_inspections"], summary["legal_minimum"]) == (
+        148, 11, 63)
+
+    page = demo.get("/dashboards/programs/", {"year": 2018}).content.decode()
+    assert ">63.19%<" in page and ">103項<" in page
+
+
+@pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="poppler-utils not installed")
+def test_the_annual_pdf_reads_as_a_person_sees_it(demo, tmp_path):
+    path = tmp_path / "annual-2018.pdf"
+    path.write_bytes(generate(structure="annual", year=2018, fmt="pdf", base_url=""))
+    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    flat = re.sub(r"\s+", " ", text)
+    for heading in ("施政績效成果報告", "參、管制考核", "(一)施政計畫評核", "肆、工程查核",
+                    "一、公共工程品質查核", "四、全民督工", "未納入的章節"):
+        assert heading in flat, heading
+    # Each figure is followed by its footnote call number, so look for the number itself.
+    for figure in ("163案", "103項", "63.19%", "60項", "36.81%", "148件", "63件", "80.95%",
+                   "99.89%", "NT$3,756,946,000"):
+        assert figure.replace("案", "") in flat, figure
+    assert "列管計畫：列管計畫中，有該月" in flat  # a footnote says how the figure is computed
+    fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True).stdout
+    assert all("Noto-Sans-CJK-TC" in row for row in fonts.strip().splitlines()[2:]), fonts
+    subprocess.run(["pdftoppm", "-r", "50", "-png", "-f", "1", "-l", "3", str(path),
+                    str(tmp_path / "page")], check=True)
+    assert len(list(tmp_path.glob("page-*.png"))) == 3
