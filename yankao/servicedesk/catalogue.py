@@ -59,7 +59,8 @@ MAIN_CATEGORIES = [
 # English names of the dispatch sub-categories, by their Chinese name without the
 # "(一)/(二)" stage marker and unit prefix.
 ENGLISH = {
-    "路燈故障": "Street light out", "髒亂清除": "Litter to clear", "號誌故障": "Traffic signal fault",
+    "路燈故障": "Street light out", "髒亂清除": "Litter to clear",
+    "號誌故障": "Traffic signal fault",
     "空氣污染": "Air pollution", "噪音": "Noise", "路面坑洞": "Pothole",
     "溝蓋破損": "Broken drain cover", "路樹傾倒": "Fallen tree",
     "公園、綠地設施損毀": "Damaged park facility", "攻擊性流浪犬捕捉": "Aggressive stray dog",
@@ -116,6 +117,16 @@ PETITION_CATEGORIES = [
     ("P-CULTURE", "文化觀光", "Culture and tourism", "文化與觀光", "Culture and tourism",
      "culture", None),
 ]
+
+
+# Every dispatch service asks whether the hazard is immediate (an Open311 attribute).
+HAZARD_ATTRIBUTES = [{
+    "code": "immediate_danger", "datatype": "singlevaluelist", "required": False,
+    "description_zh": "是否有立即危險（例如有人受困、車輛無法通行）？",
+    "description_en": "Is anyone in immediate danger (someone trapped, road blocked)?",
+    "values": [{"key": "yes", "name_zh": "是", "name_en": "Yes"},
+               {"key": "no", "name_zh": "否", "name_en": "No"}],
+}]
 
 
 @dataclass(frozen=True)
@@ -204,7 +215,7 @@ def catalogue_seed(*, actor=None) -> dict[str, int]:
                 "parent": mains[entry.main], "name_zh": entry.name_zh, "name_en": english,
                 "kind": CaseKind.DISPATCH, "keywords": short, "sort_order": order,
                 "default_agency": agencies.get(entry.agency_code or ""),
-                "description_zh": f"派工案件：{short}",
+                "description_zh": f"派工案件：{short}", "attributes": HAZARD_ATTRIBUTES,
                 "description_en": f"Dispatch: {english.lower()}"})
         if created:
             audit_record(actor=actor, action="category.seed", obj=category)

@@ -100,6 +100,8 @@ class Case(models.Model):
         help_text=_("Never shown in public: not on Open311, not in open data."),
     )
     media_url = models.URLField(_("media URL"), max_length=500, blank=True)
+    attributes = models.JSONField(_("answers to the category's questions"), default=dict,
+                                  blank=True)
     agency = models.ForeignKey(
         "core.Agency", verbose_name=_("lead agency"), null=True, blank=True,
         on_delete=models.PROTECT, related_name="+",
@@ -109,12 +111,14 @@ class Case(models.Model):
         on_delete=models.PROTECT, related_name="+",
     )
     password_hash = models.CharField(max_length=128, blank=True, editable=False)
+    # NULL, not "", so that the unique constraint ignores cases without a key.
     submission_key = models.CharField(
         max_length=64, null=True, blank=True, unique=True, editable=False,
         help_text="One-time key of the form that created the case (a second submit finds it).",
     )
     source = models.CharField(_("import source"), max_length=32, blank=True)
-    external_id = models.CharField(_("external id"), max_length=64, null=True, blank=True)
+    external_id = models.CharField(  # noqa: DJ001 - NULL keeps the unique constraint partial
+        _("external id"), max_length=64, null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("registered by"), null=True, blank=True,
         on_delete=models.PROTECT, related_name="+",

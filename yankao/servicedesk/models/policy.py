@@ -45,6 +45,11 @@ class Category(models.Model):
         help_text=_("Open cases of this category within this distance are suggested as "
                     "duplicates at intake."),
     )
+    attributes = models.JSONField(
+        _("Open311 attributes"), default=list, blank=True,
+        help_text=_("Extra questions of this service: a list of {code, datatype, required, "
+                    "description_zh, description_en, values: [{key, name_zh, name_en}]}."),
+    )
     public = models.BooleanField(
         _("offered to the public"), default=True,
         help_text=_("Shown in the citizen portal and as an Open311 service."),

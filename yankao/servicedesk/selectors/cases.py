@@ -11,9 +11,17 @@ import datetime as dt
 import math
 from dataclasses import dataclass
 
-from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    Exists,
+    ExpressionWrapper,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.db.models import Case as When_
-from django.db.models import Value, When
 from django.utils import timezone
 
 from yankao.core.errors import DomainError, ErrorCode

@@ -74,3 +74,54 @@ def open311_cases() -> QuerySet[Case]:
 def open311_services() -> QuerySet[Category]:
     return Category.objects.filter(active=True, public=True, parent__isnull=False) \
         .select_related("parent").order_by("parent__sort_order", "sort_order", "code")
+
+
+OPEN311_DEFAULT_DAYS = 90
+OPEN311_MAX_PAGE_SIZE = 1000
+
+
+@dataclass(frozen=True)
+class Open311Query:
+    """The filters of GET requests (spec and extensions)."""
+
+    ids: tuple[str, ...] = ()
+    service_codes: tuple[str, ...] = ()
+    start: dt.datetime | None = None
+    end: dt.datetime | None = None
+    statuses: tuple[str, ...] = ()
+    updated_after: dt.datetime | None = None
+    updated_before: dt.datetime | None = None
+    page: int = 1
+    page_size: int = OPEN311_MAX_PAGE_SIZE
+
+
+def open311_request_list(*, query: Open311Query, now: dt.datetime | None = None) -> list[Case]:
+    """GET requests: service_request_id overrides every other filter; otherwise the date
+    range (at most 90 days, the last 90 by default) on requested_datetime, codes, statuses,
+    and the extensions updated_after/before; newest first, paged."""
+    from django.utils import timezone
+
+    from yankao.servicedesk.models import CaseStatus
+
+    cases = open311_cases()
+    if query.ids:
+        return list(cases.filter(number__in=query.ids).order_by("-registered_at", "-id"))
+    if not (query.updated_after or query.updated_before) or query.start or query.end:
+        end = query.end or ((query.start + dt.timedelta(days=OPEN311_DEFAULT_DAYS))
+                            if query.start else (now or timezone.now()))
+        start = query.start or end - dt.timedelta(days=OPEN311_DEFAULT_DAYS)
+        cases = cases.filter(registered_at__gte=start, registered_at__lte=end)
+    if query.service_codes:
+        cases = cases.filter(category__code__in=query.service_codes)
+    # The spec's "open" is every state before closed.
+    if query.statuses and set(query.statuses) != {"open", "closed"}:
+        if "open" in query.statuses:
+            cases = cases.exclude(status=CaseStatus.CLOSED)
+        else:
+            cases = cases.filter(status=CaseStatus.CLOSED)
+    if query.updated_after:
+        cases = cases.filter(updated_at__gt=query.updated_after)
+    if query.updated_before:
+        cases = cases.filter(updated_at__lt=query.updated_before)
+    offset = (query.page - 1) * query.page_size
+    return list(cases.order_by("-registered_at", "-id")[offset:offset + query.page_size])

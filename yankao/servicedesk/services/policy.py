@@ -123,7 +123,7 @@ def new_case_number(moment: dt.datetime) -> str:
     return f"{as_taipei(moment):%Y%m%d}-{suffix}"
 
 
-PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
+PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # noqa: S105 - an alphabet
 
 
 def new_case_password() -> str:

@@ -2,8 +2,8 @@ import datetime as dt
 import io
 
 import pytest
-from PIL import Image
 from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
 
 from yankao.core.calendar import TAIPEI
 from yankao.core.models import Role
