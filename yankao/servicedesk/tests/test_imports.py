@@ -49,8 +49,8 @@ def test_taipei_csv_with_roc_dates(catalogue, city):
     result = run("taipei-csv", "taipei.csv")
     assert result.created == 3
     reasons = sorted(row.reason for row in result.rejected)
-    assert reasons == ["invalid date '107/13/40 上午 09:00:00'", "unknown agency '臺北市政府捷運公司'",
-                       "結案日期 is before 受理日期"]
+    assert reasons == ["invalid date '107/13/40 上午 09:00:00'",
+                       "unknown agency '臺北市政府捷運公司'", "結案日期 is before 受理日期"]
     closed = Case.objects.get(external_id="TP1070100001")
     assert closed.registered_at.astimezone(TAIPEI).hour == 9
     assert closed.closed_at.astimezone(TAIPEI).hour == 15
