@@ -90,6 +90,8 @@ class IntakeForm(LocationMixin):
 
 
 class CallForm(forms.Form):
+    prefix = "call"
+
     outcome = forms.ChoiceField(label=_("Outcome"), choices=CallOutcome.choices,
                                 initial=CallOutcome.CONSULTATION)
     duration_seconds = forms.IntegerField(label=_("Duration (seconds)"), min_value=0,

@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.utils import translation
 
 from yankao.core.calendar import TAIPEI
 from yankao.core.errors import DomainError
@@ -18,7 +19,8 @@ FIXTURES = Path(__file__).parent / "fixtures"
 
 
 def run(fmt, name):
-    return find_importer("cases", fmt)(FIXTURES / name, actor=None, progress=no_progress)
+    with translation.override("en"):
+        return find_importer("cases", fmt)(FIXTURES / name, actor=None, progress=no_progress)
 
 
 def test_roc_dates_with_morning_and_afternoon():
