@@ -8,6 +8,7 @@ import yankao
 from yankao.core.api.auth import API_AUTH
 from yankao.core.api.errors import install_problem_handlers
 from yankao.core.api.router import router as core_router
+from yankao.servicedesk.api.router import router as servicedesk_router
 
 api = NinjaAPI(
     title="Yankao API",
@@ -23,3 +24,4 @@ api = NinjaAPI(
 )
 install_problem_handlers(api)
 api.add_router("/", core_router)
+api.add_router("/", servicedesk_router)

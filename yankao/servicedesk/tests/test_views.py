@@ -1,5 +1,6 @@
 """Staff pages and the citizen portal over HTTP: roles, actions, errors, no leaks."""
 
+import json
 import re
 
 import pytest
@@ -226,3 +227,26 @@ def test_statistics_page_and_downloads_have_no_personal_data(signed, catalogue, 
                                                           "month_to": 2})
     assert bad.status_code == 422
     assert REPORTER["reporter_name"] not in page.content.decode()
+
+
+def test_api_lists_only_visible_cases_and_the_figures(client, catalogue, people):
+    from yankao.core.services.tokens import api_token_create
+
+    case = dispatch(catalogue, people)
+    _token, officer_key = api_token_create(actor=people["officer"], user=people["officer"], name="t")
+    _token, epb_key = api_token_create(actor=people["epb"], user=people["epb"], name="t")
+    listed = client.get("/api/v1/servicedesk/cases",
+                        HTTP_AUTHORIZATION=f"Bearer {officer_key}").json()
+    assert [item["number"] for item in listed["items"]] == [case.number]
+    assert "contact" not in listed["items"][0] and "0912" not in json.dumps(listed)
+    other = client.get("/api/v1/servicedesk/cases", HTTP_AUTHORIZATION=f"Bearer {epb_key}")
+    assert other.json()["items"] == []
+    assert client.get(f"/api/v1/servicedesk/cases/{case.number}",
+                      HTTP_AUTHORIZATION=f"Bearer {epb_key}").status_code == 404
+    figures = client.get("/api/v1/servicedesk/statistics", {"year": case.registered_at.year},
+                         HTTP_AUTHORIZATION=f"Bearer {officer_key}").json()
+    assert figures["counts_by_kind"] == {"dispatch": 1}
+    bad = client.get("/api/v1/servicedesk/statistics", {"year": 2018, "month_from": 9,
+                                                         "month_to": 2},
+                     HTTP_AUTHORIZATION=f"Bearer {officer_key}")
+    assert bad.status_code == 422 and bad["Content-Type"].startswith("application/problem")
