@@ -21,7 +21,7 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, F, Max, Min, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
@@ -283,11 +283,14 @@ def calls_per_month(*, year: int, months=None, agency=None) -> dict[int, int]:
 
 
 def years_with_cases() -> list[int]:
-    """Years that have cases or calls, newest first (for the statistics page's choice)."""
+    """Years from the first to the last case or call, newest first (for the statistics
+    page's choice). Two indexed MIN/MAX reads per table, whatever the volume."""
     years: set[int] = set()
     for queryset, field in ((Case.objects, "registered_at"), (Call.objects, "received_at")):
-        for moment in queryset.datetimes(field, "year", tzinfo=TAIPEI):
-            years.add(moment.year)
+        bounds = queryset.aggregate(first=Min(field), last=Max(field))
+        if bounds["first"]:
+            first = bounds["first"].astimezone(TAIPEI).year
+            years.update(range(first, bounds["last"].astimezone(TAIPEI).year + 1))
     return sorted(years, reverse=True)
 
 

@@ -233,7 +233,8 @@ def test_api_lists_only_visible_cases_and_the_figures(client, catalogue, people)
     from yankao.core.services.tokens import api_token_create
 
     case = dispatch(catalogue, people)
-    _token, officer_key = api_token_create(actor=people["officer"], user=people["officer"], name="t")
+    officer = people["officer"]
+    _token, officer_key = api_token_create(actor=officer, user=officer, name="t")
     _token, epb_key = api_token_create(actor=people["epb"], user=people["epb"], name="t")
     listed = client.get("/api/v1/servicedesk/cases",
                         HTTP_AUTHORIZATION=f"Bearer {officer_key}").json()
