@@ -15,23 +15,16 @@ import io
 import json
 import os
 import random
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.parse
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(ROOT))
 
-
-def reset_postgres(url: str) -> None:
-    parts = urllib.parse.urlsplit(url)
-    name = parts.path.lstrip("/")
-    admin = parts._replace(path="/postgres").geturl()
-    for sql in (f'DROP DATABASE IF EXISTS "{name}"', f'CREATE DATABASE "{name}"'):
-        subprocess.run(["psql", admin, "-q", "-c", sql], check=True)
+from _servicedesk import reset_postgres  # noqa: E402
 
 
 def write_file(path: Path, rows: int) -> None:
@@ -42,7 +35,7 @@ def write_file(path: Path, rows: int) -> None:
     from yankao.core.models import District
 
     districts = list(District.objects.values_list("code", "name_zh", "latitude", "longitude"))
-    rng = random.Random(1)
+    rng = random.Random(1)  # noqa: S311 - test data, not cryptography
     picks = rng.choices([n for n, _ in names], [c for _, c in names], k=rows)
     records = []
     for index, name in enumerate(picks):

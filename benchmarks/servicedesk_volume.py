@@ -18,23 +18,15 @@ import argparse
 import io
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.parse
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(ROOT))
 
-
-def reset_postgres(url: str) -> None:
-    parts = urllib.parse.urlsplit(url)
-    name = parts.path.lstrip("/")
-    admin = parts._replace(path="/postgres").geturl()
-    for sql in (f'DROP DATABASE IF EXISTS "{name}"', f'CREATE DATABASE "{name}"'):
-        subprocess.run(["psql", admin, "-q", "-c", sql], check=True)
 
 
 FILL_CASES = """
@@ -77,6 +69,8 @@ SELECT id, agency_id, NULL, true,
   status_notes, NULL
 FROM servicedesk_case WHERE id BETWEEN %(low)s AND %(high)s
 """
+
+from _servicedesk import reset_postgres  # noqa: E402
 
 
 def fill(total: int) -> float:

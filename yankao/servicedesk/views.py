@@ -234,74 +234,61 @@ def _assignment_of(request, case: Case) -> Assignment:
     return assignment
 
 
+def _extension_of(request, case: Case) -> Extension:
+    extension = Extension.objects.filter(assignment__case=case,
+                                         pk=request.POST.get("extension") or 0).first()
+    if extension is None:
+        raise DomainError(ErrorCode.INVALID, _("Choose the extension."))
+    return extension
+
+
+# action: (form class, name of the form in the page's context, the call with the form's data)
+CASE_ACTIONS = {
+    "assign": (forms.AssignForm, "assign_form", lambda request, case, data: (
+        services.case_assign(actor=request.user, case=case, agencies=sorted(
+            data["agencies"],
+            key=lambda a: request.POST.getlist("assign-agencies").index(str(a.pk)))))),
+    "accept": (None, None, lambda request, case, data: services.assignment_accept(
+        actor=request.user, assignment=_assignment_of(request, case))),
+    "reply": (forms.ReplyForm, "reply_form", lambda request, case, data: (
+        services.assignment_reply(actor=request.user,
+                                  assignment=_assignment_of(request, case), **data))),
+    "supplement": (forms.SupplementRequestForm, "supplement_form", lambda request, case, data: (
+        services.supplement_request(actor=request.user,
+                                    assignment=_assignment_of(request, case), **data))),
+    "extension": (forms.ExtensionForm, "extension_form", lambda request, case, data: (
+        services.extension_request(actor=request.user,
+                                   assignment=_assignment_of(request, case), **data))),
+    "decide": (forms.DecisionForm, "decision_form", lambda request, case, data: (
+        services.extension_decide(actor=request.user, extension=_extension_of(request, case),
+                                  **data))),
+    "transfer": (forms.TransferForm, "transfer_form", lambda request, case, data: (
+        services.case_transfer(actor=request.user, assignment=_assignment_of(request, case),
+                               **data))),
+    "merge": (forms.MergeForm, "merge_form", lambda request, case, data: services.case_merge(
+        actor=request.user, case=case, reason=data["reason"],
+        into=selectors.case_get(actor=request.user, number=data["into"].strip()))),
+    "file": (forms.FileForm, "file_form", lambda request, case, data: (
+        services.case_file_without_handling(actor=request.user, case=case, **data))),
+    "downgrade": (forms.DowngradeForm, "downgrade_form", lambda request, case, data: (
+        services.case_downgrade(actor=request.user, case=case, **data))),
+    "close": (forms.CloseForm, "close_form", lambda request, case, data: services.case_close(
+        actor=request.user, case=case, **data)),
+}
+
+
 def _run_action(request, case: Case, action: str):
     """(form name, form) on a form error, else None. Raises DomainError from services."""
-    user = request.user
-    post = request.POST
-    if action == "assign":
-        form = forms.AssignForm(post)
-        if not form.is_valid():
-            return "assign_form", form
-        agencies = sorted(form.cleaned_data["agencies"],
-                          key=lambda a: post.getlist("agencies").index(str(a.pk)))
-        services.case_assign(actor=user, case=case, agencies=agencies)
-    elif action == "accept":
-        services.assignment_accept(actor=user, assignment=_assignment_of(request, case))
-    elif action == "reply":
-        form = forms.ReplyForm(post)
-        if not form.is_valid():
-            return "reply_form", form
-        services.assignment_reply(actor=user, assignment=_assignment_of(request, case),
-                                  reply=form.cleaned_data["reply"])
-    elif action == "supplement":
-        form = forms.SupplementRequestForm(post)
-        if not form.is_valid():
-            return "supplement_form", form
-        services.supplement_request(actor=user, assignment=_assignment_of(request, case),
-                                    request_text=form.cleaned_data["request_text"])
-    elif action == "extension":
-        form = forms.ExtensionForm(post)
-        if not form.is_valid():
-            return "extension_form", form
-        services.extension_request(actor=user, assignment=_assignment_of(request, case),
-                                   **form.cleaned_data)
-    elif action == "decide":
-        form = forms.DecisionForm(post)
-        extension = Extension.objects.filter(assignment__case=case,
-                                             pk=post.get("extension") or 0).first()
-        if not form.is_valid() or extension is None:
-            return "decision_form", form
-        services.extension_decide(actor=user, extension=extension,
-                                  approve=form.cleaned_data["approve"])
-    elif action == "transfer":
-        form = forms.TransferForm(post)
-        if not form.is_valid():
-            return "transfer_form", form
-        services.case_transfer(actor=user, assignment=_assignment_of(request, case),
-                               **form.cleaned_data)
-    elif action == "merge":
-        form = forms.MergeForm(post)
-        if not form.is_valid():
-            return "merge_form", form
-        into = selectors.case_get(actor=user, number=form.cleaned_data["into"].strip())
-        services.case_merge(actor=user, case=case, into=into, reason=form.cleaned_data["reason"])
-    elif action == "file":
-        form = forms.FileForm(post)
-        if not form.is_valid():
-            return "file_form", form
-        services.case_file_without_handling(actor=user, case=case, **form.cleaned_data)
-    elif action == "downgrade":
-        form = forms.DowngradeForm(post)
-        if not form.is_valid():
-            return "downgrade_form", form
-        services.case_downgrade(actor=user, case=case, reason=form.cleaned_data["reason"])
-    elif action == "close":
-        form = forms.CloseForm(post)
-        if not form.is_valid():
-            return "close_form", form
-        services.case_close(actor=user, case=case, note=form.cleaned_data["note"])
-    else:
+    if action not in CASE_ACTIONS:
         raise Http404
+    form_class, name, call = CASE_ACTIONS[action]
+    data = {}
+    if form_class is not None:
+        form = form_class(request.POST)
+        if not form.is_valid():
+            return name, form
+        data = form.cleaned_data
+    call(request, case, data)
     return None
 
 

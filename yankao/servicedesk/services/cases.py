@@ -527,6 +527,21 @@ def case_transfer(*, actor, assignment: Assignment, to_agency: Agency, notice: s
     return case
 
 
+def _close_unhandled(case: Case, reason: str, notes: str, *, extra_fields: list[str]) -> None:
+    """Close an open case that gets no answer of its own (merged, filed): its open
+    assignments end, and it is closed now."""
+    now = timezone.now()
+    case.assignments.filter(status__in=ACTIVE_ASSIGNMENT).update(
+        status=AssignmentStatus.TRANSFERRED)
+    case.status = CaseStatus.CLOSED
+    case.close_reason = reason
+    case.closed_at = now
+    case.updated_at = now
+    case.status_notes = notes
+    case.save(update_fields=["status", "close_reason", "closed_at", "updated_at",
+                             "status_notes", *extra_fields])
+
+
 def case_merge(*, actor, case: Case, into: Case, reason: str = "") -> Case:
     """併案: close a duplicate into the case that is being handled."""
     _require_registrar(actor)
@@ -541,17 +556,10 @@ def case_merge(*, actor, case: Case, into: Case, reason: str = "") -> Case:
             raise DomainError(ErrorCode.INVALID, _("That case was itself merged."),
                               field="into")
         previous = case.status
-        now = timezone.now()
-        case.assignments.filter(status__in=ACTIVE_ASSIGNMENT).update(
-            status=AssignmentStatus.TRANSFERRED)
-        case.status = CaseStatus.CLOSED
-        case.close_reason = CloseReason.MERGED
         case.merged_into = into
-        case.closed_at = now
-        case.updated_at = now
-        case.status_notes = _("Merged into case %(number)s.") % {"number": into.number}
-        case.save(update_fields=["status", "close_reason", "merged_into", "closed_at",
-                                 "updated_at", "status_notes"])
+        _close_unhandled(case, CloseReason.MERGED,
+                         _("Merged into case %(number)s.") % {"number": into.number},
+                         extra_fields=["merged_into"])
         _audit(actor, "case.merge", case, from_state=previous, to_state=CaseStatus.CLOSED,
                reason=reason, data={"into": into.number})
     return case
@@ -616,17 +624,9 @@ def case_file_without_handling(*, actor, case: Case, ground: str, note: str = ""
         if case.status not in OPEN_STATUSES:
             raise DomainError(ErrorCode.INVALID_STATE, _("This case is already answered."))
         previous = case.status
-        now = timezone.now()
-        case.assignments.filter(status__in=ACTIVE_ASSIGNMENT).update(
-            status=AssignmentStatus.TRANSFERRED)
-        case.status = CaseStatus.CLOSED
-        case.close_reason = CloseReason.FILED
         case.filing_ground = ground
-        case.closed_at = now
-        case.updated_at = now
-        case.status_notes = str(FilingGround(ground).label)
-        case.save(update_fields=["status", "close_reason", "filing_ground", "closed_at",
-                                 "updated_at", "status_notes"])
+        _close_unhandled(case, CloseReason.FILED, str(FilingGround(ground).label),
+                         extra_fields=["filing_ground"])
         _audit(actor, "case.file", case, from_state=previous, to_state=CaseStatus.CLOSED,
                reason=note, data={"ground": ground})
     return case
