@@ -53,11 +53,11 @@ SELECT
   t + interval '1 hour',
   CASE WHEN g %% 1000 = 0 THEN '' ELSE 'handled' END, '', false,
   CASE WHEN g %% 1000 = 0 THEN NULL ELSE (g %% 600) * 60 END, '已處理'
-FROM generate_series(%(start)s::bigint, %(stop)s::bigint) AS g,
+FROM cats, dist, generate_series(%(start)s::bigint, %(stop)s::bigint) AS g,
      LATERAL (SELECT 1 + (g * 7919) %% array_length(cats.ids, 1) AS c,
               timestamptz '2016-01-01 00:00+08' + (g::float8 / %(total)s)
                 * (timestamptz '2026-01-01 00:00+08' - timestamptz '2016-01-01 00:00+08')
-                AS t) AS pick, cats, dist
+                AS t) AS pick
 """
 
 FILL_ASSIGNMENTS = """

@@ -78,9 +78,13 @@ def _require_registrar(actor) -> None:
     require_role(actor, Role.REGISTRAR)
 
 
-def _save(obj, **kwargs) -> None:
+def _save(obj, exclude: list[str] | None = None) -> None:
+    """Validate the fields, then save. Related rows are the service's own lookups (no
+    existence query per foreign key), and check constraints are left to the database,
+    which enforces them on the INSERT: an intake then costs about half the queries."""
+    related = [f.name for f in obj._meta.concrete_fields if f.is_relation]
     try:
-        obj.full_clean(**kwargs)
+        obj.full_clean(exclude=[*(exclude or []), *related], validate_constraints=False)
     except ValidationError as error:
         field, messages = next(iter(error.message_dict.items()))
         raise DomainError(ErrorCode.INVALID, " ".join(messages),
