@@ -27,7 +27,8 @@ def statistics_table(*, year: int, months: tuple[int, int]) -> tuple[list[str], 
                _("Surveys answered"), _("Satisfied")]
     rows = []
     spans = [(month, (month, month)) for month in range(months[0], months[1] + 1)]
-    spans.append((_("Total"), months))
+    if len(spans) > 1:  # one month is its own total
+        spans.append((_("Total"), months))
     for label, span in spans:
         kinds = figures.counts_by_kind(year=year, months=span)
         calls = figures.consultation_answered(year=year, months=span)

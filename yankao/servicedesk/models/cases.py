@@ -184,6 +184,9 @@ class Case(models.Model):
             models.Index(fields=["status", "registered_at"], name="sd_case_status_time_idx"),
             models.Index(fields=["agency", "registered_at"], name="sd_case_agency_time_idx"),
             models.Index(fields=["kind", "registered_at"], name="sd_case_kind_time_idx"),
+            # Open cases are a small part of all: Open311 "status=open" and the queues.
+            models.Index(fields=["registered_at"], condition=~models.Q(status="closed"),
+                         name="sd_case_open_idx"),
         ]
 
     def __str__(self) -> str:
@@ -239,6 +242,10 @@ class Assignment(models.Model):
         indexes = [
             models.Index(fields=["agency", "status", "due_at"], name="sd_assign_inbox_idx"),
             models.Index(fields=["status", "due_at"], name="sd_assign_due_idx"),
+            # The inbox: an agency's open assignments in due order (overdue ones first).
+            models.Index(fields=["agency", "due_at", "id"],
+                         condition=models.Q(status__in=["assigned", "in_progress"]),
+                         name="sd_assign_open_idx"),
         ]
 
     def __str__(self) -> str:

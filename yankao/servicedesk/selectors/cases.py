@@ -18,10 +18,7 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
-    Value,
-    When,
 )
-from django.db.models import Case as When_
 from django.utils import timezone
 
 from yankao.core.errors import DomainError, ErrorCode
@@ -125,8 +122,8 @@ def inbox(*, actor, filters: InboxFilters | None = None,
     if filters.query:
         queryset = queryset.filter(Q(case__number__icontains=filters.query)
                                    | Q(case__address__icontains=filters.query))
-    return queryset.order_by(
-        When_(When(due_at__lt=now, then=Value(0)), default=Value(1)), "due_at", "id")
+    # Overdue first, then by due time: that is simply the due time, ascending.
+    return queryset.order_by("due_at", "id")
 
 
 def routing_queue(*, actor) -> QuerySet[Case]:
