@@ -60,16 +60,6 @@ def to_xml(root: str, value: Any, item_names: dict[str, str]) -> bytes:
     return ('<?xml version="1.0" encoding="utf-8"?>\n' + body).encode()
 
 
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, dt.datetime):
-        return w3c(value)
-    if isinstance(value, list):
-        return [_jsonable(item) for item in value]
-    if isinstance(value, dict):
-        return {key: _jsonable(item) for key, item in value.items()}
-    return value
-
-
 ITEM_NAMES = {
     "services": "service", "service_requests": "request", "errors": "error",
     "attributes": "attribute", "values": "value", "endpoints": "endpoint",
@@ -77,9 +67,15 @@ ITEM_NAMES = {
 }
 
 
+def _json_default(value: Any) -> Any:
+    if isinstance(value, dt.datetime):
+        return w3c(value)
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+
+
 def respond(fmt: str, root: str, value: Any, *, status: int = 200) -> HttpResponse:
     if fmt == "json":
-        return HttpResponse(json.dumps(_jsonable(value), ensure_ascii=False),
+        return HttpResponse(json.dumps(value, ensure_ascii=False, default=_json_default),
                             content_type=JSON_TYPE, status=status)
     return HttpResponse(to_xml(root, value, ITEM_NAMES), content_type=XML_TYPE, status=status)
 

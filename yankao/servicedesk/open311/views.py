@@ -66,16 +66,26 @@ def service_document(category: Category) -> dict:
     }
 
 
-def request_document(case: Case, *, extensions: bool = False, base_url: str = "") -> dict:
+def request_document(case: Case, *, extensions: bool = False, base_url: str = "",
+                     names: dict | None = None) -> dict:
+    """One request in the spec's fields. ``names`` caches the names of categories and
+    agencies across the documents of one response."""
+    names = {} if names is None else names
+    category_key, agency_key = ("c", case.category_id), ("a", case.agency_id)
+    if category_key not in names:
+        names[category_key] = (case.category.name, case.category.description or None)
+    if agency_key not in names:
+        names[agency_key] = case.agency.name if case.agency_id else None
+    service_name, service_notice = names[category_key]
     document = {
         "service_request_id": case.number,
         "status": "closed" if case.status == CaseStatus.CLOSED else "open",
         "status_notes": case.status_notes or None,
-        "service_name": case.category.name,
+        "service_name": service_name,
         "service_code": case.category.code,
         "description": case.description or None,
-        "agency_responsible": case.agency.name if case.agency_id else None,
-        "service_notice": case.category.description or None,
+        "agency_responsible": names[agency_key],
+        "service_notice": service_notice,
         "requested_datetime": w3c(case.registered_at),
         "updated_datetime": w3c(case.closed_at if case.status == CaseStatus.CLOSED
                                 else case.updated_at),
@@ -274,8 +284,9 @@ def _search(request: HttpRequest, fmt: str) -> HttpResponse:
         return errors(fmt, 400, error.message)
     extensions = get.get("extensions", "").lower() == "true"
     base = request.build_absolute_uri("/").rstrip("/")
+    names: dict = {}
     return respond(fmt, "service_requests", [
-        request_document(case, extensions=extensions, base_url=base)
+        request_document(case, extensions=extensions, base_url=base, names=names)
         for case in open311_request_list(query=query)])
 
 
