@@ -195,7 +195,14 @@ class _History:
         return round(lat, 6), round(lng, 6), address, road
 
     def case_rows(self, kind: str, total: int, pick_category, channels: dict) -> None:
-        channel_picker = _weighted(self.rng, channels)
+        """``total`` cases of ``kind``; channels in exactly their shares (the last takes
+        the rest), so the report's counts per channel come out of the records."""
+        weight = sum(channels.values())
+        counts = _exact_split(total, [share / weight for share in list(channels.values())[:-1]])
+        order = [channel for channel, count in zip(channels, counts, strict=True)
+                 for _ in range(count)]
+        self.rng.shuffle(order)
+        channel_picker = iter(order)
         kinds = _weighted(self.rng, {PetitionKind.ADMINISTRATIVE_MEASURE: 35,
                                      PetitionKind.LEGAL_OPINION: 15,
                                      PetitionKind.ILLEGALITY: 35, PetitionKind.RIGHTS: 15})
@@ -319,11 +326,11 @@ def build_history(ctx: DemoContext) -> None:
     history.case_rows(CaseKind.DISPATCH, ctx.scaled(DISPATCH_2018),
                       lambda: next(dispatch_picker),
                       {Channel.APP: app_share, Channel.PHONE: 0.5,
-                       Channel.WEB: 0.5 - app_share + 0.0001})
+                       Channel.WEB: 0.5 - app_share})
     mailbox_app = MAILBOX_BY_APP_2018 / MAILBOX_2018
     history.case_rows(CaseKind.MAILBOX, ctx.scaled(MAILBOX_2018),
                       lambda: next(petition_picker),
-                      {Channel.WEB: 1 - mailbox_app, Channel.APP: mailbox_app})
+                      {Channel.APP: mailbox_app, Channel.WEB: 1 - mailbox_app})
     history.case_rows(CaseKind.PETITION, ctx.scaled(PETITIONS_2018) - ctx.scaled(MAILBOX_2018),
                       lambda: next(petition_picker),
                       {Channel.PHONE: 80, Channel.COUNTER: 8, Channel.LETTER: 4,

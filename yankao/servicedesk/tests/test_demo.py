@@ -27,6 +27,11 @@ def test_volumes_follow_the_report_at_the_scale(demo, client):
     outcomes = figures.calls_by_outcome(year=2018)
     assert round(100 * outcomes["case_created"] / calls.calls, 1) == 31.8
     assert sum(figures.counts_by_month(year=2018).values()) == sum(kinds.values())
+    # Through the app (高雄一指通): the report's 38,650 dispatch and 1,729 mailbox cases.
+    dispatch_app = figures.counts_by_channel(year=2018, kind="dispatch")["app"]
+    assert dispatch_app == round(demo.scaled(82_934) * 38_650 / 82_934)
+    assert figures.counts_by_channel(year=2018, kind="mailbox")["app"] == round(
+        demo.scaled(21_466) * 1_729 / 21_466)
     assert Case.objects.filter(status__in=[CaseStatus.ASSIGNED, CaseStatus.IN_PROGRESS,
                                            CaseStatus.REGISTERED]).exclude(
         registered_at__year=2018).count() >= 8
