@@ -251,3 +251,11 @@ def test_api_lists_only_visible_cases_and_the_figures(client, catalogue, people)
                                                          "month_to": 2},
                      HTTP_AUTHORIZATION=f"Bearer {officer_key}")
     assert bad.status_code == 422 and bad["Content-Type"].startswith("application/problem")
+
+
+def test_the_handling_agency_sees_the_whole_case_history(signed, catalogue, people):
+    case = dispatch(catalogue, people)
+    page = signed("officer").get(reverse("servicedesk:case", args=[case.number]))
+    html = page.content.decode()
+    assert "case.register" in html and "case.assign" in html
+    assert signed("epb").get(reverse("servicedesk:case", args=[case.number])).status_code == 404
