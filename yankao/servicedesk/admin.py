@@ -48,4 +48,4 @@ class Open311ClientAdmin(AuditedAdmin):
     fields = ["name", "contact_email", "active", "prefix", "created_at"]
 
     def has_add_permission(self, request):
-        return False  # keys are created by open311_client_create, which shows the key once
+        return False  # keys come from `yankao manage open311_key NAME`, shown once

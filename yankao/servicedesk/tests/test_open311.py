@@ -246,3 +246,15 @@ def test_the_georeport_client_reads_a_live_server(live_server, catalogue, people
         one = client.get_service_request(case.number)
         assert one["service_request_id"] == case.number and one["status"] == "open"
     assert reverse("open311:discovery", kwargs={"fmt": "json"}) == f"{BASE}/discovery.json"
+
+
+def test_a_key_made_by_the_command_posts(client, pothole):
+    import io
+
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("open311_key", "Citizen app", "--email", "dev@example.org", stdout=out)
+    key = out.getvalue().strip()
+    response = client.post(f"{BASE}/requests.json", post_body(pothole, api_key=key))
+    assert response.status_code == 200
