@@ -33,8 +33,11 @@ def _form_error(form, error: DomainError) -> None:
     form.add_error(field, error.message)
 
 
-def _not_found(error: DomainError):
-    if error.code == ErrorCode.NOT_FOUND:
+def _case_or_404(request: HttpRequest, number: str) -> Case:
+    """The case if the user may read it; 404 otherwise (existence is not disclosed)."""
+    try:
+        return selectors.case_get(actor=request.user, number=number)
+    except DomainError as error:
         raise Http404(error.message) from None
 
 
@@ -219,11 +222,7 @@ def _case_context(request, case: Case, **forms_in_error) -> dict:
 @login_required
 @require_GET
 def case_detail(request: HttpRequest, number: str) -> HttpResponse:
-    try:
-        case = selectors.case_get(actor=request.user, number=number)
-    except DomainError as error:
-        _not_found(error)
-        raise
+    case = _case_or_404(request, number)
     return render(request, "servicedesk/case_detail.html", _case_context(request, case))
 
 
@@ -295,11 +294,7 @@ def _run_action(request, case: Case, action: str):
 @login_required
 @require_POST
 def case_action(request: HttpRequest, number: str, action: str) -> HttpResponse:
-    try:
-        case = selectors.case_get(actor=request.user, number=number)
-    except DomainError as error:
-        _not_found(error)
-        raise
+    case = _case_or_404(request, number)
     try:
         failed = _run_action(request, case, action)
     except DomainError as error:
@@ -320,11 +315,7 @@ def case_action(request: HttpRequest, number: str, action: str) -> HttpResponse:
 @require_POST
 def reporter_reveal(request: HttpRequest, number: str) -> HttpResponse:
     """The reporter's contact, for an officer of a handling agency; every reveal is logged."""
-    try:
-        case = selectors.case_get(actor=request.user, number=number)
-    except DomainError as error:
-        _not_found(error)
-        raise
+    case = _case_or_404(request, number)
     try:
         contact = services.reporter_contact_reveal(actor=request.user, case=case,
                                                    reason=request.POST.get("reason", ""))
