@@ -9,6 +9,7 @@ from yankao.core.api.auth import API_AUTH
 from yankao.core.api.errors import install_problem_handlers
 from yankao.core.api.router import router as core_router
 from yankao.programs.api.router import router as programs_router
+from yankao.servicedesk.api.router import router as servicedesk_router
 from yankao.works.api.router import router as works_router
 
 api = NinjaAPI(
@@ -25,5 +26,6 @@ api = NinjaAPI(
 )
 install_problem_handlers(api)
 api.add_router("/", core_router)
+api.add_router("/", servicedesk_router)
 api.add_router("/", works_router)
 api.add_router("/programs", programs_router)

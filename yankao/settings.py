@@ -20,6 +20,7 @@ YANKAO_PRODUCTION = CONFIG.production
 # their services and selectors (docs/architecture.md).
 YANKAO_APPS = [
     "yankao.core",
+    "yankao.servicedesk",
     "yankao.programs",
     "yankao.works",
     "yankao.reports",

@@ -14,7 +14,7 @@ class NarrativeBlock(models.Model):
     puts in the computed value.
     """
 
-    structure = models.CharField(_("report"), max_length=40)
+    structure = models.CharField(_("kind of report"), max_length=40)
     year = models.PositiveSmallIntegerField(_("year"))
     month = models.PositiveSmallIntegerField(_("month"), null=True, blank=True)
     section_key = models.CharField(_("section"), max_length=20)
@@ -91,9 +91,9 @@ class ReportJob(models.Model):
         QUEUED = "queued", _("Queued")
         RUNNING = "running", _("Running")
         DONE = "done", _("Done")
-        FAILED = "failed", _("Failed")
+        FAILED = "failed", _("Generation failed")
 
-    structure = models.CharField(_("report"), max_length=40)
+    structure = models.CharField(_("kind of report"), max_length=40)
     year = models.PositiveSmallIntegerField(_("year"))
     month = models.PositiveSmallIntegerField(_("month"), null=True, blank=True)
     fmt = models.CharField(_("format"), max_length=8)

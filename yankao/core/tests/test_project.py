@@ -42,3 +42,18 @@ def test_every_string_is_translated_and_compiled(po_path):
         assert compiled[key] == (entry.msgstr, tuple(sorted(entry.msgstr_plural.items()))), (
             f"stale .mo for {entry.msgid!r} (run compilemessages)"
         )
+
+
+def test_a_message_has_one_translation_across_apps():
+    """Django merges the apps' catalogues into one: the same msgid must read the same in
+    every app, or one app's wording silently replaces another's. Where meanings differ,
+    use different msgids or a context (pgettext)."""
+    translations: dict[tuple, dict[str, str]] = {}
+    for path in CATALOGUES:
+        app = path.parents[3].name
+        for entry in polib.pofile(str(path)).translated_entries():
+            value = entry.msgstr or repr(sorted(entry.msgstr_plural.items()))
+            translations.setdefault((entry.msgctxt, entry.msgid), {})[app] = value
+    conflicts = {key[1]: apps for key, apps in translations.items()
+                 if len(set(apps.values())) > 1}
+    assert not conflicts, conflicts

@@ -79,7 +79,16 @@ ANNUAL = Structure(
               tables=("works.training",)),
         )),
         S("伍", "為民服務—聯合服務業務", "Public service: the joint service centre",
-          "servicedesk"),
+          "servicedesk",
+          figures=("servicedesk.petitions_total", "servicedesk.mailbox", "servicedesk.petitions",
+                   "servicedesk.calls", "servicedesk.calls_per_month",
+                   "servicedesk.consultation_share", "servicedesk.answered_at_once",
+                   "servicedesk.forwarded_share", "servicedesk.other_share",
+                   "servicedesk.dispatch", "servicedesk.dispatch_per_month",
+                   "servicedesk.dispatch_four_hour", "servicedesk.dispatch_excluded",
+                   "servicedesk.on_time", "servicedesk.satisfaction",
+                   "servicedesk.app_dispatch", "servicedesk.app_mailbox"),
+          tables=("servicedesk.by_channel",), charts=("servicedesk.month_chart",)),
         S("陸", "資訊業務", "Information services", children=(
             S("一", "資訊整合規劃設計與推廣", "Information integration", children=(
                 S("(一)", "機關資訊共享平台功能提升", "The agencies' information-sharing platform"),

@@ -10,6 +10,7 @@ import subprocess
 import pytest
 
 from yankao.core.demo import demo_build
+from yankao.core.numbers import format_percent, percent
 from yankao.reports.dashboards import dashboard_data, dashboard_get
 from yankao.reports.figures import Period
 from yankao.reports.generate import build_report, generate
@@ -74,6 +75,28 @@ def test_report_monthly_analysis_dashboards_and_api_agree(demo):
 
     page = demo.get("/dashboards/programs/", {"year": 2018}).content.decode()
     assert ">63.19%<" in page and ">103項<" in page
+
+    # The service desk: the report, its monthly analysis, its own statistics API, the
+    # dashboards. Its volumes grow with --scale; at 1 they are the report's (835,594 calls,
+    # 209,477 petitions, 82,934 dispatch cases), checked by the servicedesk demo tests.
+    stats = demo.get("/api/v1/servicedesk/statistics",
+                     {"year": 2018, "month_from": 1, "month_to": 12}).json()
+    kinds = stats["counts_by_kind"]
+    assert annual["servicedesk.dispatch"] == f"{kinds['dispatch']:,}"
+    assert annual["servicedesk.petitions_total"] == f"{kinds['petition'] + kinds['mailbox']:,}"
+    assert annual["servicedesk.calls"] == f"{stats['consultation_answered']['calls']:,}"
+    calls = stats["consultation_answered"]
+    assert annual["servicedesk.consultation_share"] == format_percent(
+        percent(calls["consultations"], calls["calls"]))
+    december = figures_of(build_report(structure="monthly-servicedesk", year=2018, month=12,
+                                       base_url=""))
+    assert december["servicedesk.calls"] == f"{stats['calls_per_month']['12']:,}"
+    monthly_sum = sum(int(v) for v in stats["calls_per_month"].values())
+    assert annual["servicedesk.calls"] == f"{monthly_sum:,}"
+    for key in ("servicedesk", "dispatch"):
+        tiles, _charts, _tables = dashboard_data(dashboard_get(key), Period(2018), "zh-hant")
+        for tile in tiles:
+            assert tile.text == annual[tile.key], (key, tile.key)
 
 
 @pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="poppler-utils not installed")

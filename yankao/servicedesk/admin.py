@@ -1,0 +1,51 @@
+"""Back office: categories, routing rules and deadline rules are policy data, edited here.
+Cases are never deleted; their changes go through the case page (and its services)."""
+
+from django.contrib import admin
+
+from yankao.core.admin import AuditedAdmin
+from yankao.servicedesk.models import Category, DeadlineRule, Open311Client, RoutingRule
+
+
+class RoutingRuleInline(admin.TabularInline):
+    model = RoutingRule
+    extra = 0
+    autocomplete_fields = ["agency"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Category)
+class CategoryAdmin(AuditedAdmin):
+    list_display = ["code", "name_zh", "name_en", "parent", "kind", "default_agency", "public",
+                    "active"]
+    list_filter = ["kind", "public", "active", "parent"]
+    search_fields = ["code", "name_zh", "name_en", "keywords"]
+    autocomplete_fields = ["default_agency"]
+    inlines = [RoutingRuleInline]
+
+
+@admin.register(RoutingRule)
+class RoutingRuleAdmin(AuditedAdmin):
+    list_display = ["category", "district", "agency", "priority", "active"]
+    list_filter = ["active", "district"]
+    search_fields = ["category__code", "category__name_zh", "agency__name_zh"]
+    autocomplete_fields = ["category", "agency"]
+
+
+@admin.register(DeadlineRule)
+class DeadlineRuleAdmin(AuditedAdmin):
+    list_display = ["kind", "category", "amount", "unit", "remind_before_hours", "valid_from",
+                    "legal_basis"]
+    list_filter = ["kind", "unit"]
+
+
+@admin.register(Open311Client)
+class Open311ClientAdmin(AuditedAdmin):
+    list_display = ["name", "prefix", "contact_email", "active", "created_at"]
+    readonly_fields = ["prefix", "created_at"]
+    fields = ["name", "contact_email", "active", "prefix", "created_at"]
+
+    def has_add_permission(self, request):
+        return False  # keys come from `yankao manage open311_key NAME`, shown once

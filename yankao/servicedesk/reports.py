@@ -1,0 +1,86 @@
+"""The monthly statistics page's table and charts, built from the figure selectors only."""
+
+from __future__ import annotations
+
+import altair as alt
+from django.utils.translation import gettext as _
+
+from yankao.servicedesk.models import CallOutcome, CaseKind, Channel
+from yankao.servicedesk.selectors import statistics as figures
+
+
+def _percent(rate: float | None) -> str:
+    return "—" if rate is None else f"{rate:.1f}%"
+
+
+def _hours(seconds: int | None) -> str:
+    return "—" if seconds is None else f"{seconds / 3600:.1f}"
+
+
+def statistics_table(*, year: int, months: tuple[int, int]) -> tuple[list[str], list[list]]:
+    """(headers, rows): one row per month and a total row; counts and rates from counts."""
+    headers = [_("Month"), _("Calls"), _("Consultations answered on the line"),
+               *[str(label) for label in CaseKind.labels], _("Cases"),
+               _("Answered on time"), _("On-time rate"), _("Dispatch within 4 hours"),
+               _("4-hour rate"), _("Merged or downgraded (not in the rate)"),
+               _("Median handling time (h)"), _("90th percentile (h)"),
+               _("Surveys answered"), _("Satisfied")]
+    rows = []
+    spans = [(month, (month, month)) for month in range(months[0], months[1] + 1)]
+    if len(spans) > 1:  # one month is its own total
+        spans.append((_("Total"), months))
+    for label, span in spans:
+        kinds = figures.counts_by_kind(year=year, months=span)
+        calls = figures.consultation_answered(year=year, months=span)
+        on_time = figures.on_time(year=year, months=span)
+        dispatch = figures.dispatch_four_hour(year=year, months=span)
+        handling = figures.handling_time(year=year, months=span)
+        survey = figures.satisfaction(year=year, months=span)
+        rows.append([
+            f"{year}-{label:02d}" if isinstance(label, int) else label,
+            calls.calls, calls.consultations,
+            *[kinds.get(kind, 0) for kind in CaseKind.values], sum(kinds.values()),
+            on_time.on_time, _percent(on_time.rate), dispatch.within, _percent(dispatch.rate),
+            dispatch.merged + dispatch.downgraded, _hours(handling.median_seconds),
+            _hours(handling.p90_seconds), survey.answered, survey.satisfied,
+        ])
+    return headers, rows
+
+
+def statistics_charts(*, year: int, months: tuple[int, int]) -> list[dict]:
+    """Charts with their text descriptions (the figures in words)."""
+    cases = figures.counts_by_month(year=year, months=months)
+    calls = figures.calls_per_month(year=year, months=months)
+    month_rows = [{"month": f"{year}-{m:02d}", "series": str(_("Cases")), "count": n}
+                  for m, n in cases.items()]
+    month_rows += [{"month": f"{year}-{m:02d}", "series": str(_("Calls")), "count": n}
+                   for m, n in calls.items()]
+    monthly = alt.Chart(alt.Data(values=month_rows)).mark_line(point=True).encode(
+        x=alt.X("month:O", title=str(_("Month"))),
+        y=alt.Y("count:Q", title=str(_("Count"))),
+        color=alt.Color("series:N", title=""),
+    ).properties(height=220)
+    channel_counts = figures.counts_by_channel(year=year, months=months)
+    channels = alt.Chart(alt.Data(values=[
+        {"channel": str(label), "count": channel_counts.get(value, 0)}
+        for value, label in Channel.choices])).mark_bar().encode(
+        y=alt.Y("channel:N", title=str(_("Channel")), sort="-x"),
+        x=alt.X("count:Q", title=str(_("Cases"))),
+    ).properties(height=220)
+    outcome_counts = figures.calls_by_outcome(year=year, months=months)
+    describe_months = "; ".join(f"{m}: {cases[m]:,} / {calls[m]:,}" for m in cases)
+    return [
+        {"id": "sd-monthly", "chart": monthly, "title": _("Cases and calls per month"),
+         "description": _("Cases and calls per month (month: cases / calls): %(list)s.")
+         % {"list": describe_months}},
+        {"id": "sd-channels", "chart": channels, "title": _("Cases by channel"),
+         "description": "; ".join(f"{label}: {channel_counts.get(value, 0):,}"
+                                  for value, label in Channel.choices)},
+        {"id": "sd-outcomes", "title": _("Calls by outcome"), "chart": alt.Chart(alt.Data(
+            values=[{"outcome": str(label), "count": outcome_counts.get(value, 0)}
+                    for value, label in CallOutcome.choices])).mark_bar().encode(
+            y=alt.Y("outcome:N", title=str(_("Outcome"))),
+            x=alt.X("count:Q", title=str(_("Calls")))).properties(height=160),
+         "description": "; ".join(f"{label}: {outcome_counts.get(value, 0):,}"
+                                  for value, label in CallOutcome.choices)},
+    ]

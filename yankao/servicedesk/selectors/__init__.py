@@ -1,0 +1,29 @@
+"""Every read of the service desk that users see. Figures are in ``statistics``."""
+
+from yankao.servicedesk.selectors import statistics
+from yankao.servicedesk.selectors.cases import (
+    InboxFilters,
+    case_assignments,
+    case_get,
+    case_history,
+    case_visible,
+    category_choices,
+    due_flags,
+    duplicate_candidates,
+    inbox,
+    pending_extensions,
+    routing_queue,
+)
+from yankao.servicedesk.selectors.public import (
+    citizen_case_get,
+    open311_cases,
+    open311_services,
+    public_timeline,
+)
+
+__all__ = [
+    "InboxFilters", "case_assignments", "case_get", "case_history", "case_visible",
+    "category_choices", "citizen_case_get", "due_flags", "duplicate_candidates", "inbox",
+    "open311_cases", "open311_services", "pending_extensions", "public_timeline",
+    "routing_queue", "statistics",
+]

@@ -1,0 +1,199 @@
+"""Reads of cases that staff see, each scoped to the actor's agencies.
+
+Operators, registrars and evaluators see every case (they take and route them); officers
+and section chiefs see the cases their agencies (and units below) handle. The reporter's
+contact is never part of these reads: it goes through the vault on request.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import (
+    BooleanField,
+    Exists,
+    ExpressionWrapper,
+    OuterRef,
+    Q,
+    QuerySet,
+)
+from django.utils import timezone
+
+from yankao.core.errors import DomainError, ErrorCode
+from yankao.core.models import AuditEvent, Role
+from yankao.core.permissions import actor_scope
+from yankao.servicedesk.models import (
+    ACTIVE_ASSIGNMENT,
+    OPEN_STATUSES,
+    Assignment,
+    Case,
+    CaseKind,
+    Category,
+    DeadlineRule,
+    Extension,
+    ExtensionStatus,
+)
+
+ALL_CASE_ROLES = (Role.OPERATOR, Role.REGISTRAR)
+
+
+def case_visible(*, actor) -> QuerySet[Case]:
+    """Every case the actor may read."""
+    scope = actor_scope(actor)
+    queryset = Case.objects.select_related("category", "category__parent", "district", "agency")
+    if not scope.authenticated:
+        return queryset.none()
+    if scope.sees_all or scope.has_role(*ALL_CASE_ROLES):
+        return queryset
+    agencies = scope.agency_ids()
+    handled = Assignment.objects.filter(case=OuterRef("pk"), agency_id__in=agencies)
+    return queryset.filter(Q(agency_id__in=agencies) | Exists(handled))
+
+
+def case_get(*, actor, number: str) -> Case:
+    case = case_visible(actor=actor).filter(number=number).first()
+    if case is None:
+        raise DomainError(ErrorCode.NOT_FOUND, f"No case {number}.")
+    return case
+
+
+def remind_windows() -> dict[str, dt.timedelta]:
+    """The "due soon" window of each kind (its general deadline rule's reminder time)."""
+    windows = {kind: dt.timedelta(hours=24) for kind in CaseKind.values}
+    for kind, hours in DeadlineRule.objects.filter(category__isnull=True).order_by(
+            "valid_from").values_list("kind", "remind_before_hours"):
+        windows[kind] = dt.timedelta(hours=hours)
+    return windows
+
+
+def due_flags(*, prefix: str = "", now: dt.datetime | None = None) -> dict:
+    """Annotations ``is_overdue`` and ``is_due_soon``, computed in the query from due_at."""
+    now = now or timezone.now()
+    kind_field = f"{prefix}kind"
+    soon = Q()
+    for kind, window in remind_windows().items():
+        soon |= Q(**{kind_field: kind, "due_at__lte": now + window})
+    return {
+        "is_overdue": ExpressionWrapper(Q(due_at__lt=now), output_field=BooleanField()),
+        "is_due_soon": ExpressionWrapper(Q(due_at__gte=now) & soon,
+                                         output_field=BooleanField()),
+    }
+
+
+@dataclass(frozen=True)
+class InboxFilters:
+    status: str = ""  # "overdue", "due_soon" or an assignment status
+    kind: str = ""
+    category: Category | None = None
+    agency_id: int | None = None
+    query: str = ""
+
+
+def inbox(*, actor, filters: InboxFilters | None = None,
+          now: dt.datetime | None = None) -> QuerySet[Assignment]:
+    """收件匣: the active assignments of the actor's agencies, overdue first, then by due time."""
+    filters = filters or InboxFilters()
+    scope = actor_scope(actor)
+    queryset = Assignment.objects.select_related(
+        "case", "case__category", "case__district", "agency", "officer"
+    ).filter(status__in=ACTIVE_ASSIGNMENT)
+    if not scope.authenticated:
+        return queryset.none()
+    if not scope.sees_all:
+        queryset = queryset.filter(
+            agency_id__in=scope.agency_ids(Role.OFFICER, Role.SECTION_CHIEF))
+    now = now or timezone.now()
+    queryset = queryset.annotate(**due_flags(prefix="case__", now=now))
+    if filters.agency_id:
+        queryset = queryset.filter(agency_id=filters.agency_id)
+    if filters.kind:
+        queryset = queryset.filter(case__kind=filters.kind)
+    if filters.category is not None:
+        queryset = queryset.filter(case__category=filters.category)
+    if filters.status == "overdue":
+        queryset = queryset.filter(due_at__lt=now)
+    elif filters.status == "due_soon":
+        queryset = queryset.filter(is_due_soon=True)
+    elif filters.status:
+        queryset = queryset.filter(status=filters.status)
+    if filters.query:
+        queryset = queryset.filter(Q(case__number__icontains=filters.query)
+                                   | Q(case__address__icontains=filters.query))
+    # Overdue first, then by due time: that is simply the due time, ascending.
+    return queryset.order_by("due_at", "id")
+
+
+def routing_queue(*, actor) -> QuerySet[Case]:
+    """分案: registered cases waiting for an agency, oldest first."""
+    scope = actor_scope(actor)
+    if not (scope.sees_all or scope.has_role(Role.REGISTRAR)):
+        return Case.objects.none()
+    return case_visible(actor=actor).filter(status="registered").order_by("registered_at", "id")
+
+
+def pending_extensions(*, actor) -> QuerySet[Extension]:
+    """Extensions waiting for this section chief's decision."""
+    scope = actor_scope(actor)
+    agencies = scope.agency_ids(Role.SECTION_CHIEF)
+    return Extension.objects.select_related("assignment__case", "assignment__agency",
+                                            "requested_by").filter(
+        status=ExtensionStatus.PENDING, assignment__agency_id__in=agencies)
+
+
+def case_assignments(*, case: Case) -> QuerySet[Assignment]:
+    return case.assignments.select_related("agency", "officer", "transferred_to__agency") \
+        .prefetch_related("extensions").order_by("assigned_at", "id")
+
+
+def case_history(*, actor, case: Case):
+    """The case's own audit events, oldest first, for whoever may read the case (the
+    events written before it was routed carry no agency, so the audit log's agency rule
+    would hide them from the handling agency)."""
+    if not case_visible(actor=actor).filter(pk=case.pk).exists():
+        return AuditEvent.objects.none()
+    return AuditEvent.objects.filter(
+        object_type=ContentType.objects.get_for_model(Case), object_id=str(case.pk),
+    ).order_by("created_at", "id")
+
+
+def _metres(lat1: float, lng1: float, lat2: float, lng2: float) -> float:
+    """Distance on the sphere (haversine), in metres."""
+    radius = 6_371_000
+    phi1, phi2 = math.radians(lat1), math.radians(lat2)
+    d_phi, d_lambda = math.radians(lat2 - lat1), math.radians(lng2 - lng1)
+    a = math.sin(d_phi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(d_lambda / 2) ** 2
+    return 2 * radius * math.asin(math.sqrt(a))
+
+
+def duplicate_candidates(*, category: Category, latitude, longitude,
+                         exclude: Case | None = None, limit: int = 5) -> list[tuple[Case, int]]:
+    """Open cases of the same category within the category's radius: (case, metres), nearest
+    first. A bounding box in the query, the exact distance here."""
+    radius = category.duplicate_radius_m
+    if not radius or latitude is None or longitude is None:
+        return []
+    lat, lng = float(latitude), float(longitude)
+    d_lat = radius / 111_320
+    d_lng = radius / (111_320 * max(0.01, math.cos(math.radians(lat))))
+    candidates = Case.objects.filter(
+        category=category, status__in=OPEN_STATUSES,
+        latitude__range=(lat - d_lat, lat + d_lat), longitude__range=(lng - d_lng, lng + d_lng),
+    ).exclude(merged_into__isnull=False)
+    if exclude is not None:
+        candidates = candidates.exclude(pk=exclude.pk)
+    found = []
+    for case in candidates[:200]:
+        metres = _metres(lat, lng, float(case.latitude), float(case.longitude))
+        if metres <= radius:
+            found.append((case, round(metres)))
+    return sorted(found, key=lambda item: item[1])[:limit]
+
+
+def category_choices(*, public_only: bool = False) -> QuerySet[Category]:
+    queryset = Category.objects.filter(active=True, parent__isnull=False).select_related("parent")
+    if public_only:
+        queryset = queryset.filter(public=True)
+    return queryset.order_by("parent__sort_order", "sort_order", "code")

@@ -1,0 +1,127 @@
+"""Reads anyone may make: the citizen's own case (number + password), Open311 requests.
+
+Nothing here joins the reporter's contact; confidential cases are never listed, and a
+confidential case shows its status only to the citizen who has its password.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from yankao.core.errors import DomainError, ErrorCode
+from yankao.core.models import AuditEvent
+from yankao.servicedesk.models import Case, Category
+from yankao.servicedesk.services.cases import case_password_check
+
+# Audit actions a citizen sees on the timeline, in words, never with a person's name.
+PUBLIC_ACTIONS = {
+    "case.register": ("submitted", _("Received")),
+    "case.assign": ("assigned", _("Sent to the handling agency")),
+    "case.accept": ("opened", _("The agency is handling it")),
+    "case.supplement_request": ("supplement", _("More information requested")),
+    "case.supplement_provide": ("supplement_provided", _("Information supplied")),
+    "extension.decide": ("extended", _("Time limit extended")),
+    "case.transfer": ("transferred", _("Transferred to the competent agency")),
+    "case.answer": ("answered", _("Answered")),
+    "case.merge": ("merged", _("Merged into another case")),
+    "case.file": ("filed", _("Filed without handling")),
+    "case.close": ("closed", _("Closed")),
+}
+
+
+@dataclass(frozen=True)
+class PublicNote:
+    datetime: dt.datetime
+    type: str
+    description: str
+
+
+def public_timeline(*, case: Case) -> list[PublicNote]:
+    events = AuditEvent.objects.filter(
+        object_type=ContentType.objects.get_for_model(Case), object_id=str(case.pk),
+        action__in=list(PUBLIC_ACTIONS),
+    ).order_by("created_at", "id").values_list("created_at", "action", "to_state")
+    notes = []
+    for created_at, action, to_state in events:
+        if action == "extension.decide" and to_state != "approved":
+            continue
+        kind, label = PUBLIC_ACTIONS[action]
+        notes.append(PublicNote(datetime=created_at, type=kind, description=str(label)))
+    return notes
+
+
+def citizen_case_get(*, number: str, password: str) -> Case:
+    """The citizen's case. A wrong number and a wrong password give the same answer."""
+    case = Case.objects.select_related("category", "district", "agency").filter(
+        number=(number or "").strip()).first()
+    if case is None or not case_password_check(case, password):
+        raise DomainError(ErrorCode.NOT_FOUND, str(_("No case matches this number and "
+                                                     "password.")))
+    return case
+
+
+def open311_cases() -> QuerySet[Case]:
+    """Cases published through Open311: not confidential, of public categories."""
+    return Case.objects.filter(confidential=False, category__public=True).select_related(
+        "category", "category__parent", "agency", "district")
+
+
+def open311_services() -> QuerySet[Category]:
+    return Category.objects.filter(active=True, public=True, parent__isnull=False) \
+        .select_related("parent").order_by("parent__sort_order", "sort_order", "code")
+
+
+OPEN311_DEFAULT_DAYS = 90
+OPEN311_MAX_PAGE_SIZE = 1000
+
+
+@dataclass(frozen=True)
+class Open311Query:
+    """The filters of GET requests (spec and extensions)."""
+
+    ids: tuple[str, ...] = ()
+    service_codes: tuple[str, ...] = ()
+    start: dt.datetime | None = None
+    end: dt.datetime | None = None
+    statuses: tuple[str, ...] = ()
+    updated_after: dt.datetime | None = None
+    updated_before: dt.datetime | None = None
+    page: int = 1
+    page_size: int = OPEN311_MAX_PAGE_SIZE
+
+
+def open311_request_list(*, query: Open311Query, now: dt.datetime | None = None) -> list[Case]:
+    """GET requests: service_request_id overrides every other filter; otherwise the date
+    range (at most 90 days, the last 90 by default) on requested_datetime, codes, statuses,
+    and the extensions updated_after/before; newest first, paged."""
+    from django.utils import timezone
+
+    from yankao.servicedesk.models import CaseStatus
+
+    cases = open311_cases()
+    if query.ids:
+        return list(cases.filter(number__in=query.ids).order_by("-registered_at", "-id"))
+    if not (query.updated_after or query.updated_before) or query.start or query.end:
+        end = query.end or ((query.start + dt.timedelta(days=OPEN311_DEFAULT_DAYS))
+                            if query.start else (now or timezone.now()))
+        start = query.start or end - dt.timedelta(days=OPEN311_DEFAULT_DAYS)
+        cases = cases.filter(registered_at__gte=start, registered_at__lte=end)
+    if query.service_codes:
+        cases = cases.filter(category__code__in=query.service_codes)
+    # The spec's "open" is every state before closed.
+    if query.statuses and set(query.statuses) != {"open", "closed"}:
+        if "open" in query.statuses:
+            cases = cases.exclude(status=CaseStatus.CLOSED)
+        else:
+            cases = cases.filter(status=CaseStatus.CLOSED)
+    if query.updated_after:
+        cases = cases.filter(updated_at__gt=query.updated_after)
+    if query.updated_before:
+        cases = cases.filter(updated_at__lt=query.updated_before)
+    offset = (query.page - 1) * query.page_size
+    return list(cases.order_by("-registered_at", "-id")[offset:offset + query.page_size])

@@ -1,0 +1,76 @@
+"""Writes outside the case lifecycle: the 1999 call log and Open311 client keys."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from yankao.core.errors import DomainError, ErrorCode
+from yankao.core.models import Role
+from yankao.core.permissions import require_role
+from yankao.core.services.audit import audit_record
+from yankao.servicedesk.models import Call, CallOutcome, Case, Category, Open311Client
+
+MAX_CALL_SECONDS = 4 * 3600
+
+
+def call_log(*, actor, outcome: str, duration_seconds: int, category: Category | None = None,
+             answered_at_once: bool = False, case: Case | None = None,
+             received_at: dt.datetime | None = None) -> Call:
+    """話務紀錄: one 1999 call with its outcome, duration and operator."""
+    require_role(actor, Role.OPERATOR, Role.REGISTRAR)
+    if outcome not in CallOutcome.values:
+        raise DomainError(ErrorCode.INVALID, _("Choose the outcome of the call."),
+                          field="outcome")
+    if not 0 <= duration_seconds <= MAX_CALL_SECONDS:
+        raise DomainError(ErrorCode.INVALID, _("The duration must be between 0 and 4 hours."),
+                          field="duration_seconds")
+    if outcome == CallOutcome.CASE_CREATED and case is None:
+        raise DomainError(ErrorCode.INVALID, _("Name the case that the call created."),
+                          field="case")
+    membership = actor.memberships.filter(
+        active=True, role__in=[Role.OPERATOR, Role.REGISTRAR]).select_related("agency").first()
+    call = Call(
+        received_at=received_at or timezone.now(), duration_seconds=duration_seconds,
+        operator=actor, outcome=outcome,
+        answered_at_once=answered_at_once and outcome == CallOutcome.CONSULTATION,
+        category=category, case=case, agency=membership.agency if membership else None,
+    )
+    call.full_clean()
+    with transaction.atomic():
+        call.save()
+        audit_record(actor=actor, action="call.log", obj=call, agency=call.agency,
+                     to_state=outcome, data={"duration_seconds": duration_seconds})
+    return call
+
+
+def open311_key_hash(raw_key: str) -> str:
+    return hashlib.sha256(raw_key.encode()).hexdigest()
+
+
+def open311_client_create(*, actor, name: str, contact_email: str = "",
+                          raw_key: str | None = None) -> tuple[Open311Client, str]:
+    """A new Open311 api_key for an application; the key is returned once, only its hash
+    is kept. ``raw_key`` is for the demo city's documented key."""
+    if actor is not None:
+        require_role(actor, Role.ADMINISTRATOR)
+    raw = raw_key or f"o311_{secrets.token_urlsafe(32)}"
+    client = Open311Client(name=name.strip(), contact_email=contact_email, prefix=raw[:12],
+                           key_hash=open311_key_hash(raw))
+    client.full_clean()
+    with transaction.atomic():
+        client.save()
+        audit_record(actor=actor, action="open311_client.create", obj=client)
+    return client, raw
+
+
+def open311_client_for_key(raw_key: str) -> Open311Client | None:
+    if not raw_key:
+        return None
+    return Open311Client.objects.filter(key_hash=open311_key_hash(raw_key.strip()),
+                                        active=True).first()

@@ -1,0 +1,107 @@
+"""``yankao import cases FORMAT FILE``: the three formats, idempotent, rejected rows."""
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.utils import translation
+
+from yankao.core.calendar import TAIPEI
+from yankao.core.errors import DomainError
+from yankao.core.imports import find_importer, no_progress
+from yankao.servicedesk.imports import parse_datetime_text
+from yankao.servicedesk.models import Case, CaseStatus
+
+pytestmark = pytest.mark.django_db
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def run(fmt, name):
+    with translation.override("en"):
+        return find_importer("cases", fmt)(FIXTURES / name, actor=None, progress=no_progress)
+
+
+def test_roc_dates_with_morning_and_afternoon():
+    assert parse_datetime_text("107/01/02 下午 03:30:00").hour == 15
+    assert parse_datetime_text("107/01/02 上午 12:30:00").hour == 0
+    assert parse_datetime_text("107/01/02 下午 12:05").hour == 12
+    moment = parse_datetime_text("2018/01/02 08:15:32")
+    assert moment.tzinfo == TAIPEI and moment.year == 2018
+
+
+def test_open1999_json_is_idempotent_and_lists_rejected_rows(catalogue, city):
+    result = run("open1999-json", "open1999.json")
+    assert (result.created, result.updated, result.unchanged) == (3, 0, 0)
+    reasons = {row.row: row.reason for row in result.rejected}
+    assert reasons == {4: "unknown category '飛碟降落'", 5: "lat must be between -90 and 90.",
+                       6: "unknown Status_ '9'", 7: "the same case as row 1"}
+    closed = Case.objects.get(external_id="10701020001")
+    assert closed.status == CaseStatus.CLOSED and closed.agency == city["pwb-maintenance"]
+    assert closed.handling_seconds == 2 * 3600 + 24 * 60 + 28
+    assert closed.district.name_zh == "苓雅區"
+    assert Case.objects.get(external_id="10701030003").agency == city["flood-control"]
+    again = run("open1999-json", "open1999.json")
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 3)
+    assert Case.objects.count() == 3
+
+
+def test_taipei_csv_with_roc_dates(catalogue, city):
+    result = run("taipei-csv", "taipei.csv")
+    assert result.created == 3
+    reasons = sorted(row.reason for row in result.rejected)
+    assert reasons == ["invalid date '107/13/40 上午 09:00:00'",
+                       "unknown agency '臺北市政府捷運公司'", "結案日期 is before 受理日期"]
+    closed = Case.objects.get(external_id="TP1070100001")
+    assert closed.registered_at.astimezone(TAIPEI).hour == 9
+    assert closed.closed_at.astimezone(TAIPEI).hour == 15
+    assert closed.agency == city["transportation"] and not closed.category.public
+    assert Case.objects.get(external_id="TP1070100003").status == CaseStatus.REGISTERED
+    assert run("taipei-csv", "taipei.csv").unchanged == 3
+
+
+def test_open311_xml_and_an_update(catalogue, tmp_path):
+    result = run("open311-xml", "open311.xml")
+    assert result.created == 2 and len(result.rejected) == 2
+    case = Case.objects.get(external_id="638349")
+    assert case.status == CaseStatus.IN_PROGRESS
+    changed = tmp_path / "later.xml"
+    text = (FIXTURES / "open311.xml").read_text().replace(
+        "<status>open</status>\n    <service_code>KH-003", "<status>closed</status>\n"
+        "    <service_code>KH-003")
+    changed.write_text(text)
+    later = find_importer("cases", "open311-xml")(changed, actor=None, progress=no_progress)
+    assert (later.created, later.updated, later.unchanged) == (0, 1, 1)
+    case.refresh_from_db()
+    assert case.status == CaseStatus.CLOSED
+
+
+def test_a_file_that_is_not_xml_is_one_clear_error(catalogue, tmp_path):
+    bad = tmp_path / "bad.xml"
+    bad.write_text("<service_requests><request>")
+    with pytest.raises(DomainError, match="not XML"):
+        find_importer("cases", "open311-xml")(bad, actor=None, progress=no_progress)
+    assert Case.objects.count() == 0
+
+
+def test_the_command_shows_progress_and_the_summary(tmp_path):
+    from yankao.core.tests.test_cli import clean_env, yankao
+
+    env = clean_env(tmp_path)
+    assert yankao("manage", "migrate", "-v", "0", env=env).returncode == 0
+    assert yankao("manage", "seed_city", "kaohsiung", env=env).returncode == 0
+    seed = subprocess.run(
+        [sys.executable, "-m", "yankao", "manage", "shell", "-c",
+         "from yankao.servicedesk.catalogue import catalogue_seed; catalogue_seed()"],
+        env=env, capture_output=True, text=True, timeout=120)
+    assert seed.returncode == 0, seed.stderr
+    path = tmp_path / "open1999.json"
+    shutil.copy(FIXTURES / "open1999.json", path)
+    first = yankao("import", "cases", "open1999-json", str(path), env=env)
+    assert first.returncode == 0, first.stderr
+    assert first.stdout.splitlines()[0] == \
+        "7 rows read: 3 created, 0 updated, 0 unchanged, 4 rejected"
+    assert "import cases" in first.stderr
+    again = yankao("import", "cases", "open1999-json", str(path), env=env)
+    assert again.stdout.startswith("7 rows read: 0 created, 0 updated, 3 unchanged, 4 rejected")

@@ -1,0 +1,456 @@
+"""Thin HTML views of the service desk: staff pages and the citizen portal."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from yankao.core.errors import DomainError, ErrorCode
+from yankao.core.exports import table_response
+from yankao.core.models import Role
+from yankao.core.permissions import actor_scope
+from yankao.core.ratelimit import rate_limit
+from yankao.servicedesk import forms, selectors, services
+from yankao.servicedesk.models import Assignment, Case, CaseKind, Channel, Extension
+from yankao.servicedesk.reports import statistics_charts, statistics_table
+
+TRACKED_SESSION_KEY = "servicedesk_tracked"
+
+
+def is_htmx(request: HttpRequest) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def _form_error(form, error: DomainError) -> None:
+    field = error.field if error.field in form.fields else None
+    form.add_error(field, error.message)
+
+
+def _case_or_404(request: HttpRequest, number: str) -> Case:
+    """The case if the user may read it; 404 otherwise (existence is not disclosed)."""
+    try:
+        return selectors.case_get(actor=request.user, number=number)
+    except DomainError as error:
+        raise Http404(error.message) from None
+
+
+# --- staff ----------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    scope = actor_scope(request.user)
+    return render(request, "servicedesk/home.html", {
+        "inbox_count": selectors.inbox(actor=request.user).count(),
+        "overdue_count": selectors.inbox(
+            actor=request.user, filters=selectors.InboxFilters(status="overdue")).count(),
+        "queue_count": selectors.routing_queue(actor=request.user).count(),
+        "extension_count": selectors.pending_extensions(actor=request.user).count(),
+        "can_intake": scope.sees_all or scope.has_role(Role.OPERATOR, Role.REGISTRAR),
+        "can_route": scope.sees_all or scope.has_role(Role.REGISTRAR),
+    })
+
+
+def _intake_context(request, form, call_form, created=None, password=""):
+    return {"form": form, "call_form": call_form, "created": created, "password": password,
+            "categories": selectors.category_choices()}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def intake(request: HttpRequest) -> HttpResponse:
+    """受理: the operator's intake, keyboard first. Saving also logs the call."""
+    created, password = None, ""
+    call_form = forms.CallForm()
+    if request.method == "POST":
+        form = forms.IntakeForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                created, password = services.case_register(
+                    actor=request.user, category=data["category"],
+                    description=data["description"], channel=data["channel"],
+                    kind=data["kind"] or None, petition_kind=data["petition_kind"],
+                    latitude=data["latitude"], longitude=data["longitude"],
+                    address=data["address"], district=data["district"],
+                    confidential=data["confidential"], reporter_name=data["reporter_name"],
+                    reporter_phone=data["reporter_phone"],
+                    reporter_email=data["reporter_email"], with_password=True,
+                    submission_key=data["submission_key"] or None,
+                )
+                if data["channel"] == Channel.PHONE and data["duration_seconds"] is not None \
+                        and password:
+                    services.call_log(actor=request.user, outcome="case_created",
+                                      duration_seconds=data["duration_seconds"],
+                                      category=data["category"], case=created)
+            except DomainError as error:
+                _form_error(form, error)
+            else:
+                form = forms.IntakeForm(initial={"submission_key": uuid.uuid4().hex})
+        status = 200 if created else 422
+    else:
+        form = forms.IntakeForm(initial={"submission_key": uuid.uuid4().hex})
+        status = 200
+    return render(request, "servicedesk/intake.html",
+                  _intake_context(request, form, call_form, created, password), status=status)
+
+
+@login_required
+@require_POST
+def call_create(request: HttpRequest) -> HttpResponse:
+    form = forms.CallForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.call_log(actor=request.user, outcome=data["outcome"],
+                              duration_seconds=data["duration_seconds"],
+                              answered_at_once=data["answered_at_once"],
+                              category=data["category"])
+        except DomainError as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, _("The call is logged."))
+            return redirect("servicedesk:intake")
+    return render(request, "servicedesk/intake.html",
+                  _intake_context(request, forms.IntakeForm(), form), status=422)
+
+
+@login_required
+@require_GET
+def duplicates(request: HttpRequest) -> HttpResponse:
+    """Open cases of the same category nearby, shown while the operator types (htmx)."""
+    field = forms.CategoryField(required=False)
+    try:
+        category = field.clean(request.GET.get("category", ""))
+        found = selectors.duplicate_candidates(
+            category=category, latitude=request.GET.get("latitude") or None,
+            longitude=request.GET.get("longitude") or None) if category else []
+    except (forms.forms.ValidationError, ValueError, ArithmeticError):
+        found = []
+    return render(request, "servicedesk/_duplicates.html", {"duplicates": found})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def routing(request: HttpRequest) -> HttpResponse:
+    """分案: the registrar's queue; route the chosen cases by rule or to one agency."""
+    queue = selectors.routing_queue(actor=request.user)
+    form = forms.BulkAssignForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        chosen = list(queue.filter(number__in=request.POST.getlist("cases")))
+        if not chosen:
+            messages.error(request, _("Choose at least one case."))
+        else:
+            try:
+                routed = services.case_bulk_assign(actor=request.user, cases=chosen,
+                                                   agency=form.cleaned_data["agency"])
+            except DomainError as error:
+                messages.error(request, error.message)
+            else:
+                messages.success(request, _("%(count)s cases routed.") % {"count": len(routed)})
+        return redirect("servicedesk:routing")
+    page = Paginator(queue, 50).get_page(request.GET.get("page"))
+    return render(request, "servicedesk/routing.html", {"page": page, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def inbox(request: HttpRequest) -> HttpResponse:
+    """收件匣: overdue first; filters; take several cases at once."""
+    if request.method == "POST":
+        chosen = list(selectors.inbox(actor=request.user).filter(
+            pk__in=[value for value in request.POST.getlist("assignments") if value.isdigit()]))
+        try:
+            if not chosen:
+                raise DomainError(ErrorCode.INVALID, _("Choose at least one case."))
+            services.assignment_bulk_accept(actor=request.user, assignments=chosen)
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("%(count)s cases taken.") % {"count": len(chosen)})
+        return redirect(f"{request.path}?{request.GET.urlencode()}")
+    filter_form = forms.InboxFilterForm(request.GET or None)
+    values = filter_form.cleaned_data if filter_form.is_valid() else {}
+    rows = selectors.inbox(actor=request.user, filters=selectors.InboxFilters(
+        status=values.get("status", ""), kind=values.get("kind", ""),
+        query=values.get("q", "").strip()))
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"filter_form": filter_form, "page": page, "query": query.urlencode()}
+    template = "servicedesk/_inbox_rows.html" if is_htmx(request) else "servicedesk/inbox.html"
+    return render(request, template, context)
+
+
+def _case_context(request, case: Case, **forms_in_error) -> dict:
+    user = request.user
+    scope = actor_scope(user)
+    assignments = list(selectors.case_assignments(case=case))
+    mine = [a for a in assignments if a.is_active and scope.has_role(
+        Role.OFFICER, Role.SECTION_CHIEF, agency=a.agency)]
+    context = {
+        "case": case, "assignments": assignments, "mine": mine,
+        "history": selectors.case_history(actor=user, case=case),
+        "is_registrar": scope.has_role(Role.REGISTRAR),
+        "is_chief_of": {a.pk for a in assignments
+                        if scope.has_role(Role.SECTION_CHIEF, agency=a.agency)},
+        "pending": [e for a in assignments for e in a.extensions.all()
+                    if e.status == "pending"],
+        "duplicates": selectors.duplicate_candidates(
+            category=case.category, latitude=case.latitude, longitude=case.longitude,
+            exclude=case) if case.is_open else [],
+        "can_reveal": bool(case.contact_id) and bool(mine),
+        "assign_form": forms.AssignForm(), "reply_form": forms.ReplyForm(),
+        "supplement_form": forms.SupplementRequestForm(), "extension_form":
+        forms.ExtensionForm(), "transfer_form": forms.TransferForm(),
+        "merge_form": forms.MergeForm(), "file_form": forms.FileForm(),
+        "downgrade_form": forms.DowngradeForm(), "close_form": forms.CloseForm(),
+        "decision_form": forms.DecisionForm(), "kinds": CaseKind,
+    }
+    context.update(forms_in_error)
+    return context
+
+
+@login_required
+@require_GET
+def case_detail(request: HttpRequest, number: str) -> HttpResponse:
+    case = _case_or_404(request, number)
+    return render(request, "servicedesk/case_detail.html", _case_context(request, case))
+
+
+def _assignment_of(request, case: Case) -> Assignment:
+    assignment = case.assignments.filter(pk=request.POST.get("assignment") or 0).first()
+    if assignment is None:
+        raise DomainError(ErrorCode.INVALID, _("Choose the assignment."))
+    return assignment
+
+
+def _extension_of(request, case: Case) -> Extension:
+    extension = Extension.objects.filter(assignment__case=case,
+                                         pk=request.POST.get("extension") or 0).first()
+    if extension is None:
+        raise DomainError(ErrorCode.INVALID, _("Choose the extension."))
+    return extension
+
+
+# action: (form class, name of the form in the page's context, the call with the form's data)
+CASE_ACTIONS = {
+    "assign": (forms.AssignForm, "assign_form", lambda request, case, data: (
+        services.case_assign(actor=request.user, case=case, agencies=sorted(
+            data["agencies"],
+            key=lambda a: request.POST.getlist("assign-agencies").index(str(a.pk)))))),
+    "accept": (None, None, lambda request, case, data: services.assignment_accept(
+        actor=request.user, assignment=_assignment_of(request, case))),
+    "reply": (forms.ReplyForm, "reply_form", lambda request, case, data: (
+        services.assignment_reply(actor=request.user,
+                                  assignment=_assignment_of(request, case), **data))),
+    "supplement": (forms.SupplementRequestForm, "supplement_form", lambda request, case, data: (
+        services.supplement_request(actor=request.user,
+                                    assignment=_assignment_of(request, case), **data))),
+    "extension": (forms.ExtensionForm, "extension_form", lambda request, case, data: (
+        services.extension_request(actor=request.user,
+                                   assignment=_assignment_of(request, case), **data))),
+    "decide": (forms.DecisionForm, "decision_form", lambda request, case, data: (
+        services.extension_decide(actor=request.user, extension=_extension_of(request, case),
+                                  **data))),
+    "transfer": (forms.TransferForm, "transfer_form", lambda request, case, data: (
+        services.case_transfer(actor=request.user, assignment=_assignment_of(request, case),
+                               **data))),
+    "merge": (forms.MergeForm, "merge_form", lambda request, case, data: services.case_merge(
+        actor=request.user, case=case, reason=data["reason"],
+        into=selectors.case_get(actor=request.user, number=data["into"].strip()))),
+    "file": (forms.FileForm, "file_form", lambda request, case, data: (
+        services.case_file_without_handling(actor=request.user, case=case, **data))),
+    "downgrade": (forms.DowngradeForm, "downgrade_form", lambda request, case, data: (
+        services.case_downgrade(actor=request.user, case=case, **data))),
+    "close": (forms.CloseForm, "close_form", lambda request, case, data: services.case_close(
+        actor=request.user, case=case, **data)),
+}
+
+
+def _run_action(request, case: Case, action: str):
+    """(form name, form) on a form error, else None. Raises DomainError from services."""
+    if action not in CASE_ACTIONS:
+        raise Http404
+    form_class, name, call = CASE_ACTIONS[action]
+    data = {}
+    if form_class is not None:
+        form = form_class(request.POST)
+        if not form.is_valid():
+            return name, form
+        data = form.cleaned_data
+    call(request, case, data)
+    return None
+
+
+@login_required
+@require_POST
+def case_action(request: HttpRequest, number: str, action: str) -> HttpResponse:
+    case = _case_or_404(request, number)
+    try:
+        failed = _run_action(request, case, action)
+    except DomainError as error:
+        if error.code == ErrorCode.NOT_FOUND:
+            raise Http404(error.message) from None
+        messages.error(request, error.message)
+        return redirect("servicedesk:case", number=case.number)
+    if failed is not None:
+        name, form = failed
+        messages.error(request, _("Please correct the form below."))
+        return render(request, "servicedesk/case_detail.html",
+                      _case_context(request, case, **{name: form}), status=422)
+    messages.success(request, _("Saved."))
+    return redirect("servicedesk:case", number=case.number)
+
+
+@login_required
+@require_POST
+def reporter_reveal(request: HttpRequest, number: str) -> HttpResponse:
+    """The reporter's contact, for an officer of a handling agency; every reveal is logged."""
+    case = _case_or_404(request, number)
+    try:
+        contact = services.reporter_contact_reveal(actor=request.user, case=case,
+                                                   reason=request.POST.get("reason", ""))
+    except DomainError as error:
+        return render(request, "servicedesk/_contact.html", {"error": error.message},
+                      status=error.status)
+    return render(request, "servicedesk/_contact.html", {"contact": contact})
+
+
+@login_required
+@require_GET
+def statistics(request: HttpRequest) -> HttpResponse:
+    """Monthly statistics with charts; ?format=csv|xlsx downloads the table."""
+    years = selectors.statistics.years_with_cases()
+    default_year = years[0] if years else None
+    form = forms.StatisticsForm(request.GET or {"year": default_year or 2018, "month_from": 1,
+                                                "month_to": 12})
+    if not form.is_valid():
+        return render(request, "servicedesk/statistics.html", {"form": form, "years": years},
+                      status=422)
+    year = form.cleaned_data["year"]
+    months = (form.cleaned_data["month_from"], form.cleaned_data["month_to"])
+    headers, rows = statistics_table(year=year, months=months)
+    fmt = request.GET.get("format")
+    if fmt:
+        return table_response(headers=headers, rows=rows, fmt=fmt,
+                              filename=f"servicedesk-{year}-{months[0]:02d}-{months[1]:02d}",
+                              title=f"{year}")
+    return render(request, "servicedesk/statistics.html", {
+        "form": form, "years": years, "headers": headers, "rows": rows, "year": year,
+        "months": months, "charts": statistics_charts(year=year, months=months),
+        "query": request.GET.urlencode() or f"year={year}&month_from=1&month_to=12",
+    })
+
+
+# --- the citizen ----------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def citizen_report(request: HttpRequest) -> HttpResponse:
+    """A citizen reports a problem: category, place, photo, description, contact."""
+    if request.method == "POST":
+        form = forms.CitizenReportForm(request.POST, request.FILES)
+        try:
+            rate_limit(request, group="servicedesk-report", rate="10/h")
+        except DomainError as error:
+            return render(request, "servicedesk/citizen_report.html",
+                          {"form": form, "error": error.message}, status=error.status)
+        if form.is_valid():
+            data = form.cleaned_data
+            photo = data.get("photo")
+            try:
+                case, password = services.case_register(
+                    actor=None, actor_label="citizen", category=data["category"],
+                    description=data["description"], channel=Channel.WEB,
+                    latitude=data["latitude"], longitude=data["longitude"],
+                    address=data["address"], reporter_name=data["name"],
+                    reporter_phone=data["phone"], reporter_email=data["email"],
+                    photos=[photo] if photo else [], with_password=True,
+                    submission_key=f"web:{data['submission_key']}",
+                )
+            except DomainError as error:
+                _form_error(form, error)
+            else:
+                if not password:
+                    # The same form sent twice: show the case again, without a new password.
+                    return render(request, "servicedesk/citizen_done.html",
+                                  {"case": case, "repeat": True})
+                return render(request, "servicedesk/citizen_done.html",
+                              {"case": case, "password": password})
+        return render(request, "servicedesk/citizen_report.html", {"form": form}, status=422)
+    form = forms.CitizenReportForm(initial={"submission_key": uuid.uuid4().hex})
+    return render(request, "servicedesk/citizen_report.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def citizen_track(request: HttpRequest) -> HttpResponse:
+    """Track a case with its number and password; the case stays open in this session."""
+    form = forms.TrackForm(request.POST or None)
+    if request.method == "POST":
+        try:
+            rate_limit(request, group="servicedesk-track", rate="20/h")
+        except DomainError as error:
+            return render(request, "servicedesk/citizen_track.html",
+                          {"form": form, "error": error.message}, status=error.status)
+        if form.is_valid():
+            try:
+                case = selectors.citizen_case_get(number=form.cleaned_data["number"],
+                                                  password=form.cleaned_data["password"])
+            except DomainError as error:
+                form.add_error(None, error.message)
+            else:
+                tracked = set(request.session.get(TRACKED_SESSION_KEY, []))
+                tracked.add(case.number)
+                request.session[TRACKED_SESSION_KEY] = sorted(tracked)
+                return redirect("servicedesk:citizen-case", number=case.number)
+        return render(request, "servicedesk/citizen_track.html", {"form": form}, status=422)
+    return render(request, "servicedesk/citizen_track.html", {"form": form})
+
+
+def _tracked_case(request, number: str) -> Case:
+    if number not in request.session.get(TRACKED_SESSION_KEY, []):
+        raise Http404
+    case = Case.objects.select_related("category", "district", "agency").filter(
+        number=number).first()
+    if case is None:
+        raise Http404
+    return case
+
+
+@require_http_methods(["GET", "POST"])
+def citizen_case(request: HttpRequest, number: str) -> HttpResponse:
+    case = _tracked_case(request, number)
+    survey_form, supplement_form = forms.SurveyForm(), forms.SupplementForm()
+    status = 200
+    if request.method == "POST":
+        try:
+            if "score" in request.POST:
+                survey_form = forms.SurveyForm(request.POST)
+                if survey_form.is_valid():
+                    services.survey_answer(case=case, **survey_form.cleaned_data)
+                    messages.success(request, _("Thank you for your answer."))
+                    return redirect("servicedesk:citizen-case", number=case.number)
+            else:
+                supplement_form = forms.SupplementForm(request.POST)
+                if supplement_form.is_valid():
+                    services.supplement_provide(case=case, **supplement_form.cleaned_data)
+                    messages.success(request, _("Your information is added to the case."))
+                    return redirect("servicedesk:citizen-case", number=case.number)
+        except DomainError as error:
+            messages.error(request, error.message)
+            return redirect("servicedesk:citizen-case", number=case.number)
+        status = 422
+    survey = getattr(case, "survey", None) if hasattr(case, "survey") else None
+    return render(request, "servicedesk/citizen_case.html", {
+        "case": case, "timeline": selectors.public_timeline(case=case), "survey": survey,
+        "survey_form": survey_form, "supplement_form": supplement_form,
+    }, status=status)
