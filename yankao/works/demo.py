@@ -16,6 +16,7 @@ import datetime as dt
 import random
 from decimal import Decimal
 
+from django.apps import apps
 from django.db import transaction
 
 from yankao.core.calendar import TAIPEI, WorkingCalendar
@@ -222,6 +223,16 @@ def _person(rng: random.Random) -> str:
     return rng.choice(words.SURNAMES) + rng.choice(words.GIVEN)
 
 
+def _service_desk_case_numbers(count: int) -> list[str]:
+    """Reports taken on the 1999 hotline came in as petitions of the service desk (built
+    earlier in the demo); link them to real case numbers when that module is installed."""
+    if not apps.is_installed("yankao.servicedesk"):
+        return []
+    from yankao.servicedesk.selectors.public import case_numbers_for_linking
+
+    return case_numbers_for_linking(year=YEAR, kind="petition", limit=count)
+
+
 def _reports(rng: random.Random, tenders: list[Tender]) -> list[CitizenReport]:
     """80 reports about tenders under construction, received through 2018."""
     candidates = [t for t in tenders if t.contract_amount >= 5_000_000
@@ -235,16 +246,16 @@ def _reports(rng: random.Random, tenders: list[Tender]) -> list[CitizenReport]:
         received = first + dt.timedelta(days=rng.randrange(max(1, (last - first).days - 20)))
         entries.append((received, tender, channel))
     entries.sort(key=lambda entry: (entry[0], entry[1].pk))
+    case_numbers = iter(_service_desk_case_numbers(channels.count("1999")))
     reports = []
-    for index, (received, tender, channel) in enumerate(entries, start=1):
+    for received, tender, channel in entries:
         subject, description = rng.choice(words.REPORT_SUBJECTS)
         reports.append(citizen_report_submit(
             actor=None, channel=channel, subject=subject, description=description,
             location=tender.location, district=tender.district, tender=tender,
             name=_person(rng) if channel == "web" or rng.random() < 0.7 else "",
             phone=f"09{rng.randint(10, 89)}{rng.randint(100000, 999999)}",
-            service_desk_case_number=(f"1999-{received:%Y%m%d}-{index:05d}"
-                                      if channel == "1999" else ""),
+            service_desk_case_number=next(case_numbers, "") if channel == "1999" else "",
             received_at=dt.datetime.combine(received, dt.time(rng.randint(8, 20)),
                                             tzinfo=TAIPEI)))
     return reports

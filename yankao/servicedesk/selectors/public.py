@@ -125,3 +125,16 @@ def open311_request_list(*, query: Open311Query, now: dt.datetime | None = None)
         cases = cases.filter(updated_at__lt=query.updated_before)
     offset = (query.page - 1) * query.page_size
     return list(cases.order_by("-registered_at", "-id")[offset:offset + query.page_size])
+
+
+def case_number_exists(*, number: str) -> bool:
+    """Whether a case with this number exists (for other modules linking to a case; it
+    says nothing else about the case)."""
+    return Case.objects.filter(number=number.strip()).exists()
+
+
+def case_numbers_for_linking(*, year: int, kind: str, limit: int) -> list[str]:
+    """The first ``limit`` case numbers of a kind registered in ``year`` (used by the demo
+    city to link citizen works reports to the service-desk cases they came in as)."""
+    return list(Case.objects.filter(kind=kind, registered_at__year=year)
+                .order_by("registered_at", "id").values_list("number", flat=True)[:limit])

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
+from django.apps import apps
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -51,6 +52,16 @@ def _locked(report: CitizenReport, *allowed: str) -> CitizenReport:
     return report
 
 
+def service_desk_case_exists(number: str) -> bool:
+    """A report that came in as a service-desk case names a case that exists. Without the
+    service-desk module installed, the number is kept as the reporter or operator gave it."""
+    if not apps.is_installed("yankao.servicedesk"):
+        return True
+    from yankao.servicedesk.selectors.public import case_number_exists
+
+    return case_number_exists(number=number)
+
+
 def citizen_report_submit(
     *,
     actor,
@@ -82,6 +93,10 @@ def citizen_report_submit(
         if not (value or "").strip():
             raise DomainError(ErrorCode.INVALID, _("This field is required."), field=field)
     validate_photos(photos)
+    service_desk_case_number = service_desk_case_number.strip()
+    if service_desk_case_number and not service_desk_case_exists(service_desk_case_number):
+        raise DomainError(ErrorCode.INVALID, _("There is no service-desk case with this number."),
+                          field="service_desk_case_number")
     recorder = actor if authenticated else None
     with transaction.atomic():
         received = received_at or now_taipei()
@@ -89,7 +104,7 @@ def citizen_report_submit(
             number=next_number(CitizenReport, f"WR-{received.year}"), channel=channel,
             subject=subject.strip(), description=description.strip(),
             location=location.strip(), district=district, tender=tender,
-            service_desk_case_number=service_desk_case_number.strip(), received_at=received,
+            service_desk_case_number=service_desk_case_number, received_at=received,
             created_by=recorder,
         )
         full_clean(report, exclude=["created_by", "contact"])

@@ -56,14 +56,6 @@ def test_bad_intake_changes_nothing(db, city, officer):
     assert (CitizenReport.objects.count(), PersonalContact.objects.count()) == before
 
 
-def test_phone_and_1999_intake_by_staff_with_a_service_desk_case(db, operator):
-    report = citizen_report_submit(actor=operator, channel="1999",
-                                   service_desk_case_number="1999-20180312-00042", **REPORT)
-    assert report.created_by == operator
-    assert report.contact is None
-    assert report.service_desk_case_number == "1999-20180312-00042"
-
-
 def test_the_whole_procedure(tender, inspector, officer, epb_officer, city):
     report = web_report(tender=tender)
     with pytest.raises(DomainError):
@@ -153,3 +145,28 @@ def test_training_sessions(db, city, inspector, officer):
         training_session_record(actor=inspector, title="x", held_on=dt.date(2018, 5, 29),
                                 attendance=-3)
     assert TrainingSession.objects.count() == 1
+
+
+
+def test_1999_intake_links_the_service_desk_case_it_came_in_as(city, operator):
+    from yankao.core.errors import DomainError
+    from yankao.servicedesk.catalogue import catalogue_seed
+    from yankao.servicedesk.models import Category
+    from yankao.servicedesk.services.cases import case_register
+    from yankao.works.models import CitizenReport
+    from yankao.works.services.citizen import citizen_report_submit
+
+    report = {"actor": operator, "channel": "1999", "subject": "施工圍籬倒塌",
+              "description": "圍籬倒在人行道上", "location": "苓雅區中正一路"}
+    with pytest.raises(DomainError) as refused:
+        citizen_report_submit(**report, service_desk_case_number="20180101-NOSUCH")
+    assert refused.value.field == "service_desk_case_number"
+    assert not CitizenReport.objects.exists()
+    catalogue_seed(actor=None)
+    category = Category.objects.filter(parent__isnull=False).first()
+    case, _password = case_register(actor=None, category=category, channel="phone",
+                                    description="工地圍籬倒塌，行人無法通行。",
+                                    address="高雄市苓雅區中正一路2號")
+    linked = citizen_report_submit(**report, service_desk_case_number=case.number)
+    assert linked.service_desk_case_number == case.number
+    assert linked.created_by == operator and linked.contact is None
