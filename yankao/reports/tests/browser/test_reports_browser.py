@@ -50,3 +50,25 @@ def test_reading_view_and_dashboard_in_both_languages_on_a_phone(phone_page, liv
     page.goto("/reports/test-annual/2018/")
     expect(page.locator("a.figure").first).to_have_attribute("href", "/staff/agencies/")
     assert_accessible(page)
+
+
+def test_every_dashboard_is_accessible_in_both_languages_on_a_phone(phone_page, live_server,
+                                                                      demo_city):
+    from yankao.reports.dashboards import dashboards
+
+    page = phone_page
+    keys = [board.key for board in dashboards()]
+    assert {"servicedesk", "dispatch", "programs", "works-inspections",
+            "works-citizen-reports"} <= set(keys)
+    for language in ("zh-hant", "en"):
+        page.context.add_cookies(
+            [{"name": "django_language", "value": language, "url": live_server.url}])
+        page.goto("/dashboards/")
+        assert_accessible(page)
+        for key in keys:
+            page.goto(f"/dashboards/{key}/?year=2018")
+            for chart in page.locator("[data-vega-spec]").all():
+                expect(chart).to_have_attribute("data-ready", "1")
+            assert_accessible(page)
+            width = page.evaluate("document.documentElement.scrollWidth")
+            assert width <= PHONE["width"], f"{key} is {width}px wide on a phone"
