@@ -53,9 +53,10 @@ CONSEQUENCES = [
 
 UNVERIFIED = (
     "NOT VERIFIED. The text of 工程施工查核小組作業辦法 §4 could not be retrieved when this "
-    "was built; the shares below are placeholders that an administrator must check against "
-    "the official text and correct. The amount bands follow the procurement levels of the "
-    "Government Procurement Act (公告金額, 查核金額 and 巨額 for works)."
+    "was built; the shares below are assumed, not taken from the law, and an administrator "
+    "must check them against the official text and correct them. The amount bands follow "
+    "the procurement levels of the Government Procurement Act "
+    "(公告金額, 查核金額 and 巨額 for works)."
 )
 
 FORMULAS = [
