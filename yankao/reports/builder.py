@@ -204,7 +204,7 @@ class ReportBuilder:
         return any(self.included(child) for child in section.children)
 
     def build(self, progress: Progress | None = None) -> BuiltReport:
-        with override(self.language):
+        with override(self.language), registry.computing():
             left_out: list[LeftOut] = []
             leaves = [s for s in self.structure.walk() if s.module is not None and
                       module_installed(s.module)]

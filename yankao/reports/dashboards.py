@@ -116,6 +116,11 @@ class ChartPanel:
 
 
 def dashboard_data(dashboard: Dashboard, period: Period, language: str):
+    with registry.computing():
+        return _dashboard_data(dashboard, period, language)
+
+
+def _dashboard_data(dashboard: Dashboard, period: Period, language: str):
     tiles, charts, tables = [], [], []
     for key in dashboard.figures:
         entry = registry.get(key)

@@ -14,9 +14,12 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import importlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import wraps
 from typing import Any
 
 from django.apps import apps
@@ -160,6 +163,36 @@ class Chart:
 
     def method(self, language: str | None = None) -> str:
         return pick(self.method_zh, self.method_en, language)
+
+
+_MEMO: ContextVar[dict | None] = ContextVar("yankao_figure_memo", default=None)
+
+
+@contextmanager
+def computing() -> Iterator[None]:
+    """One report or dashboard build: selector results are shared by its figures."""
+    token = _MEMO.set({})
+    try:
+        yield
+    finally:
+        _MEMO.reset(token)
+
+
+def once_per_build(function: Callable[[Period], Any]) -> Callable[[Period], Any]:
+    """Call a selector once per period within a build, however many figures read it
+    (e.g. five figures read one ``inspection_summary``). Outside a build, call it."""
+
+    @wraps(function)
+    def shared(period: Period) -> Any:
+        memo = _MEMO.get()
+        if memo is None:
+            return function(period)
+        key = (function, period)
+        if key not in memo:
+            memo[key] = function(period)
+        return memo[key]
+
+    return shared
 
 
 Entry = Figure | Table | Chart

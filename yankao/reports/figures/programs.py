@@ -8,7 +8,15 @@ from yankao.core.numbers import format_percent
 from yankao.core.permissions import CITY_WIDE
 from yankao.programs import selectors as s
 from yankao.reports.dashboards import Dashboard, register_dashboard
-from yankao.reports.figures import Chart, Figure, Period, Table, Value, register
+from yankao.reports.figures import (
+    Chart,
+    Figure,
+    Period,
+    Table,
+    Value,
+    once_per_build,
+    register,
+)
 
 
 def month_of(period: Period) -> int:
@@ -16,9 +24,26 @@ def month_of(period: Period) -> int:
     return period.month or 12
 
 
+@once_per_build
 def classes(period: Period):
     return s.delay_class_counts(actor=CITY_WIDE, year=period.year, month=month_of(period),
                                 agency_code=period.get("agency"))
+
+
+@once_per_build
+def subsidies(period: Period):
+    return s.subsidy_summary(actor=CITY_WIDE, year=period.year)
+
+
+@once_per_build
+def pre_review(period: Period):
+    """The pre-review held in the period's year is of the next year's budget."""
+    return s.budget_pre_review_summary(actor=CITY_WIDE, budget_year=period.year + 1)
+
+
+@once_per_build
+def road_safety(period: Period):
+    return s.recommendation_summary(actor=CITY_WIDE, topic_code="road-safety")
 
 
 def analysis_url(period: Period) -> str:
@@ -119,63 +144,56 @@ register(
            lambda p: f"/staff/programs/kpis/?year={p.year - 1}", filters=()),
     figure("subsidy_cases", "基本設施補助列管案件", "Basic-infrastructure subsidy cases",
            "該年度列管之基本設施補助案件數。", "Subsidy cases under control in the year.",
-           lambda p: Value.count(s.subsidy_summary(actor=CITY_WIDE, year=p.year).cases),
+           lambda p: Value.count(subsidies(p).cases),
            lambda p: "/staff/programs/tracked/subsidies/", unit=("案", ""), filters=()),
     figure("subsidy_closed", "已結案解除列管", "Closed and released",
            "上列案件中已結案解除列管者。", "Of those, the cases closed and released.",
-           lambda p: Value.count(s.subsidy_summary(actor=CITY_WIDE, year=p.year).closed),
+           lambda p: Value.count(subsidies(p).closed),
            lambda p: "/staff/programs/tracked/subsidies/?status=released", unit=("案", ""),
            filters=()),
     figure("subsidy_budget", "補助經費", "Subsidy budget",
            "各補助案件核定經費之合計（新臺幣元）。", "Sum of the cases' budgets, NT$.",
-           lambda p: Value.money(s.subsidy_summary(actor=CITY_WIDE, year=p.year).budget),
+           lambda p: Value.money(subsidies(p).budget),
            lambda p: "/staff/programs/tracked/subsidies/", filters=()),
     figure("subsidy_execution", "整體預算執行率", "Budget execution",
            "各案執行數合計除以經費合計，由金額計算。",
            "Executed amounts over budgets, computed from the amounts.",
-           lambda p: Value.percent(s.subsidy_summary(actor=CITY_WIDE, year=p.year)
+           lambda p: Value.percent(subsidies(p)
                                    .execution_rate),
            lambda p: "/staff/programs/tracked/subsidies/", filters=()),
     figure("subsidy_meetings", "公共工程督導會報", "Supervision meetings",
            "該年度召開之督導會報次數。", "Supervision meetings held in the year.",
-           lambda p: Value.count(s.subsidy_summary(actor=CITY_WIDE, year=p.year).meetings),
+           lambda p: Value.count(subsidies(p).meetings),
            lambda p: "/staff/programs/tracked/subsidies/", unit=("次", ""), filters=()),
     figure("road_safety", "道安委員建議事項列管", "Road-safety recommendations tracked",
            "列管之道路交通安全委員建議事項件數。", "Road-safety recommendations under control.",
-           lambda p: Value.count(s.recommendation_summary(actor=CITY_WIDE,
-                                                          topic_code="road-safety").total),
+           lambda p: Value.count(road_safety(p).total),
            lambda p: "/staff/programs/tracked/recommendations/?topic=road-safety",
            unit=("案", ""), filters=()),
     figure("road_safety_adopted", "已參採", "Adopted",
            "上列建議事項中各機關已參採者。", "Of those, the recommendations adopted.",
-           lambda p: Value.count(s.recommendation_summary(actor=CITY_WIDE,
-                                                          topic_code="road-safety").adopted),
+           lambda p: Value.count(road_safety(p).adopted),
            lambda p: "/staff/programs/tracked/recommendations/?topic=road-safety",
            unit=("案", ""), filters=()),
     figure("pre_review_requested", "先期作業提報總經費需求", "Requested in the pre-review",
            "次年度重要施政計畫先期作業各機關提報經費之合計。",
            "Sum of the agencies' requests in the pre-review of next year's key programs.",
-           lambda p: Value.money(s.budget_pre_review_summary(actor=CITY_WIDE,
-                                                             budget_year=p.year + 1).requested),
+           lambda p: Value.money(pre_review(p).requested),
            lambda p: "/staff/programs/tracked/", filters=()),
     figure("pre_review_meetings", "初審會議", "Review meetings",
            "先期作業召開之初審會議場次。", "Review meetings of the pre-review.",
-           lambda p: Value.count(s.budget_pre_review_summary(actor=CITY_WIDE,
-                                                             budget_year=p.year + 1).meetings),
+           lambda p: Value.count(pre_review(p).meetings),
            unit=("場", ""), filters=()),
     figure("pre_review_visits", "現勘", "Site visits",
            "先期作業辦理之現勘次數。", "Site visits of the pre-review.",
-           lambda p: Value.count(s.budget_pre_review_summary(
-               actor=CITY_WIDE, budget_year=p.year + 1).site_visits),
+           lambda p: Value.count(pre_review(p).site_visits),
            unit=("次", ""), filters=()),
     figure("pre_review_public", "核列公務預算", "Approved public budget",
            "審議核列之公務預算合計。", "Public budget approved in the review.",
-           lambda p: Value.money(s.budget_pre_review_summary(
-               actor=CITY_WIDE, budget_year=p.year + 1).approved_public), filters=()),
+           lambda p: Value.money(pre_review(p).approved_public), filters=()),
     figure("pre_review_fund", "核列基金預算", "Approved fund budget",
            "審議核列之基金預算合計。", "Fund budget approved in the review.",
-           lambda p: Value.money(s.budget_pre_review_summary(
-               actor=CITY_WIDE, budget_year=p.year + 1).approved_fund), filters=()),
+           lambda p: Value.money(pre_review(p).approved_fund), filters=()),
     Table(key="programs.grades_previous_year", module="programs",
           title_zh="上年度年終考核結果", title_en="Previous year's year-end grades",
           method_zh="上年度經核定之年終考核，依等第計數；占比由件數計算。",

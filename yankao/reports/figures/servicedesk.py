@@ -13,7 +13,16 @@ import altair as alt
 from yankao.core import selectors as core_selectors
 from yankao.core.numbers import percent
 from yankao.reports.dashboards import Dashboard, register_dashboard
-from yankao.reports.figures import Chart, Figure, Period, Table, Value, pick, register
+from yankao.reports.figures import (
+    Chart,
+    Figure,
+    Period,
+    Table,
+    Value,
+    once_per_build,
+    pick,
+    register,
+)
 from yankao.servicedesk.models import CallOutcome, CaseKind, Channel
 from yankao.servicedesk.selectors import cases as case_selectors
 from yankao.servicedesk.selectors import statistics as st
@@ -38,6 +47,7 @@ def statistics_url(period: Period) -> str:
     return f"/staff/servicedesk/statistics/?year={period.year}&month_from={first}&month_to={last}"
 
 
+@once_per_build
 def kinds(period: Period) -> dict[str, int]:
     return st.counts_by_kind(**span(period))
 
@@ -58,8 +68,14 @@ def ratio(selector, part: str, whole: str):
     return compute
 
 
+@once_per_build
 def _calls(period):
     return st.consultation_answered(**span(period))
+
+
+@once_per_build
+def _dispatch_rate(period: Period):
+    return st.dispatch_four_hour(**span(period))
 
 
 def _outcome_share(period: Period, outcomes: tuple[str, ...]) -> Decimal | None:
@@ -171,13 +187,13 @@ register(
            "自派工至現場回報在 4 小時內者，除以計入之派工案件（併案與降級案件不計入、另計）。",
            "Field reports within 4 hours of dispatch, over counted dispatch cases (merged and "
            "downgraded cases are left out and counted apart).",
-           ratio(lambda p: st.dispatch_four_hour(**span(p)), "within", "counted"),
+           ratio(_dispatch_rate, "within", "counted"),
            unit=("", "")),
     figure("dispatch_excluded", "併案或降級（不計入時效）", "Merged or downgraded (not rated)",
            "派工案件中併案或降級者，不計入 4 小時回報率。",
            "Dispatch cases merged or downgraded, left out of the 4-hour rate.",
            lambda p: Value.count((lambda r: r.merged + r.downgraded)(
-               st.dispatch_four_hour(**span(p))))),
+               _dispatch_rate(p)))),
     figure("on_time", "案件如期辦結率", "Cases answered on time",
            "應於期限內辦結之案件中如期辦結者所占比率，由件數計算。",
            "Cases answered by their due time over those answered or due, from the counts.",

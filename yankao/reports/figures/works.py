@@ -7,12 +7,46 @@ import altair as alt
 from yankao.core.numbers import format_percent
 from yankao.core.permissions import CITY_WIDE
 from yankao.reports.dashboards import Dashboard, register_dashboard
-from yankao.reports.figures import Chart, Figure, Period, Table, Value, register
+from yankao.reports.figures import (
+    Chart,
+    Figure,
+    Period,
+    Table,
+    Value,
+    once_per_build,
+    register,
+)
 from yankao.works import selectors as s
 
 
+@once_per_build
 def summary(period: Period):
     return s.inspection_summary(actor=CITY_WIDE, year=period.year)
+
+
+@once_per_build
+def grades(period: Period):
+    return s.grade_distribution(actor=CITY_WIDE, year=period.year)
+
+
+@once_per_build
+def compliance(period: Period):
+    return s.progress_compliance_by_month(actor=CITY_WIDE, year=period.year)
+
+
+@once_per_build
+def satisfaction(period: Period):
+    return s.citizen_report_satisfaction(actor=CITY_WIDE, year=period.year)
+
+
+@once_per_build
+def report_inspections(period: Period):
+    return s.citizen_report_inspection_rate(actor=CITY_WIDE, year=period.year)
+
+
+@once_per_build
+def training(period: Period):
+    return s.training_summary(year=period.year)
 
 
 def inspections_url(period: Period) -> str:
@@ -38,13 +72,13 @@ def _minimum_method(language_zh: bool) -> str:
 
 
 def _grade_rows(period: Period):
-    distribution = s.grade_distribution(actor=CITY_WIDE, year=period.year)
+    distribution = grades(period)
     return [[g.label, g.count, format_percent(g.percent)] for g in distribution.grades]
 
 
 def _compliance_rows(period: Period):
     return [[m.month, m.expected, m.on_time, format_percent(m.rate_percent)]
-            for m in s.progress_compliance_by_month(actor=CITY_WIDE, year=period.year)]
+            for m in compliance(period)]
 
 
 def _training_rows(period: Period):
@@ -58,7 +92,7 @@ def _channel_rows(period: Period):
 
 
 def _grade_chart(period: Period, language: str):
-    distribution = s.grade_distribution(actor=CITY_WIDE, year=period.year)
+    distribution = grades(period)
     en = language.startswith("en")
     rows = [{"grade": g.label, "inspections": g.count} for g in distribution.grades]
     chart = alt.Chart(alt.Data(values=rows)).mark_bar().encode(
@@ -95,37 +129,32 @@ register(
            lambda p: f"/staff/works/compliance/?year={p.year}"),
     figure("citizen_reports", "全民督工通報", "Citizen works reports",
            "該年度受理之全民督工通報件數。", "Citizen works reports received in the year.",
-           lambda p: Value.count(s.citizen_report_inspection_rate(actor=CITY_WIDE,
-                                                                  year=p.year).reports),
+           lambda p: Value.count(report_inspections(p).reports),
            reports_url, unit=("件", "")),
     figure("citizen_satisfied", "通報人滿意比例", "Reporters satisfied",
            "回覆滿意度調查之通報人中表示滿意者所占比率，由件數計算。",
            "Satisfied reporters over those who answered the survey, computed from counts.",
-           lambda p: Value.percent(s.citizen_report_satisfaction(actor=CITY_WIDE, year=p.year)
-                                   .satisfied_percent), reports_url),
+           lambda p: Value.percent(satisfaction(p).satisfied_percent), reports_url),
     figure("citizen_dissatisfied", "通報人不滿意比例", "Reporters dissatisfied",
            "回覆滿意度調查之通報人中表示不滿意者所占比率，由件數計算。",
            "Dissatisfied reporters over those who answered the survey, computed from counts.",
-           lambda p: Value.percent(s.citizen_report_satisfaction(actor=CITY_WIDE, year=p.year)
-                                   .dissatisfied_percent), reports_url),
+           lambda p: Value.percent(satisfaction(p).dissatisfied_percent), reports_url),
     figure("citizen_inspections", "督工案查核件次", "Inspections from citizen reports",
            "由全民督工通報引發之查核件次。", "Inspections arising from citizen reports.",
-           lambda p: Value.count(s.citizen_report_inspection_rate(actor=CITY_WIDE,
-                                                                  year=p.year).inspections),
+           lambda p: Value.count(report_inspections(p).inspections),
            inspections_url, unit=("件次", "")),
     figure("citizen_inspection_rate", "督工案查核率", "Citizen reports inspected",
            "督工案查核件次除以通報件數，由件數計算。",
            "Inspections from citizen reports over reports, computed from counts.",
-           lambda p: Value.percent(s.citizen_report_inspection_rate(actor=CITY_WIDE,
-                                                                    year=p.year).rate_percent),
+           lambda p: Value.percent(report_inspections(p).rate_percent),
            reports_url),
     figure("training_sessions", "工程教育訓練", "Training sessions",
            "該年度辦理之工程教育訓練場次。", "Engineering training sessions held in the year.",
-           lambda p: Value.count(s.training_summary(year=p.year).sessions),
+           lambda p: Value.count(training(p).sessions),
            lambda p: "/staff/works/training/", unit=("場", "")),
     figure("training_attendance", "參訓人次", "Attendance",
            "各場次參加人數之合計。", "Sum of the sessions' attendance.",
-           lambda p: Value.count(s.training_summary(year=p.year).attendance),
+           lambda p: Value.count(training(p).attendance),
            lambda p: "/staff/works/training/", unit=("人次", "")),
     Table(key="works.grades", module="works", title_zh="查核成績等第分布",
           title_en="Inspection grades",
@@ -164,7 +193,7 @@ register(
 def _yearly_compliance(period: Period):
     from yankao.core.numbers import percent
 
-    months = s.progress_compliance_by_month(actor=CITY_WIDE, year=period.year)
+    months = compliance(period)
     return percent(sum(m.on_time for m in months), sum(m.expected for m in months))
 
 
