@@ -133,7 +133,9 @@ def main() -> None:
     from yankao.servicedesk.models import Case
     from yankao.servicedesk.reports import statistics_table
 
+    started = time.perf_counter()
     call_command("migrate", verbosity=0)
+    print(f"migrate: {time.perf_counter() - started:.1f} s", flush=True)
     if not args.keep:
         core_build(DemoContext(scale=0.001, seed=1, out=io.StringIO(), show_progress=False))
         catalogue_seed(actor=None)
@@ -141,6 +143,9 @@ def main() -> None:
         seconds = fill(args.cases)
         print(f"filled in {seconds:.0f} s", flush=True)
     count = Case.objects.count()
+    from yankao.core.runtime import settle_heap
+
+    settle_heap()  # as yankao.wsgi does in each server process
     from django.contrib.auth import get_user_model
 
     client = Client()

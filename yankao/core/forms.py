@@ -51,3 +51,27 @@ class AuditFilterForm(forms.Form):
     until = forms.DateField(
         label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class FilesField(forms.FileField):
+    """Several files from one input (at most ``max_files``); the service checks each by
+    its content (``core.services.attachments``)."""
+
+    def __init__(self, *args, max_files: int = 10, accept: str = "image/*", **kwargs):
+        self.max_files = max_files
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": accept}))
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else ([data] if data else [])
+        if len(files) > self.max_files:
+            raise forms.ValidationError(_("At most %(count)d files.") % {"count": self.max_files})
+        if self.required and not files:
+            raise forms.ValidationError(self.error_messages["required"], code="required")
+        clean_one = super().clean  # (a comprehension has no zero-argument super())
+        return [clean_one(upload, initial) for upload in files]

@@ -197,12 +197,10 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
-def attachment_download(request: HttpRequest, uuid) -> FileResponse:
-    try:
-        attachment = selectors.attachment_get(actor=request.user, uuid=uuid)
-    except DomainError:
-        raise Http404 from None
+def attachment_response(attachment) -> FileResponse:
+    """A stored file: images shown inline, other files downloaded, with headers that stop
+    the browser from reading it as anything else. Modules serve their own files through
+    this after their own permission check."""
     response = FileResponse(
         attachment.file.open("rb"),
         content_type=attachment.content_type or mimetypes.guess_type(attachment.file.name)[0],
@@ -213,7 +211,17 @@ def attachment_download(request: HttpRequest, uuid) -> FileResponse:
     response["Content-Security-Policy"] = (
         "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'"
     )
+    response["Cache-Control"] = "private, max-age=3600"
     return response
+
+
+@require_GET
+def attachment_download(request: HttpRequest, uuid) -> FileResponse:
+    try:
+        attachment = selectors.attachment_get(actor=request.user, uuid=uuid)
+    except DomainError:
+        raise Http404 from None
+    return attachment_response(attachment)
 
 
 @require_GET

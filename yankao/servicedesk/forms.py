@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from yankao.core.calendar import TAIPEI
+from yankao.core.forms import FilesField
 from yankao.core.models import Agency, District
 from yankao.servicedesk.models import (
     DESCRIPTION_MAX,
@@ -82,11 +83,13 @@ class IntakeForm(LocationMixin):
     confidential = forms.BooleanField(label=_("Confidential"), required=False)
     duration_seconds = forms.IntegerField(label=_("Call duration (seconds)"), required=False,
                                           min_value=0, max_value=14400)
+    attachments = FilesField(label=_("Photos or scanned letters (images)"), max_files=5)
     submission_key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
 
     field_order = ["category", "latitude", "longitude", "address", "district", "description",
                    "kind", "channel", "petition_kind", "reporter_name", "reporter_phone",
-                   "reporter_email", "confidential", "duration_seconds", "submission_key"]
+                   "reporter_email", "confidential", "duration_seconds", "attachments",
+                   "submission_key"]
 
 
 class CallForm(forms.Form):

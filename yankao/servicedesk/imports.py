@@ -11,13 +11,20 @@ formats holds any. A bad row is listed with its reason and skipped.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import json
+import operator
+import queue
 import re
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+import sys
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
 
+import orjson
 from defusedxml import ElementTree as SafeET
 from django.db import connection, transaction
 
@@ -41,7 +48,8 @@ from yankao.servicedesk.models import (
 )
 from yankao.servicedesk.services.policy import deadline_rule_for, due_time, location_check
 
-BATCH = 2_000
+BATCH = 5_000
+WRITERS = 2
 CITY_PREFIXES = ("高雄市政府", "臺北市政府", "台北市政府", "高雄市", "臺北市", "台北市")
 OPEN1999_STATUS = {"1": CaseStatus.REGISTERED, "2": CaseStatus.REGISTERED,
                    "3": CaseStatus.ASSIGNED, "4": CaseStatus.FIELD_REPORTED,
@@ -58,7 +66,7 @@ class RowError(Exception):
     """One row cannot be imported; the message is its reason."""
 
 
-@dataclass
+@dataclass(slots=True)
 class CaseRow:
     """A case read from a file, before it is written."""
 
@@ -78,7 +86,6 @@ class CaseRow:
     closed_at: dt.datetime | None = None
     reply: str = ""
     media_url: str = ""
-    extra: dict = field(default_factory=dict)
 
 
 def parse_datetime_text(value: str) -> dt.datetime | None:
@@ -86,6 +93,13 @@ def parse_datetime_text(value: str) -> dt.datetime | None:
     value = (value or "").strip()
     if not value:
         return None
+    if value[4:5] in ("/", "-"):  # a Gregorian year: most files, and the fast path
+        try:
+            parsed = dt.datetime.fromisoformat(value.replace("/", "-"))
+        except ValueError:
+            pass
+        else:
+            return parsed if parsed.tzinfo else parsed.replace(tzinfo=TAIPEI)
     match = ROC_DATETIME.match(value)
     if match and int(match["y"]) < 1000:
         hour = int(match["H"] or 0)
@@ -189,33 +203,141 @@ def hash_text(text: str) -> int:
 def write_rows(*, source: str, rows: Iterable[tuple[int, CaseRow | RowError]],
                result: ImportResult, progress: Progress, lookups: Lookups,
                total: int | None = None) -> ImportResult:
-    """Insert new cases, update changed ones, count unchanged ones; batch by batch."""
+    """Insert new cases, update changed ones, count unchanged ones; batch by batch, each
+    batch in its own transaction. On PostgreSQL, outside a transaction, the batches are
+    written by a second thread on its own connection while this one reads and checks the
+    next rows (the database's work and Python's overlap; decision 0101)."""
     seen: dict[str, int] = {}
     batch: list[tuple[int, CaseRow]] = []
+    writer = BatchWriter(source, result, lookups)
     done = 0
-
-    def flush() -> None:
-        nonlocal done
+    # The file's records stay in memory for the whole import, so each full pass of the
+    # cyclic garbage collector walks them all (about 10 % of the time at 100,000 rows);
+    # the loop makes no reference cycles, so it runs without the collector.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        for number, row in rows:
+            if isinstance(row, RowError):
+                result.reject(number, str(row))
+                continue
+            if row.external_id in seen:
+                result.reject(number, f"the same case as row {seen[row.external_id]}")
+                continue
+            seen[row.external_id] = number
+            batch.append((number, row))
+            if len(batch) >= BATCH:
+                writer.submit(batch)
+                done += len(batch)
+                batch = []
+                progress(done + len(result.rejected), total)
         if batch:
-            with transaction.atomic():
-                _write_batch(source, batch, result, lookups)
+            writer.submit(batch)
             done += len(batch)
-            batch.clear()
-            progress(done + len(result.rejected), total)
-
-    for number, row in rows:
-        if isinstance(row, RowError):
-            result.reject(number, str(row))
-            continue
-        if row.external_id in seen:
-            result.reject(number, f"the same case as row {seen[row.external_id]}")
-            continue
-        seen[row.external_id] = number
-        batch.append((number, row))
-        if len(batch) >= BATCH:
-            flush()
-    flush()
+    except BaseException:
+        writer.stop()
+        raise
+    finally:
+        if collecting:
+            gc.enable()
+    writer.finish()
+    progress(done + len(result.rejected), total)
     return result
+
+
+class BatchWriter:
+    """Writes batches, each in one transaction: in this thread, or (PostgreSQL, not inside
+    a transaction) in WRITERS threads, each on its own connection, fed by a queue of two
+    batches (so at most WRITERS + 3 batches are in memory). Batches hold different cases,
+    so their order does not matter. An error in a writer stops the import and is raised
+    here; the batches written before it stay written (each is whole)."""
+
+    def __init__(self, source: str, result: ImportResult, lookups: Lookups):
+        self.source, self.result, self.lookups = source, result, lookups
+        self.error: BaseException | None = None
+        self.threads: list[threading.Thread] = []
+        self.lock = threading.Lock()
+        if connection.vendor == "postgresql" and not connection.in_atomic_block:
+            self.queue: queue.Queue = queue.Queue(maxsize=2)
+            self.threads = [threading.Thread(target=self._run, daemon=True,
+                                             name=f"case-import-writer-{number}")
+                            for number in range(WRITERS)]
+            # The writers mostly wait for PostgreSQL; when an answer comes they must get
+            # the interpreter back quickly from the reading thread, which is always busy.
+            # With the default 5 ms switch interval they wait that long at every step of
+            # COPY (docs/performance.md).
+            self.switch_interval = sys.getswitchinterval()
+            sys.setswitchinterval(0.0005)
+            for thread in self.threads:
+                thread.start()
+
+    def _write(self, batch: PreparedBatch) -> None:
+        with transaction.atomic():
+            if self.threads:
+                # The writers' commits do not wait for the disk; finish() does, once, for
+                # all of them (see there).
+                with connection.cursor() as cursor:
+                    cursor.execute("SET LOCAL synchronous_commit = off")
+            created, updated, unchanged = _write_batch(self.source, batch)
+        with self.lock:
+            self.result.created += created
+            self.result.updated += updated
+            self.result.unchanged += unchanged
+
+    def _run(self) -> None:
+        try:
+            while (batch := self.queue.get()) is not None:
+                if self.error is None:
+                    try:
+                        self._write(batch)
+                    except BaseException as error:  # noqa: BLE001 - raised again in the reading thread
+                        self.error = error
+        finally:
+            connection.close()
+
+    def _raise(self) -> None:
+        if self.error is not None:
+            raise self.error
+
+    def submit(self, batch: list[tuple[int, CaseRow]]) -> None:
+        self._raise()
+        prepared = prepare_batch(self.source, batch, self.lookups)
+        if not self.threads:
+            self._write(prepared)
+        else:
+            self.queue.put(prepared)
+
+    def _join(self) -> None:
+        for _thread in self.threads:
+            self.queue.put(None)
+        for thread in self.threads:
+            thread.join()
+        self.threads = []
+        sys.setswitchinterval(self.switch_interval)
+
+    def stop(self) -> None:
+        """Let the writer end after the batch it is writing (the reading side failed)."""
+        if self.threads:
+            self.error = self.error or RuntimeError("import stopped")
+            self._join()
+
+    def finish(self) -> None:
+        """Wait for the writer, then record the import's totals in one audit event. That
+        commit waits for the disk, and PostgreSQL writes its log in order, so when it
+        returns every batch before it is on disk too: nothing the import reports as done
+        can be lost. (A crash in the middle can lose the batches not yet flushed, which
+        were never reported; importing the file again writes them, and only them.)"""
+        if self.threads:
+            self._join()
+            self._raise()
+        if self.result.created or self.result.updated:
+            with transaction.atomic():
+                audit_record(actor=None, action="case.import.finish",
+                             actor_label=f"import:{self.source}",
+                             data={"source": self.source, "created": self.result.created,
+                                   "updated": self.result.updated,
+                                   "unchanged": self.result.unchanged,
+                                   "rejected": len(self.result.rejected)})
 
 
 def _case_values(row: CaseRow, lookups: Lookups) -> dict:
@@ -236,33 +358,24 @@ def _case_values(row: CaseRow, lookups: Lookups) -> dict:
 
 
 def insert_rows(model, rows: list[dict]) -> None:
-    """Insert plain rows (field name → Python value) fast: COPY on PostgreSQL, one
-    executemany on SQLite. Values are the ones the ORM would store; no model instances are
-    built, which is what makes an import run at tens of thousands of rows a second."""
+    """Insert plain rows (field name → Python value) with one executemany, no model
+    instances built (SQLite; on PostgreSQL the rows go by COPY, see ``copy_lines``)."""
     if not rows:
         return
     fields = [model._meta.get_field(name) for name in rows[0]]
     columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
     table = connection.ops.quote_name(model._meta.db_table)
-    json_fields = {field.name for field in fields if field.get_internal_type() == "JSONField"}
+    adapt = {}
+    for model_field in fields:
+        kind, name = model_field.get_internal_type(), model_field.name
+        if kind == "DateTimeField":  # as adapt_datetimefield_value, without its checks
+            adapt[name] = partial(_sqlite_datetime, zone=connection.timezone)
+        elif kind == "DecimalField":
+            adapt[name] = lambda value: None if value is None else str(value)
+        elif kind == "JSONField":
+            adapt[name] = lambda value: json.dumps(value, ensure_ascii=False)
+    marks = ", ".join(["%s"] * len(fields))
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row([json.dumps(value, ensure_ascii=False)
-                                    if name in json_fields else value
-                                    for name, value in row.items()])
-            return
-        adapt = {}
-        for field in fields:
-            kind = field.get_internal_type()
-            if kind == "DateTimeField":
-                adapt[field.name] = connection.ops.adapt_datetimefield_value
-            elif kind == "DecimalField":
-                adapt[field.name] = lambda value: None if value is None else str(value)
-            elif kind == "JSONField":
-                adapt[field.name] = lambda value: json.dumps(value, ensure_ascii=False)
-        marks = ", ".join(["%s"] * len(fields))
         # Table and column names come from the model, quoted; the values are parameters.
         cursor.executemany(
             f"INSERT INTO {table} ({columns}) VALUES ({marks})",  # noqa: S608
@@ -270,23 +383,85 @@ def insert_rows(model, rows: list[dict]) -> None:
              for row in rows])
 
 
-def _write_batch(source: str, batch: list[tuple[int, CaseRow]], result: ImportResult,
-                 lookups: Lookups) -> None:
-    existing = {values["external_id"]: values for values in Case.objects.filter(
-        source=source, external_id__in=[row.external_id for _n, row in batch]).values(
-        "pk", "external_id", *MUTABLE)}
-    new_rows, changed = [], []
+def _existing_cases(source: str, external_ids: list[str]) -> dict[str, dict]:
+    """The stored values of the cases of this source among ``external_ids``, by id. On
+    PostgreSQL the ids go as one array parameter (= ANY), not one parameter each."""
+    fields = ("pk", "external_id", *MUTABLE)
+    if connection.vendor != "postgresql":
+        return {values["external_id"]: values for values in Case.objects.filter(
+            source=source, external_id__in=external_ids).values(*fields)}
+    columns = ", ".join(connection.ops.quote_name(
+        Case._meta.pk.column if name == "pk" else Case._meta.get_field(name).column)
+        for name in fields)
+    table = connection.ops.quote_name(Case._meta.db_table)
+    with connection.cursor() as cursor:
+        # Names from the model, quoted; the values are parameters.
+        cursor.execute(f"SELECT {columns} FROM {table} "  # noqa: S608
+                       "WHERE source = %s AND external_id = ANY(%s)",
+                       [source, external_ids])
+        return {values["external_id"]: values
+                for values in (dict(zip(fields, row, strict=True))
+                               for row in cursor.fetchall())}
+
+
+def _new_case_ids(count: int) -> list[int]:
+    """``count`` ids for new cases from the table's sequence (PostgreSQL), so that the
+    cases' assignments can be written without reading the cases back."""
+    table = Case._meta.db_table
+    with connection.cursor() as cursor:
+        # The sequence is looked up once (OFFSET 0 keeps the planner from inlining the
+        # subquery), not once per value, which costs 7 times more.
+        cursor.execute("SELECT array(SELECT nextval(sequence) FROM (SELECT "
+                       "pg_get_serial_sequence(%s, 'id')::regclass AS sequence OFFSET 0) AS s, "
+                       "generate_series(1, %s))", [table, count])
+        return cursor.fetchone()[0]
+
+
+def _sqlite_datetime(value: dt.datetime | None, zone) -> str | None:
+    """An aware datetime as Django stores it in SQLite: naive, in the connection's zone."""
+    return None if value is None else str(value.astimezone(zone).replace(tzinfo=None))
+
+
+@dataclass
+class PreparedBatch:
+    """A batch made ready by the reading thread: each case's values and its row as a new
+    case, and on PostgreSQL each row's COPY line without its id (the writer, which finds
+    out which cases are new, takes the ids and puts them in front)."""
+
+    external_ids: list[str]
+    values: list[dict]
+    cases: list[dict]
+    case_lines: list[str] | None = None
+    assignment_lines: list[str | None] | None = None
+
+
+ASSIGNMENT_COLUMNS = ("agency", "is_lead", "status", "assigned_at", "due_at", "replied_at",
+                      "reply")
+
+
+def _assignment_row(case: dict) -> dict | None:
+    """The lead agency's assignment of a new case (ASSIGNMENT_COLUMNS; the case itself is
+    added by the writer), or None when the case has no agency yet."""
+    if not case["agency"]:
+        return None
+    return {
+        "agency": case["agency"], "is_lead": True,
+        "status": AssignmentStatus.REPLIED if case["answered_at"]
+        else AssignmentStatus.IN_PROGRESS if case["status"] == CaseStatus.IN_PROGRESS
+        else AssignmentStatus.ASSIGNED,
+        "assigned_at": case["registered_at"], "due_at": case["due_at"],
+        "replied_at": case["answered_at"], "reply": case["status_notes"],
+    }
+
+
+def prepare_batch(source: str, batch: list[tuple[int, CaseRow]],
+                  lookups: Lookups) -> PreparedBatch:
+    """Everything about a batch that needs no database: values, rows, COPY lines."""
+    values_list, cases = [], []
     for _number, row in batch:
         values = _case_values(row, lookups)
-        stored = existing.get(row.external_id)
-        if stored is not None:
-            if all(stored[name] == values[name] for name in MUTABLE):
-                result.unchanged += 1
-            else:
-                changed.append(Case(pk=stored["pk"], **{name: values[name]
-                                                         for name in MUTABLE}))
-            continue
-        new_rows.append({
+        values_list.append(values)
+        cases.append({
             "number": f"{source[:2].upper()}-{row.external_id}"[:20], "kind": row.kind,
             "channel": row.channel, "petition_kind": "", "category": row.category.pk,
             "description": row.description, "latitude": row.latitude,
@@ -296,30 +471,138 @@ def _write_batch(source: str, batch: list[tuple[int, CaseRow]], result: ImportRe
             "source": source, "external_id": row.external_id,
             "registered_at": row.registered_at,
             "dispatched_at": row.registered_at if row.agency else None,
-            "filing_ground": "", "downgraded": False,
-            **{name: values[name] for name in MUTABLE if name != "agency_id"},
+            "filing_ground": "", "downgraded": False, "status": values["status"],
+            "answered_at": values["answered_at"], "closed_at": values["closed_at"],
+            "status_notes": values["status_notes"], "close_reason": values["close_reason"],
+            "handling_seconds": values["handling_seconds"], "updated_at": values["updated_at"],
             "agency": values["agency_id"], "due_at": values["due_at"],
         })
-    if new_rows:
-        insert_rows(Case, new_rows)
+    prepared = PreparedBatch(external_ids=[row.external_id for _n, row in batch],
+                             values=values_list, cases=cases)
+    if connection.vendor == "postgresql":
+        prepared.case_lines = copy_lines(Case, cases)
+        assignments = [_assignment_row(case) for case in cases]
+        lines = iter(copy_lines(Assignment, [a for a in assignments if a is not None]))
+        prepared.assignment_lines = [None if a is None else next(lines) for a in assignments]
+    return prepared
+
+
+def _write_batch(source: str, batch: PreparedBatch) -> tuple[int, int, int]:
+    """Sort the batch into new, changed and unchanged cases (one read of the stored ones)
+    and write it, inside the caller's transaction; (created, updated, unchanged)."""
+    existing = _existing_cases(source, batch.external_ids)
+    new, changed, unchanged = [], [], 0
+    for index, (external_id, values) in enumerate(zip(batch.external_ids, batch.values,
+                                                      strict=True)):
+        stored = existing.get(external_id)
+        if stored is None:
+            new.append(index)
+        elif all(stored[name] == values[name] for name in MUTABLE):
+            unchanged += 1
+        else:
+            changed.append(Case(pk=stored["pk"], **{name: values[name] for name in MUTABLE}))
+    if new and batch.case_lines is not None:
+        ids = _new_case_ids(len(new))
+        copy_into(Case, ["id", *batch.cases[0]], "".join(
+            f"{pk}\t{batch.case_lines[index]}" for pk, index in zip(ids, new, strict=True)))
+        copy_into(Assignment, ["case", *ASSIGNMENT_COLUMNS], "".join(
+            f"{pk}\t{batch.assignment_lines[index]}"
+            for pk, index in zip(ids, new, strict=True)
+            if batch.assignment_lines[index] is not None))
+    elif new:
+        rows = [batch.cases[index] for index in new]
+        insert_rows(Case, rows)
         ids = dict(Case.objects.filter(source=source, external_id__in=[
-            row["external_id"] for row in new_rows]).values_list("external_id", "pk"))
-        insert_rows(Assignment, [{
-            "case": ids[row["external_id"]], "agency": row["agency"], "is_lead": True,
-            "status": AssignmentStatus.REPLIED if row["answered_at"]
-            else AssignmentStatus.IN_PROGRESS if row["status"] == CaseStatus.IN_PROGRESS
-            else AssignmentStatus.ASSIGNED,
-            "assigned_at": row["registered_at"], "due_at": row["due_at"],
-            "replied_at": row["answered_at"], "reply": row["status_notes"],
-        } for row in new_rows if row["agency"]])
-        result.created += len(new_rows)
+            row["external_id"] for row in rows]).values_list("external_id", "pk"))
+        insert_rows(Assignment, [{"case": ids[row["external_id"]], **assignment}
+                                 for row in rows
+                                 if (assignment := _assignment_row(row)) is not None])
     if changed:
         Case.objects.bulk_update(changed, list(MUTABLE), batch_size=BATCH)
-        result.updated += len(changed)
-    if new_rows or changed:
+    if new or changed:
         audit_record(actor=None, action="case.import", actor_label=f"import:{source}",
-                     data={"source": source, "created": len(new_rows),
-                           "updated": len(changed)})
+                     data={"source": source, "created": len(new), "updated": len(changed)})
+    return len(new), len(changed), unchanged
+
+
+# PostgreSQL's COPY text format: tab-separated, \N for NULL, and backslash escapes for the
+# backslash, tab, newline and carriage return (PostgreSQL 15 documentation, COPY, "Text
+# Format"). NUL cannot be stored in PostgreSQL text at all, so it is dropped.
+COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r",
+                              "\x00": None})
+
+
+def _copy_text_value(value: str | None) -> str:
+    return "\\N" if value is None else value.translate(COPY_ESCAPES)
+
+
+def _copy_datetime(value: dt.datetime | None) -> str:
+    return "\\N" if value is None else value.isoformat()
+
+
+def _copy_plain(value) -> str:  # numbers and foreign keys
+    return "\\N" if value is None else str(value)
+
+
+def _copy_bool(value: bool | None) -> str:
+    return "\\N" if value is None else ("t" if value else "f")
+
+
+def _copy_json(value) -> str:
+    if value == {}:  # nearly every imported case: no answers to category questions
+        return "{}"
+    return json.dumps(value, ensure_ascii=False).translate(COPY_ESCAPES)
+
+
+COPY_FORMATTERS = {"CharField": _copy_text_value, "TextField": _copy_text_value,
+                   "URLField": _copy_text_value, "BooleanField": _copy_bool,
+                   "JSONField": _copy_json}
+# For columns that cannot be NULL, functions of C (no Python frame for each value).
+COPY_NOT_NULL = {"CharField": operator.methodcaller("translate", COPY_ESCAPES),
+                 "TextField": operator.methodcaller("translate", COPY_ESCAPES),
+                 "BooleanField": {True: "t", False: "f"}.__getitem__,
+                 "DateTimeField": dt.datetime.isoformat}
+
+
+def _copy_formatter(model_field) -> Callable:
+    """How one column's values become COPY text."""
+    kind = model_field.get_internal_type()
+    if model_field.is_relation:
+        kind = model_field.target_field.get_internal_type()
+    if model_field.choices and not model_field.null:
+        return str  # one of its codes: nothing to escape
+    if not model_field.null:
+        if kind in COPY_NOT_NULL:
+            return COPY_NOT_NULL[kind]
+        if kind in ("AutoField", "BigAutoField", "IntegerField", "BigIntegerField",
+                    "PositiveIntegerField", "SmallIntegerField"):
+            return str
+    if kind == "DateTimeField":
+        return _copy_datetime
+    return COPY_FORMATTERS.get(kind, _copy_plain)
+
+
+def copy_lines(model, rows: list[dict]) -> list[str]:
+    """Rows of ``model`` (field name → value, the same names in the same order in every
+    row) as lines of COPY text, without their line ends; each column formatted by its
+    field's type."""
+    if not rows:
+        return []
+    formatters = [_copy_formatter(model._meta.get_field(name)) for name in rows[0]]
+    tab, call = "\t", operator.call
+    return [tab.join(map(call, formatters, row.values())) + "\n" for row in rows]
+
+
+def copy_into(model, names: list[str], text: str) -> None:
+    """Send COPY text (lines made by ``copy_lines``) into the columns of ``names``."""
+    if not text:
+        return
+    columns = ", ".join(connection.ops.quote_name(model._meta.get_field(name).column)
+                        for name in names)
+    table = connection.ops.quote_name(model._meta.db_table)
+    with connection.cursor() as cursor, cursor.cursor.copy(
+            f"COPY {table} ({columns}) FROM STDIN") as copy:
+        copy.write(text)
 
 
 def _coordinate_pair(lat, lng) -> tuple[Decimal | None, Decimal | None]:
@@ -334,8 +617,8 @@ def _coordinate_pair(lat, lng) -> tuple[Decimal | None, Decimal | None]:
 
 def _open1999_records(path: Path) -> list:
     try:
-        data = json.loads(read_text(path))
-    except json.JSONDecodeError as error:
+        data = orjson.loads(read_text(path))  # about three times as fast as json
+    except orjson.JSONDecodeError as error:
         raise DomainError(ErrorCode.INVALID, f"{path.name}: not JSON ({error})") from None
     if isinstance(data, dict):
         for key in ("data", "records", "result", "Data"):

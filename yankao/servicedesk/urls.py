@@ -15,6 +15,8 @@ urlpatterns = [
     path("staff/servicedesk/cases/<str:number>/", views.case_detail, name="case"),
     path("staff/servicedesk/cases/<str:number>/reporter/", views.reporter_reveal,
          name="reporter"),
+    path("staff/servicedesk/cases/<str:number>/files/<uuid:file_uuid>/", views.case_file,
+         name="case-file"),
     path("staff/servicedesk/cases/<str:number>/<slug:action>/", views.case_action,
          name="case-action"),
     path("report/", views.citizen_report, name="citizen-report"),

@@ -17,6 +17,7 @@ from yankao.core.exports import table_response
 from yankao.core.models import Role
 from yankao.core.permissions import actor_scope
 from yankao.core.ratelimit import rate_limit
+from yankao.core.views import attachment_response
 from yankao.servicedesk import forms, selectors, services
 from yankao.servicedesk.models import Assignment, Case, CaseKind, Channel, Extension
 from yankao.servicedesk.reports import statistics_charts, statistics_table
@@ -49,9 +50,9 @@ def _case_or_404(request: HttpRequest, number: str) -> Case:
 def home(request: HttpRequest) -> HttpResponse:
     scope = actor_scope(request.user)
     return render(request, "servicedesk/home.html", {
-        "inbox_count": selectors.inbox(actor=request.user).count(),
-        "overdue_count": selectors.inbox(
-            actor=request.user, filters=selectors.InboxFilters(status="overdue")).count(),
+        "inbox_count": selectors.inbox_count(actor=request.user),
+        "overdue_count": selectors.inbox_count(
+            actor=request.user, filters=selectors.InboxFilters(status="overdue")),
         "queue_count": selectors.routing_queue(actor=request.user).count(),
         "extension_count": selectors.pending_extensions(actor=request.user).count(),
         "can_intake": scope.sees_all or scope.has_role(Role.OPERATOR, Role.REGISTRAR),
@@ -71,7 +72,7 @@ def intake(request: HttpRequest) -> HttpResponse:
     created, password = None, ""
     call_form = forms.CallForm()
     if request.method == "POST":
-        form = forms.IntakeForm(request.POST)
+        form = forms.IntakeForm(request.POST, request.FILES)
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -85,6 +86,7 @@ def intake(request: HttpRequest) -> HttpResponse:
                     reporter_phone=data["reporter_phone"],
                     reporter_email=data["reporter_email"], with_password=True,
                     submission_key=data["submission_key"] or None,
+                    photos=data["attachments"],
                 )
                 if data["channel"] == Channel.PHONE and data["duration_seconds"] is not None \
                         and password:
@@ -179,10 +181,12 @@ def inbox(request: HttpRequest) -> HttpResponse:
         return redirect(f"{request.path}?{request.GET.urlencode()}")
     filter_form = forms.InboxFilterForm(request.GET or None)
     values = filter_form.cleaned_data if filter_form.is_valid() else {}
-    rows = selectors.inbox(actor=request.user, filters=selectors.InboxFilters(
-        status=values.get("status", ""), kind=values.get("kind", ""),
-        query=values.get("q", "").strip()))
-    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    filters = selectors.InboxFilters(status=values.get("status", ""),
+                                     kind=values.get("kind", ""),
+                                     query=values.get("q", "").strip())
+    paginator = Paginator(selectors.inbox(actor=request.user, filters=filters), 50)
+    paginator.count = selectors.inbox_count(actor=request.user, filters=filters)
+    page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     context = {"filter_form": filter_form, "page": page, "query": query.urlencode()}
@@ -198,6 +202,7 @@ def _case_context(request, case: Case, **forms_in_error) -> dict:
         Role.OFFICER, Role.SECTION_CHIEF, agency=a.agency)]
     context = {
         "case": case, "assignments": assignments, "mine": mine,
+        "files": list(selectors.case_attachments(case=case)),
         "history": selectors.case_history(actor=user, case=case),
         "is_registrar": scope.has_role(Role.REGISTRAR),
         "is_chief_of": {a.pk for a in assignments
@@ -224,6 +229,17 @@ def _case_context(request, case: Case, **forms_in_error) -> dict:
 def case_detail(request: HttpRequest, number: str) -> HttpResponse:
     case = _case_or_404(request, number)
     return render(request, "servicedesk/case_detail.html", _case_context(request, case))
+
+
+@login_required
+@require_GET
+def case_file(request: HttpRequest, number: str, file_uuid) -> HttpResponse:
+    """A photo or scan of the case, for whoever may read the case."""
+    attachment = selectors.case_attachments(case=_case_or_404(request, number)).filter(
+        uuid=file_uuid).first()
+    if attachment is None:
+        raise Http404
+    return attachment_response(attachment)
 
 
 def _assignment_of(request, case: Case) -> Assignment:

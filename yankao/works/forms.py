@@ -4,12 +4,14 @@ services, whose errors the views put back on these forms."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from django import forms
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
-from yankao.core.models import Agency
+from yankao.core.forms import FilesField
+from yankao.core.models import Agency, District
 from yankao.works.models import (
     CitizenReport,
     Defect,
@@ -24,25 +26,11 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 MONTH = RegexValidator(r"^\d{4}-(0[1-9]|1[0-2])$", _("Give the month as YYYY-MM."))
 
 
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class PhotosField(forms.FileField):
+class PhotosField(FilesField):
     """Several photos from one input; each is checked by its content in the service."""
 
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/*"}))
-        kwargs.setdefault("required", False)
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        files = data if isinstance(data, list | tuple) else ([data] if data else [])
-        if len(files) > MAX_PHOTOS:
-            raise forms.ValidationError(_("At most %(count)d photos.") % {"count": MAX_PHOTOS})
-        if self.required and not files:
-            raise forms.ValidationError(self.error_messages["required"], code="required")
-        return [super(PhotosField, self).clean(upload, initial) for upload in files]
+        super().__init__(*args, max_files=MAX_PHOTOS, **kwargs)
 
 
 class TenderFilterForm(forms.Form):
@@ -55,6 +43,66 @@ class TenderFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["agency"].choices = [("", _("All agencies"))] + [
             (agency.code, agency.name) for agency in agencies]
+
+
+CURVE_LINE = re.compile(r"^\s*(\d{4}-(?:0[1-9]|1[0-2]))\s*[,\s]\s*(\d{1,3}(?:\.\d{1,2})?)\s*%?\s*$")
+
+
+class TenderForm(forms.Form):
+    """A tender as registered in the PCC tender system (政府電子採購網), with its planned
+    S-curve typed one month a line ("2018-03 12.5")."""
+
+    pcc_number = forms.CharField(label=_("PCC tender number"), max_length=40)
+    agency = forms.ModelChoiceField(label=_("Agency"), queryset=Agency.objects.none())
+    title = forms.CharField(label=_("Title"), max_length=200)
+    budget_amount = forms.IntegerField(label=_("Budget (NT$)"), min_value=1)
+    contract_amount = forms.IntegerField(label=_("Contract amount (NT$)"), min_value=1)
+    awarded_on = forms.DateField(label=_("Awarded on"), widget=DATE)
+    contractor = forms.CharField(label=_("Contractor"), max_length=200)
+    supervisor = forms.CharField(label=_("Supervisor"), max_length=200)
+    start_date = forms.DateField(label=_("Start date"), widget=DATE)
+    end_date = forms.DateField(label=_("Planned completion"), widget=DATE)
+    status = forms.ChoiceField(label=_("Status"), choices=Tender.Status.choices,
+                               initial=Tender.Status.IN_PROGRESS)
+    location = forms.CharField(label=_("Location"), max_length=200, required=False)
+    district = forms.ModelChoiceField(label=_("District"), queryset=District.objects.all(),
+                                      required=False)
+    latitude = forms.DecimalField(label=_("Latitude"), max_digits=8, decimal_places=5,
+                                  required=False, min_value=-90, max_value=90)
+    longitude = forms.DecimalField(label=_("Longitude"), max_digits=8, decimal_places=5,
+                                   required=False, min_value=-180, max_value=180)
+    planned_curve = forms.CharField(
+        label=_("Planned cumulative progress"), required=False,
+        widget=forms.Textarea(attrs={"rows": 6, "placeholder": "2018-03 12.5\n2018-04 30"}),
+        help_text=_("One month a line: the month (YYYY-MM) and the planned cumulative % at "
+                    "its end, rising to 100."))
+
+    def __init__(self, *args, agencies=None, editing: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = agencies if agencies is not None else \
+            Agency.objects.none()
+        if editing:  # the number is the tender's key in the PCC system
+            self.fields["pcc_number"].disabled = True
+
+    def clean_planned_curve(self) -> list[dict]:
+        points, errors = [], []
+        for number, line in enumerate(self.cleaned_data["planned_curve"].splitlines(), 1):
+            if not line.strip():
+                continue
+            match = CURVE_LINE.match(line)
+            if match is None:
+                errors.append(_("Line %(number)d: give a month and a percent, such as "
+                                "2018-03 12.5.") % {"number": number})
+                continue
+            points.append({"month": match[1], "percent": float(match[2])})
+        if errors:
+            raise forms.ValidationError(errors)
+        return points
+
+    @staticmethod
+    def curve_text(curve: list[dict]) -> str:
+        return "\n".join(f"{point['month']} {point['percent']:g}"
+                          for point in sorted(curve, key=lambda point: point["month"]))
 
 
 class ProgressForm(forms.Form):

@@ -68,14 +68,17 @@ class Case(models.Model):
     used for scoping; every handling agency has its own :class:`Assignment`.
     """
 
-    number = models.CharField(_("case number"), max_length=20, unique=True)
+    # Unique through Meta.constraints: a plain unique=True would add a second, pattern-ops
+    # index on PostgreSQL that no query uses (decision 0101).
+    number = models.CharField(_("case number"), max_length=20)
     kind = models.CharField(_("kind"), max_length=20, choices=CaseKind.choices)
     channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
     petition_kind = models.CharField(
         _("petition kind (art. 168)"), max_length=20, choices=PetitionKind.choices, blank=True
     )
-    category = models.ForeignKey(
-        Category, verbose_name=_("category"), on_delete=models.PROTECT, related_name="cases"
+    category = models.ForeignKey(  # indexed by (category, registered_at)
+        Category, verbose_name=_("category"), on_delete=models.PROTECT, related_name="cases",
+        db_index=False,
     )
     status = models.CharField(
         _("status"), max_length=20, choices=CaseStatus.choices, default=CaseStatus.REGISTERED
@@ -91,9 +94,9 @@ class Case(models.Model):
         _("location address"), max_length=200, blank=True,
         help_text=_("Where the problem is — not the reporter's address."),
     )
-    district = models.ForeignKey(
+    district = models.ForeignKey(  # read by month and grouped: no index of its own
         "core.District", verbose_name=_("district"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+",
+        on_delete=models.PROTECT, related_name="+", db_index=False,
     )
     confidential = models.BooleanField(
         _("confidential"), default=False,
@@ -102,26 +105,26 @@ class Case(models.Model):
     media_url = models.URLField(_("media URL"), max_length=500, blank=True)
     attributes = models.JSONField(_("answers to the category's questions"), default=dict,
                                   blank=True)
-    agency = models.ForeignKey(
+    agency = models.ForeignKey(  # indexed by (agency, registered_at)
         "core.Agency", verbose_name=_("lead agency"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+",
+        on_delete=models.PROTECT, related_name="+", db_index=False,
     )
-    contact = models.ForeignKey(
+    contact = models.ForeignKey(  # partial index in Meta: most cases have none
         "core.PersonalContact", verbose_name=_("reporter contact"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+",
+        on_delete=models.PROTECT, related_name="+", db_index=False,
     )
     password_hash = models.CharField(max_length=128, blank=True, editable=False)
-    # NULL, not "", so that the unique constraint ignores cases without a key.
-    submission_key = models.CharField(
-        max_length=64, null=True, blank=True, unique=True, editable=False,
+    # NULL, not "", so that the unique constraint (Meta.constraints) ignores cases without one.
+    submission_key = models.CharField(  # noqa: DJ001
+        max_length=64, null=True, blank=True, editable=False,
         help_text="One-time key of the form that created the case (a second submit finds it).",
     )
     source = models.CharField(_("import source"), max_length=32, blank=True)
     external_id = models.CharField(  # noqa: DJ001 - NULL keeps the unique constraint partial
         _("external id"), max_length=64, null=True, blank=True)
-    created_by = models.ForeignKey(
+    created_by = models.ForeignKey(  # partial index in Meta: imports and Open311 have none
         settings.AUTH_USER_MODEL, verbose_name=_("registered by"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+",
+        on_delete=models.PROTECT, related_name="+", db_index=False,
     )
     registered_at = models.DateTimeField(_("registered at"))
     dispatched_at = models.DateTimeField(_("assigned at"), null=True, blank=True)
@@ -138,9 +141,9 @@ class Case(models.Model):
     filing_ground = models.CharField(
         _("ground for filing"), max_length=20, choices=FilingGround.choices, blank=True
     )
-    merged_into = models.ForeignKey(
+    merged_into = models.ForeignKey(  # partial index in Meta: few cases are merged
         "self", verbose_name=_("merged into"), null=True, blank=True, on_delete=models.PROTECT,
-        related_name="merged_cases",
+        related_name="merged_cases", db_index=False,
     )
     downgraded = models.BooleanField(
         _("downgraded"), default=False,
@@ -158,6 +161,11 @@ class Case(models.Model):
         verbose_name_plural = _("cases")
         ordering = ["-registered_at", "-id"]
         constraints = [
+            models.UniqueConstraint(fields=["number"], name="servicedesk_case_number_unique"),
+            models.UniqueConstraint(
+                fields=["submission_key"], name="servicedesk_case_submission_unique",
+                condition=models.Q(submission_key__isnull=False),
+            ),
             models.UniqueConstraint(
                 fields=["source", "external_id"], name="servicedesk_case_external_unique",
                 condition=models.Q(external_id__isnull=False),
@@ -181,12 +189,22 @@ class Case(models.Model):
             models.Index(fields=["registered_at"], name="sd_case_registered_idx"),
             models.Index(fields=["updated_at"], name="sd_case_updated_idx"),
             models.Index(fields=["category", "registered_at"], name="sd_case_cat_time_idx"),
-            models.Index(fields=["status", "registered_at"], name="sd_case_status_time_idx"),
             models.Index(fields=["agency", "registered_at"], name="sd_case_agency_time_idx"),
             models.Index(fields=["kind", "registered_at"], name="sd_case_kind_time_idx"),
-            # Open cases are a small part of all: Open311 "status=open" and the queues.
+            # Open cases are a small part of all: Open311 "status=open", the routing queue.
             models.Index(fields=["registered_at"], condition=~models.Q(status="closed"),
                          name="sd_case_open_idx"),
+            # Sparse references get partial indexes (decision 0101).
+            models.Index(fields=["contact"], condition=models.Q(contact__isnull=False),
+                         name="sd_case_contact_idx"),
+            models.Index(fields=["created_by"], condition=models.Q(created_by__isnull=False),
+                         name="sd_case_created_by_idx"),
+            models.Index(fields=["merged_into"], condition=models.Q(merged_into__isnull=False),
+                         name="sd_case_merged_idx"),
+            # GET tokens/{token} finds an Open311 submission by its key's prefix.
+            models.Index(fields=["submission_key"], opclasses=["varchar_pattern_ops"],
+                         condition=models.Q(submission_key__startswith="o311:"),
+                         name="sd_case_o311_token_idx"),
         ]
 
     def __str__(self) -> str:
@@ -213,12 +231,13 @@ class Assignment(models.Model):
     case = models.ForeignKey(
         Case, verbose_name=_("case"), on_delete=models.PROTECT, related_name="assignments"
     )
-    agency = models.ForeignKey(
-        "core.Agency", verbose_name=_("agency"), on_delete=models.PROTECT, related_name="+"
+    agency = models.ForeignKey(  # indexed by the inbox indexes, which lead with it
+        "core.Agency", verbose_name=_("agency"), on_delete=models.PROTECT, related_name="+",
+        db_index=False,
     )
-    officer = models.ForeignKey(
+    officer = models.ForeignKey(  # partial index in Meta
         settings.AUTH_USER_MODEL, verbose_name=_("officer"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+",
+        on_delete=models.PROTECT, related_name="+", db_index=False,
     )
     is_lead = models.BooleanField(_("lead agency"), default=True)
     status = models.CharField(
@@ -230,9 +249,9 @@ class Assignment(models.Model):
     accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
     replied_at = models.DateTimeField(_("replied at"), null=True, blank=True)
     reply = models.TextField(_("reply"), blank=True, max_length=DESCRIPTION_MAX)
-    transferred_to = models.ForeignKey(
+    transferred_to = models.ForeignKey(  # partial index in Meta
         "self", verbose_name=_("transferred to"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+",
+        on_delete=models.PROTECT, related_name="+", db_index=False,
     )
 
     class Meta:
@@ -240,12 +259,16 @@ class Assignment(models.Model):
         verbose_name_plural = _("assignments")
         ordering = ["due_at", "id"]
         indexes = [
-            models.Index(fields=["agency", "status", "due_at"], name="sd_assign_inbox_idx"),
-            models.Index(fields=["status", "due_at"], name="sd_assign_due_idx"),
-            # The inbox: an agency's open assignments in due order (overdue ones first).
+            # The inbox (an agency's open assignments in due order, overdue ones first) and
+            # the reminder job: open assignments are few, so one partial index serves both.
             models.Index(fields=["agency", "due_at", "id"],
                          condition=models.Q(status__in=["assigned", "in_progress"]),
                          name="sd_assign_open_idx"),
+            models.Index(fields=["officer"], condition=models.Q(officer__isnull=False),
+                         name="sd_assign_officer_idx"),
+            models.Index(fields=["transferred_to"],
+                         condition=models.Q(transferred_to__isnull=False),
+                         name="sd_assign_transfer_idx"),
         ]
 
     def __str__(self) -> str:

@@ -4,6 +4,7 @@ from yankao.servicedesk.selectors import statistics
 from yankao.servicedesk.selectors.cases import (
     InboxFilters,
     case_assignments,
+    case_attachments,
     case_get,
     case_history,
     case_visible,
@@ -11,6 +12,7 @@ from yankao.servicedesk.selectors.cases import (
     due_flags,
     duplicate_candidates,
     inbox,
+    inbox_count,
     pending_extensions,
     routing_queue,
 )
@@ -22,8 +24,9 @@ from yankao.servicedesk.selectors.public import (
 )
 
 __all__ = [
-    "InboxFilters", "case_assignments", "case_get", "case_history", "case_visible",
+    "InboxFilters", "case_assignments", "case_attachments", "case_get", "case_history",
+    "case_visible",
     "category_choices", "citizen_case_get", "due_flags", "duplicate_candidates", "inbox",
-    "open311_cases", "open311_services", "pending_extensions", "public_timeline",
+    "inbox_count", "open311_cases", "open311_services", "pending_extensions", "public_timeline",
     "routing_queue", "statistics",
 ]

@@ -23,7 +23,7 @@ from django.db.models import (
 from django.utils import timezone
 
 from yankao.core.errors import DomainError, ErrorCode
-from yankao.core.models import AuditEvent, Role
+from yankao.core.models import Attachment, AuditEvent, Role
 from yankao.core.permissions import actor_scope
 from yankao.servicedesk.models import (
     ACTIVE_ASSIGNMENT,
@@ -92,21 +92,14 @@ class InboxFilters:
     query: str = ""
 
 
-def inbox(*, actor, filters: InboxFilters | None = None,
-          now: dt.datetime | None = None) -> QuerySet[Assignment]:
-    """收件匣: the active assignments of the actor's agencies, overdue first, then by due time."""
-    filters = filters or InboxFilters()
+def _inbox_rows(*, actor, filters: InboxFilters, now: dt.datetime) -> QuerySet[Assignment]:
     scope = actor_scope(actor)
-    queryset = Assignment.objects.select_related(
-        "case", "case__category", "case__district", "agency", "officer"
-    ).filter(status__in=ACTIVE_ASSIGNMENT)
+    queryset = Assignment.objects.filter(status__in=ACTIVE_ASSIGNMENT)
     if not scope.authenticated:
         return queryset.none()
     if not scope.sees_all:
         queryset = queryset.filter(
             agency_id__in=scope.agency_ids(Role.OFFICER, Role.SECTION_CHIEF))
-    now = now or timezone.now()
-    queryset = queryset.annotate(**due_flags(prefix="case__", now=now))
     if filters.agency_id:
         queryset = queryset.filter(agency_id=filters.agency_id)
     if filters.kind:
@@ -116,14 +109,36 @@ def inbox(*, actor, filters: InboxFilters | None = None,
     if filters.status == "overdue":
         queryset = queryset.filter(due_at__lt=now)
     elif filters.status == "due_soon":
-        queryset = queryset.filter(is_due_soon=True)
+        queryset = queryset.annotate(**due_flags(prefix="case__", now=now)).filter(
+            is_due_soon=True)
     elif filters.status:
         queryset = queryset.filter(status=filters.status)
     if filters.query:
         queryset = queryset.filter(Q(case__number__icontains=filters.query)
                                    | Q(case__address__icontains=filters.query))
+    return queryset
+
+
+def inbox(*, actor, filters: InboxFilters | None = None,
+          now: dt.datetime | None = None) -> QuerySet[Assignment]:
+    """收件匣: the active assignments of the actor's agencies, overdue first, then by due time,
+    each with ``is_overdue`` and ``is_due_soon``."""
+    now = now or timezone.now()
+    rows = _inbox_rows(actor=actor, filters=filters or InboxFilters(), now=now)
+    if "is_due_soon" not in rows.query.annotations:
+        rows = rows.annotate(**due_flags(prefix="case__", now=now))
     # Overdue first, then by due time: that is simply the due time, ascending.
-    return queryset.order_by("due_at", "id")
+    return rows.select_related("case", "case__category", "case__district", "agency",
+                               "officer").order_by("due_at", "id")
+
+
+def inbox_count(*, actor, filters: InboxFilters | None = None,
+                now: dt.datetime | None = None) -> int:
+    """How many rows ``inbox`` gives, counted without its flags: they need the case's kind,
+    and the join to every case would cost more than the count (the count reads the
+    partial index of open assignments alone)."""
+    return _inbox_rows(actor=actor, filters=filters or InboxFilters(),
+                       now=now or timezone.now()).count()
 
 
 def routing_queue(*, actor) -> QuerySet[Case]:
@@ -141,6 +156,13 @@ def pending_extensions(*, actor) -> QuerySet[Extension]:
     return Extension.objects.select_related("assignment__case", "assignment__agency",
                                             "requested_by").filter(
         status=ExtensionStatus.PENDING, assignment__agency_id__in=agencies)
+
+
+def case_attachments(*, case: Case) -> QuerySet[Attachment]:
+    """The photos and scans of a case (the caller has checked that the actor may read the
+    case; the files are the case's, whatever agency handled it when they came)."""
+    return Attachment.objects.filter(owner_type=ContentType.objects.get_for_model(Case),
+                                     owner_id=str(case.pk)).order_by("created_at", "id")
 
 
 def case_assignments(*, case: Case) -> QuerySet[Assignment]:

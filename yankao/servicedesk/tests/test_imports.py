@@ -3,6 +3,7 @@
 import shutil
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -105,3 +106,62 @@ def test_the_command_shows_progress_and_the_summary(tmp_path):
     assert "import cases" in first.stderr
     again = yankao("import", "cases", "open1999-json", str(path), env=env)
     assert again.stdout.startswith("7 rows read: 0 created, 0 updated, 3 unchanged, 4 rejected")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_batches_outside_a_transaction_and_a_failing_batch(catalogue, monkeypatch):
+    """The command's own path: not inside a transaction, several batches (on PostgreSQL
+    written by the writer thread on its own connection). A batch that fails stops the
+    import with its error; the batches before it are whole, none is half-written."""
+    from yankao.servicedesk import imports
+
+    monkeypatch.setattr(imports, "BATCH", 2)
+    result = run("open1999-json", "open1999.json")
+    assert (result.created, len(result.rejected)) == (3, 4)
+    assert Case.objects.filter(source="open1999").count() == 3
+    assert sorted(Case.objects.values_list("assignments__case__external_id", flat=True)) == \
+        ["10701020001", "10701020002", "10701030003"]
+    assert run("open1999-json", "open1999.json").unchanged == 3
+
+    Case.objects.filter(source="open1999").update(status_notes="changed elsewhere")
+    written = imports._write_batch
+    calls = []
+
+    lock = threading.Lock()
+
+    def second_batch_fails(source, batch):
+        with lock:  # two writer threads may be here at once
+            calls.append(len(batch.external_ids))
+            second = len(calls) == 2
+        counts = written(source, batch)
+        if second:
+            raise RuntimeError("disk full")
+        return counts
+
+    monkeypatch.setattr(imports, "_write_batch", second_batch_fails)
+    with pytest.raises(RuntimeError, match="disk full"):
+        run("open1999-json", "open1999.json")
+    notes = dict(Case.objects.values_list("external_id", "status_notes"))
+    assert sorted(calls) == [1, 2]  # two batches, written in either order
+    assert Case.objects.filter(source="open1999").count() == 3
+    # The batch that failed rolled back whole: its cases keep the earlier notes.
+    assert list(notes.values()).count("changed elsewhere") == calls[1]
+
+
+def test_text_with_tabs_newlines_and_backslashes_is_stored_as_written(catalogue, tmp_path):
+    """On PostgreSQL the rows go as COPY text, which escapes these characters; NUL, which
+    PostgreSQL text cannot hold, is dropped."""
+    import json
+
+    record = json.loads((FIXTURES / "open1999.json").read_text())[0]
+    record.update(FileNo_="10799990001", BeforeDesc_="路燈\t不亮\\\n第二行\r\n完",
+                  AfterDesc_="已修復\x00", address_="C:\\路\t1號")
+    path = tmp_path / "one.json"
+    path.write_text(json.dumps([record], ensure_ascii=False))
+    assert find_importer("cases", "open1999-json")(path, actor=None,
+                                                   progress=no_progress).created == 1
+    case = Case.objects.get(external_id="10799990001")
+    assert case.description == "路燈\t不亮\\\n第二行\r\n完"
+    assert case.address == "C:\\路\t1號"
+    assert case.status_notes in ("已修復", "已修復\x00")
+    assert case.assignments.get().reply == case.status_notes

@@ -72,6 +72,44 @@ def test_operator_intake_registers_and_logs_the_call(signed, catalogue, people):
     assert again.status_code == 200 and Case.objects.count() == 1
 
 
+def test_intake_takes_photos_and_the_handling_agency_sees_them(signed, catalogue, people):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client = signed("operator")
+    pothole = by_name(catalogue, "路面坑洞(一)")
+    data = {"category": f"{pothole.code} {pothole.name_zh}", "latitude": LINGYA[0],
+            "longitude": LINGYA[1], "description": "傳真來的照片", "channel": Channel.FAX,
+            "submission_key": "a" * 32}
+    refused = client.post(reverse("servicedesk:intake"), {
+        **data, "attachments": [png_upload(), SimpleUploadedFile(
+            "letter.png", b"%PDF-1.4 not an image", content_type="image/png")]})
+    assert refused.status_code == 422 and Case.objects.count() == 0
+    response = client.post(reverse("servicedesk:intake"),
+                           {**data, "attachments": [png_upload("a.png"), png_upload("b.png")]})
+    assert response.status_code == 200
+    case = Case.objects.get()
+    files = list(services_files(case))
+    assert [f.original_name for f in files] == ["a.png", "b.png"]
+    officer = signed("officer")  # of the agency the pothole was routed to
+    page = officer.get(reverse("servicedesk:case", args=[case.number])).content.decode()
+    url = reverse("servicedesk:case-file", args=[case.number, files[0].uuid])
+    assert url in page
+    shown = officer.get(url)
+    assert shown.status_code == 200 and shown["Content-Type"] == "image/png"
+    assert shown["X-Content-Type-Options"] == "nosniff"
+    other = signed("epb")
+    assert other.get(url).status_code == 404
+    elsewhere = reverse("servicedesk:case-file", args=[petition(catalogue, people).number,
+                                                       files[0].uuid])
+    assert signed("evaluator").get(elsewhere).status_code == 404  # not that case's file
+
+
+def services_files(case):
+    from yankao.servicedesk.selectors import case_attachments
+
+    return case_attachments(case=case)
+
+
 def test_intake_errors_are_shown_and_nothing_is_written(signed, catalogue):
     client = signed("operator")
     response = client.post(reverse("servicedesk:intake"), {

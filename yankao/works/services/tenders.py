@@ -44,9 +44,14 @@ def tender_save(*, actor, agency: Agency, pcc_number: str, title: str, budget_am
                 start_date: dt.date, end_date: dt.date, status: str = Tender.Status.IN_PROGRESS,
                 planned_curve: list | None = None, location: str = "",
                 district: District | None = None, latitude: Decimal | None = None,
-                longitude: Decimal | None = None) -> Tender:
+                longitude: Decimal | None = None, new: bool = False) -> Tender:
     """Create a tender, or update the one with this PCC number (as registered in the PCC
-    tender system). Administrators, or officers of the agency."""
+    tender system). Administrators, or officers of the agency. ``new``: refuse a number
+    that is already registered (a form for a new tender must not overwrite another)."""
+    if new and Tender.objects.filter(pcc_number=pcc_number.strip()).exists():
+        raise DomainError(ErrorCode.CONFLICT, _("A tender with this PCC number is already "
+                                                "registered; open it to correct it."),
+                          field="pcc_number")
     tender, _state = _tender_save(
         actor=actor, agency=agency, pcc_number=pcc_number, title=title,
         budget_amount=budget_amount, contract_amount=contract_amount, awarded_on=awarded_on,

@@ -3,6 +3,7 @@ the inspector's form with bad input, the agency's improvement, the public report
 exports without personal data, planned inspections hidden from the agency."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.core.cache import cache
@@ -47,6 +48,8 @@ def pages(tender, inspector):
         "priority": "/staff/works/priority/", "new": "/staff/works/inspections/new/",
         "progress": f"/staff/works/tenders/{tender.pk}/progress/",
         "intake": "/staff/works/reports/new/",
+        "tender-new": "/staff/works/tenders/new/",
+        "tender-edit": f"/staff/works/tenders/{tender.pk}/edit/",
     }
 
 
@@ -59,6 +62,7 @@ MATRIX = {
     "report": (200, 200, 404, 200), "training": (200, 200, 200, 200),
     "priority": (200, 403, 403, 200), "new": (200, 403, 403, 403),
     "progress": (403, 200, 404, 403), "intake": (200, 403, 403, 403),
+    "tender-new": (403, 200, 200, 403), "tender-edit": (403, 200, 404, 403),
 }
 
 
@@ -197,6 +201,40 @@ def test_progress_form_refuses_bad_input_and_saves_good(tender, officer):
     page = client_for(officer).get(f"/staff/works/tenders/{tender.pk}/").content.decode()
     photo = selectors.tender_progress_photos(actor=officer, tender=tender)[row.pk][0]
     assert f"/staff/works/photos/{photo.uuid}/" in page
+
+
+def test_an_officer_enters_and_corrects_a_tender(tender, officer, epb_officer):
+    from yankao.works.models import Tender
+
+    new = {"pcc_number": "1071130A01", "agency": tender.agency.pk, "title": "鼓山區人行道改善工程",
+           "budget_amount": "12000000", "contract_amount": "10800000",
+           "awarded_on": "2018-02-01", "contractor": "港都營造", "supervisor": "鼓山工務所",
+           "start_date": "2018-03-01", "end_date": "2018-10-31", "status": "in_progress",
+           "location": "鼓山一路", "planned_curve": "2018-03 5\n2018-06 40\n2018-10 100"}
+    path = "/staff/works/tenders/new/"
+    for bad in ({"end_date": "2018-01-31"}, {"planned_curve": "2018-03 5\nMarch 40"},
+                {"planned_curve": "2018-03 50\n2018-04 20"}, {"contract_amount": "0"},
+                {"pcc_number": tender.pcc_number},  # already registered: not overwritten
+                {"agency": epb_officer.memberships.first().agency_id}):  # not theirs
+        response = client_for(officer).post(path, {**new, **bad})
+        assert response.status_code == 422, bad
+    assert not Tender.objects.filter(pcc_number="1071130A01").exists()
+    assert Tender.objects.get(pk=tender.pk).title == tender.title
+    response = client_for(officer).post(path, new)
+    assert response.status_code == 302
+    created = Tender.objects.get(pcc_number="1071130A01")
+    assert created.planned_by_month()["2018-06"] == 40
+    assert AuditEvent.objects.filter(action="tender.create", object_id=str(created.pk)).exists()
+    edit = f"/staff/works/tenders/{created.pk}/edit/"
+    form = client_for(officer).get(edit).content.decode()
+    assert "2018-06 40" in form
+    assert re.search(r'<input[^>]*name="pcc_number"[^>]*disabled', form)  # the key stays
+    response = client_for(officer).post(edit, {**new, "pcc_number": "SOMETHING-ELSE",
+                                               "title": "鼓山區人行道改善工程（第二期）"})
+    assert response.status_code == 302
+    created.refresh_from_db()
+    assert created.title.endswith("（第二期）") and created.pcc_number == "1071130A01"
+    assert client_for(epb_officer).post(edit, new).status_code == 404
 
 
 @pytest.fixture

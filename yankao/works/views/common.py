@@ -7,7 +7,7 @@ from typing import TypeVar
 
 from django import forms
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest
+from django.http import Http404, HttpRequest
 
 from yankao.core.errors import DomainError, ErrorCode
 from yankao.works.access import is_team, reads_all
@@ -50,11 +50,3 @@ def works_context(request: HttpRequest, **extra) -> dict:
             **extra}
 
 
-def photo_response(attachment) -> FileResponse:
-    """An image attachment, shown inline with the same safety headers as core's download."""
-    response = FileResponse(attachment.file.open("rb"), content_type=attachment.content_type,
-                            filename=attachment.original_name)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'"
-    response["Cache-Control"] = "private, max-age=3600"
-    return response

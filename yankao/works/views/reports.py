@@ -18,6 +18,7 @@ from yankao.core.permissions import has_role
 from yankao.core.ratelimit import rate_limit
 from yankao.core.selectors import audit_history_for
 from yankao.core.services.vault import can_reveal
+from yankao.core.views import attachment_response
 from yankao.works import selectors
 from yankao.works.access import AGENCY_ROLES, INTAKE_ROLES, TRAINING_ROLES, is_team
 from yankao.works.forms import (
@@ -31,7 +32,7 @@ from yankao.works.forms import (
 )
 from yankao.works.models import CitizenReport
 from yankao.works.services import citizen as services
-from yankao.works.views.common import fetch, photo_response, put_error, works_context, year_from
+from yankao.works.views.common import fetch, put_error, works_context, year_from
 
 PUBLIC_RATE = "5/m"
 
@@ -270,4 +271,4 @@ def training(request: HttpRequest) -> HttpResponse:
 @require_GET
 def works_photo(request: HttpRequest, uuid) -> HttpResponse:
     """A photo of a progress row, defect or citizen report, with the works scope."""
-    return photo_response(fetch(selectors.works_photo_get, actor=request.user, uuid=uuid))
+    return attachment_response(fetch(selectors.works_photo_get, actor=request.user, uuid=uuid))

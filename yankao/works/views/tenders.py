@@ -18,16 +18,16 @@ from django.views.decorators.http import require_GET, require_http_methods
 from yankao.core.errors import DomainError
 from yankao.core.exports import table_response
 from yankao.core.models import Agency
-from yankao.core.permissions import has_role
+from yankao.core.permissions import actor_scope, can_administer, has_role
 from yankao.core.selectors import audit_history_for
 from yankao.works import selectors
 from yankao.works.access import AGENCY_ROLES
 from yankao.works.charts import compliance_chart, grade_chart, s_curve_chart
-from yankao.works.forms import ProgressForm, TenderFilterForm
+from yankao.works.forms import ProgressForm, TenderFilterForm, TenderForm
 from yankao.works.policy import policy_on
 from yankao.works.selectors.tenders import DELAY_CLASSES
 from yankao.works.services.common import today_taipei
-from yankao.works.services.tenders import progress_submit
+from yankao.works.services.tenders import progress_submit, tender_save
 from yankao.works.views.common import fetch, is_htmx, put_error, works_context, year_from
 
 
@@ -90,7 +90,8 @@ def tender_list(request: HttpRequest) -> HttpResponse:
         request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    context = works_context(request, form=form, page=page, query=query.urlencode())
+    context = works_context(request, form=form, page=page, query=query.urlencode(),
+                            can_enter=_tender_agencies(request.user).exists())
     template = "works/_tender_rows.html" if is_htmx(request) else "works/tender_list.html"
     return render(request, template, context)
 
@@ -129,6 +130,48 @@ def tender_detail(request: HttpRequest, pk: int) -> HttpResponse:
         can_report=has_role(request.user, *AGENCY_ROLES, agency=tender.agency),
         history=audit_history_for(actor=request.user, obj=tender),
     ))
+
+
+def _tender_agencies(user):
+    """The agencies whose tenders the user may enter: an administrator's, all; an agency
+    officer's, their own (and the units below)."""
+    if can_administer(user):
+        return Agency.objects.filter(active=True)
+    return Agency.objects.filter(pk__in=actor_scope(user).agency_ids(*AGENCY_ROLES))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def tender_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    """Enter a tender, or correct one: administrators, or officers of its agency."""
+    tender = fetch(selectors.tender_get, actor=request.user, tender_id=pk) if pk else None
+    agencies = _tender_agencies(request.user)
+    if not agencies.exists() or (tender and not has_role(
+            request.user, *AGENCY_ROLES, agency=tender.agency) and not can_administer(
+            request.user)):
+        raise PermissionDenied(_("Only officers of the tender's agency enter its tenders."))
+    initial = {}
+    if tender is not None:
+        initial = {name: getattr(tender, name) for name in (
+            "pcc_number", "agency", "title", "budget_amount", "contract_amount", "awarded_on",
+            "contractor", "supervisor", "start_date", "end_date", "status", "location",
+            "district", "latitude", "longitude")}
+        initial["planned_curve"] = TenderForm.curve_text(tender.planned_curve)
+    form = TenderForm(request.POST or None, initial=initial, agencies=agencies,
+                      editing=tender is not None)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            saved = tender_save(actor=request.user, new=tender is None, **data)
+        except DomainError as error:
+            put_error(form, error)
+        else:
+            messages.success(request, _("Tender %(number)s is saved.")
+                             % {"number": saved.pcc_number})
+            return redirect("works:tender-detail", pk=saved.pk)
+    return render(request, "works/tender_form.html",
+                  works_context(request, tender=tender, form=form),
+                  status=422 if request.method == "POST" else 200)
 
 
 @login_required
