@@ -7,6 +7,7 @@ Errors a user can fix are one line on stderr and a non-zero exit.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import errno
 import os
 import signal
@@ -241,13 +242,20 @@ def cmd_up(args: argparse.Namespace) -> int:
         for name, process in children.items():
             if process.poll() is None:
                 process.send_signal(signal.SIGINT if name == "worker" else signal.SIGTERM)
-        deadline = time.monotonic() + 15
+        # Each child leads its own process group (start_new_session). A granian worker
+        # that was still starting when the stop came is never told to stop, and granian
+        # waits for it; so what is left after 5 s gets SIGTERM as a group, and after 15 s
+        # the whole group is killed: no process of Yankao outlives this command.
+        for seconds, group_signal in ((5, signal.SIGTERM), (10, signal.SIGKILL)):
+            deadline = time.monotonic() + seconds
+            for process in children.values():
+                with contextlib.suppress(subprocess.TimeoutExpired):
+                    process.wait(timeout=max(0.1, deadline - time.monotonic()))
+            for process in children.values():
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(process.pid, group_signal)
         for process in children.values():
-            try:
-                process.wait(timeout=max(0.1, deadline - time.monotonic()))
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+            process.wait()
 
     signal.signal(signal.SIGINT, stop)
     signal.signal(signal.SIGTERM, stop)

@@ -205,7 +205,7 @@ def write_rows(*, source: str, rows: Iterable[tuple[int, CaseRow | RowError]],
                total: int | None = None) -> ImportResult:
     """Insert new cases, update changed ones, count unchanged ones; batch by batch, each
     batch in its own transaction. On PostgreSQL, outside a transaction, the batches are
-    written by a second thread on its own connection while this one reads and checks the
+    written by writer threads on their own connections while this one reads and checks the
     next rows (the database's work and Python's overlap; decision 0101)."""
     seen: dict[str, int] = {}
     batch: list[tuple[int, CaseRow]] = []

@@ -28,6 +28,7 @@ from yankao.works.models import (
     Inspection,
     InspectionConsequence,
     MonthlyProgress,
+    ProgressCheck,
     ReportExtension,
     Tender,
 )
@@ -52,6 +53,7 @@ from yankao.works.services.inspections import (
     inspection_send,
 )
 from yankao.works.services.policy import works_policy_seed
+from yankao.works.services.tenders import progress_check_record
 
 DEMO_ORDER = 40
 YEAR = 2018
@@ -80,6 +82,7 @@ def build(ctx) -> None:
         tenders = _tenders(rng)
         ctx.say(f"  works: {len(tenders)} tenders")
         _progress(rng, tenders)
+        checks = _written_checks(ctx.rng_for("works-checks"))  # the others draw as before
         reports = _reports(rng, tenders)
         inspections = _inspections(rng, calendar, tenders, reports)
         _report_outcomes(rng, reports)
@@ -88,7 +91,8 @@ def build(ctx) -> None:
                                     held_on=dt.date.fromisoformat(held_on),
                                     co_organiser=co_organiser, attendance=attendance,
                                     hours=Decimal("6"))
-        ctx.say(f"  works: {len(inspections)} inspections, {len(reports)} citizen reports, "
+        ctx.say(f"  works: {checks} written progress checks, {len(inspections)} "
+                f"inspections, {len(reports)} citizen reports, "
                 f"{len(words.TRAINING_2018)} training sessions")
 
 
@@ -201,6 +205,39 @@ def _progress(rng: random.Random, tenders: list[Tender]) -> None:
             ))
     MonthlyProgress.objects.bulk_create(rows, batch_size=1000)
     Tender.objects.filter(pk__in=suspended).update(status=Tender.Status.SUSPENDED)
+
+
+def _written_checks(rng: random.Random) -> int:
+    """Every month of 2018, 20 to 24 written progress checks, the most behind tenders of
+    the month first and a few others by lot, made between the 8th and the 20th of the
+    following month (after the update day)."""
+    count = 0
+    for number in range(1, 13):
+        month = dt.date(YEAR, number, 1)
+        rows = sorted(MonthlyProgress.objects.filter(month=month).values_list(
+            "tender_id", "planned_percent", "actual_percent"),
+            key=lambda row: (row[2] - row[1], row[0]))
+        behind = [row for row in rows if row[1] - row[2] > 0][:16]
+        others = [row for row in rows if row not in behind]
+        chosen = behind + rng.sample(others, k=min(len(others),
+                                                   rng.randint(20, 24) - len(behind)))
+        tenders = Tender.objects.select_related("agency").in_bulk([row[0] for row in chosen])
+        after = month_start(month + dt.timedelta(days=32))
+        for tender_id, planned, actual in chosen:
+            delay = planned - actual
+            finding = (ProgressCheck.Finding.ON_SCHEDULE if delay <= 0
+                       else ProgressCheck.Finding.BEHIND_EXPLAINED if delay < 5
+                       else ProgressCheck.Finding.ACTION if delay < 10
+                       else ProgressCheck.Finding.INSPECT)
+            note = ("" if delay < 5 else f"落後 {delay} 個百分點，請機關提出趕工計畫"
+                    if delay < 10 else f"落後 {delay} 個百分點，列入優先查核")
+            progress_check_record(
+                actor=None, tender=tenders[tender_id], month=month, finding=finding,
+                note=note, checked_at=dt.datetime.combine(
+                    after + dt.timedelta(days=rng.randint(7, 19)), dt.time(10, 0),
+                    tzinfo=TAIPEI))
+            count += 1
+    return count
 
 
 def _working_day(calendar: WorkingCalendar, rng: random.Random, first: dt.date,

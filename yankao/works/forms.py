@@ -18,6 +18,7 @@ from yankao.works.models import (
     DefectCode,
     Inspection,
     MaterialTest,
+    ProgressCheck,
     Tender,
 )
 from yankao.works.services.common import MAX_PHOTOS
@@ -103,6 +104,16 @@ class TenderForm(forms.Form):
     def curve_text(curve: list[dict]) -> str:
         return "\n".join(f"{point['month']} {point['percent']:g}"
                           for point in sorted(curve, key=lambda point: point["month"]))
+
+
+class ProgressCheckForm(forms.Form):
+    tender = forms.CharField(label=_("PCC tender number"), max_length=40)
+    finding = forms.ChoiceField(label=_("Finding"), choices=ProgressCheck.Finding.choices,
+                                widget=forms.RadioSelect)
+    note = forms.CharField(label=_("Note"), required=False,
+                           widget=forms.Textarea(attrs={"rows": 3}),
+                           help_text=_("What the agency must do, or why the site is to be "
+                                       "inspected."))
 
 
 class ProgressForm(forms.Form):

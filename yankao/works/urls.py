@@ -15,6 +15,7 @@ urlpatterns = [
     path("staff/works/tenders/<int:pk>/progress/", tenders.progress_new, name="progress-new"),
     path("staff/works/compliance/", tenders.compliance, name="compliance"),
     path("staff/works/priority/", tenders.priority, name="priority"),
+    path("staff/works/checks/", tenders.progress_checks, name="progress-checks"),
     path("staff/works/inspections/", inspections.inspection_list, name="inspection-list"),
     path("staff/works/inspections/new/", inspections.inspection_new, name="inspection-new"),
     path("staff/works/inspections/plan/", inspections.inspection_plan_new,

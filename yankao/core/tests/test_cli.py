@@ -116,6 +116,29 @@ def test_up_serves_the_demo_city_and_stops_cleanly_on_ctrl_c(tmp_path):
         probe.connect(("127.0.0.1", port))
 
 
+def test_ctrl_c_at_once_leaves_no_process_behind(tmp_path):
+    """Ctrl-C right after the welcome, while a server worker may still be starting (granian
+    then waits for it forever): `yankao up` still ends, and nothing it started outlives it
+    (its output reaches its end, which it cannot while any child holds it open)."""
+    env = clean_env(tmp_path)
+    assert yankao("manage", "migrate", "-v", "0", env=env).returncode == 0
+    for _round in range(3):
+        process = subprocess.Popen(
+            [sys.executable, "-m", "yankao", "up", "--port", str(free_port()), "--scale",
+             "0.001"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        try:
+            for line in process.stdout:
+                if "Press Ctrl-C to stop." in line:
+                    break
+            process.send_signal(signal.SIGINT)
+            rest, _ = process.communicate(timeout=40)
+        finally:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+        assert process.returncode == 0 and "Yankao stopped." in rest, rest
+
+
 def test_seed_city_command_loads_kaohsiung_once(tmp_path):
     env = clean_env(tmp_path)
     assert yankao("manage", "migrate", "-v", "0", env=env).returncode == 0

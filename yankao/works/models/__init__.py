@@ -19,7 +19,7 @@ from yankao.works.models.policy import (
     MinimumFormulaBand,
     WorksPolicy,
 )
-from yankao.works.models.tenders import MonthlyProgress, Tender, month_key
+from yankao.works.models.tenders import MonthlyProgress, ProgressCheck, Tender, month_key
 
 __all__ = [
     "CitizenReport",
@@ -36,6 +36,7 @@ __all__ = [
     "MinimumFormula",
     "MinimumFormulaBand",
     "MonthlyProgress",
+    "ProgressCheck",
     "ReportExtension",
     "Tender",
     "TrainingSession",

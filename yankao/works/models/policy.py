@@ -35,6 +35,12 @@ class WorksPolicy(models.Model):
         help_text=_("The inspection record goes to the agency within this many working days "
                     "(§9)."),
     )
+    monthly_written_checks = models.PositiveSmallIntegerField(
+        _("written progress checks a month"), default=20,
+        validators=[MinValueValidator(1), MaxValueValidator(1000)],
+        help_text=_("The inspection team checks the reported progress of at least this many "
+                    "tenders in writing every month, the most behind first."),
+    )
     priority_delay_points = models.DecimalField(
         _("priority delay (points)"), max_digits=5, decimal_places=2, default=Decimal("10"),
         validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(Decimal("100"))],

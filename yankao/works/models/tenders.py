@@ -168,3 +168,37 @@ class MonthlyProgress(models.Model):
     @property
     def on_time(self) -> bool:
         return self.submitted_at <= self.due_at
+
+
+class ProgressCheck(models.Model):
+    """進度書面查核: the inspection team's written check of a tender's progress in a month,
+    from the progress the agency reported. A behind tender may be put forward for an
+    inspection (it then heads the priority list)."""
+
+    class Finding(models.TextChoices):
+        ON_SCHEDULE = "on_schedule", _("On schedule")
+        BEHIND_EXPLAINED = "behind_explained", _("Behind; the reasons and the catch-up plan hold")
+        ACTION = "action", _("Behind; the agency is asked to act")
+        INSPECT = "inspect", _("Behind; to be inspected on site")
+
+    tender = models.ForeignKey(Tender, verbose_name=_("tender"), on_delete=models.PROTECT,
+                               related_name="written_checks")
+    month = models.DateField(_("month"), help_text=_("The first day of the month checked."))
+    finding = models.CharField(_("finding"), max_length=20, choices=Finding.choices)
+    note = models.TextField(_("note"), blank=True)
+    checked_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("checked by"),
+                                   null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
+    checked_at = models.DateTimeField(_("checked at"))
+
+    class Meta:
+        verbose_name = _("written progress check")
+        verbose_name_plural = _("written progress checks")
+        ordering = ["-month", "tender"]
+        constraints = [
+            models.UniqueConstraint(fields=["tender", "month"], name="works_check_month"),
+        ]
+        indexes = [models.Index(fields=["month"], name="works_check_month_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.tender.pcc_number} {self.month:%Y-%m}"

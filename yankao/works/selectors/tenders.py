@@ -12,7 +12,14 @@ from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 
 from yankao.core.errors import DomainError, ErrorCode
 from yankao.works.access import reads_all, works_scope
-from yankao.works.models import CitizenReport, Inspection, MonthlyProgress, Tender, month_key
+from yankao.works.models import (
+    CitizenReport,
+    Inspection,
+    MonthlyProgress,
+    ProgressCheck,
+    Tender,
+    month_key,
+)
 from yankao.works.policy import policy_on
 from yankao.works.rules import month_end, months_between, percent
 from yankao.works.services.common import today_taipei
@@ -280,7 +287,8 @@ class PriorityEntry:
 def inspection_priority_list(*, actor, as_of: dt.date | None = None,
                              limit: int = 100) -> list[PriorityEntry]:
     """優先查核名單: active tenders with their reasons — ≥ N points behind, citizen reports,
-    a low award ratio, repeated design changes, a previous 丙等 — most reasons first, then
+    a low award ratio, repeated design changes, a previous 丙等, a written progress check of
+    the last three months that put it forward — most reasons first, then
     the most behind. The inspection team's list: agencies do not see it."""
     if not reads_all(actor):
         raise DomainError(ErrorCode.FORBIDDEN)
@@ -305,6 +313,10 @@ def inspection_priority_list(*, actor, as_of: dt.date | None = None,
         tender__isnull=False, received_at__date__lte=as_of).filter(
         Q(received_at__date__gte=year_ago) | ~Q(status=CitizenReport.Status.CLOSED)
     ).values("tender_id").annotate(n=Count("id")).values_list("tender_id", "n"))
+    put_forward = set(ProgressCheck.objects.filter(
+        finding=ProgressCheck.Finding.INSPECT, month__lte=as_of,
+        month__gte=(as_of.replace(day=1) - dt.timedelta(days=62)).replace(day=1),
+    ).values_list("tender_id", flat=True))
     poor_tenders = set(Inspection.objects.filter(
         grade__in=poor, inspected_on__lte=as_of).exclude(
         status=Inspection.Status.PLANNED).values_list("tender_id", flat=True))
@@ -324,6 +336,8 @@ def inspection_priority_list(*, actor, as_of: dt.date | None = None,
             reasons.append(PriorityReason("change_orders", str(tender.change_months)))
         if tender.pk in poor_tenders:
             reasons.append(PriorityReason("previous_poor", ""))
+        if tender.pk in put_forward:
+            reasons.append(PriorityReason("written_check", ""))
         if reasons:
             entries.append(PriorityEntry(tender_id=tender.pk, pcc_number=tender.pcc_number,
                                          title=tender.title, agency=tender.agency.label_zh,
@@ -331,3 +345,83 @@ def inspection_priority_list(*, actor, as_of: dt.date | None = None,
     entries.sort(key=lambda entry: (-len(entry.reasons), -(entry.delay or Decimal(-999)),
                                     entry.pcc_number))
     return entries[:limit]
+
+
+@dataclass(frozen=True)
+class CheckCandidate:
+    tender_id: int
+    pcc_number: str
+    title: str
+    agency: str
+    planned: Decimal | None
+    actual: Decimal | None
+
+    @property
+    def delay(self) -> Decimal | None:
+        return None if self.planned is None else self.planned - self.actual
+
+
+@dataclass(frozen=True)
+class MonthCheckCount:
+    """How many tenders had a written progress check in a month, against the target."""
+
+    month: dt.date
+    target: int
+    count: int
+
+    @property
+    def met(self) -> bool:
+        return self.count >= self.target
+
+
+@dataclass(frozen=True)
+class MonthChecks(MonthCheckCount):
+    """進度書面查核 of one month: the checks themselves, with the count and the target."""
+
+    checks: list[ProgressCheck] = field(default_factory=list)
+
+
+def progress_checks_month(*, actor, month: dt.date) -> MonthChecks:
+    """The written progress checks of ``month`` that the actor may read (the team and
+    evaluators all; an agency its own tenders')."""
+    month = month.replace(day=1)
+    checks = works_scope(ProgressCheck.objects.select_related("tender__agency", "checked_by"),
+                         actor, agency_field="tender__agency").filter(month=month)
+    rows = list(checks.order_by("tender__pcc_number"))
+    return MonthChecks(month=month, target=policy_on(month_end(month)).monthly_written_checks,
+                       count=len(rows), checks=rows)
+
+
+def progress_check_candidates(*, actor, month: dt.date, limit: int = 60
+                              ) -> list[CheckCandidate]:
+    """Tenders to check in writing for ``month``: those under construction that reported
+    the month, not yet checked, the most behind first (the inspection team's list)."""
+    if not reads_all(actor):
+        raise DomainError(ErrorCode.FORBIDDEN)
+    month = month.replace(day=1)
+    rows = (MonthlyProgress.objects.filter(month=month, tender__status__in=ACTIVE_STATUSES)
+            .exclude(tender__written_checks__month=month)
+            .select_related("tender__agency")
+            .order_by("actual_percent", "tender__pcc_number"))
+    candidates = [CheckCandidate(tender_id=row.tender_id, pcc_number=row.tender.pcc_number,
+                                 title=row.tender.title, agency=row.tender.agency.label_zh,
+                                 planned=row.planned_percent, actual=row.actual_percent)
+                  for row in rows]
+    candidates.sort(key=lambda c: (-(c.delay or Decimal(0)), c.pcc_number))
+    return candidates[:limit]
+
+
+def progress_checks_by_month(*, actor, year: int) -> list[MonthCheckCount]:
+    """The written checks of every month of ``year`` against the monthly target (the
+    report's "每月至少 20 件"), counted over the tenders the actor may read."""
+    counts = dict(works_scope(ProgressCheck.objects.all(), actor,
+                              agency_field="tender__agency")
+                  .filter(month__year=year).values("month").annotate(n=Count("id"))
+                  .values_list("month", "n"))
+    months = []
+    for number in range(1, 13):
+        month = dt.date(year, number, 1)
+        months.append(MonthCheckCount(
+            month=month, target=policy_on(month_end(month)).monthly_written_checks,
+            count=counts.get(month, 0)))
+    return months

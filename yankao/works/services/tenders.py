@@ -20,8 +20,8 @@ from yankao.core.permissions import can_administer, require_role
 from yankao.core.services.attachments import attachment_create
 from yankao.core.services.audit import audit_record
 from yankao.core.services.notifications import notification_queue
-from yankao.works.access import AGENCY_ROLES
-from yankao.works.models import MonthlyProgress, Tender, month_key
+from yankao.works.access import AGENCY_ROLES, TEAM_ROLES
+from yankao.works.models import MonthlyProgress, ProgressCheck, Tender, month_key
 from yankao.works.policy import policy_on
 from yankao.works.rules import month_end, month_start, progress_due_at
 from yankao.works.services.common import (
@@ -89,6 +89,40 @@ def _tender_save(*, actor, agency: Agency, pcc_number: str, district: District |
         audit_record(actor=actor, action="tender.create" if created else "tender.update",
                      obj=tender, from_state=before, to_state=tender.status)
     return tender, "created" if created else "updated"
+
+
+def progress_check_record(*, actor, tender: Tender, month: dt.date, finding: str,
+                          note: str = "", checked_at: dt.datetime | None = None
+                          ) -> ProgressCheck:
+    """進度書面查核: the inspection team's written check of ``tender``'s progress in
+    ``month`` (a month that has begun). Asking the agency to act, or putting the tender
+    forward for an inspection, needs a note saying why. Recording the same tender and month
+    again corrects the check."""
+    if actor is not None:
+        require_role(actor, *TEAM_ROLES)
+    now = checked_at or now_taipei()
+    month = month_start(month)
+    if month > month_start(now.date()):
+        raise DomainError(ErrorCode.INVALID, _("That month has not begun."), field="month")
+    if finding not in ProgressCheck.Finding.values:
+        raise DomainError(ErrorCode.INVALID, _("Choose a finding."), field="finding")
+    note = note.strip()
+    if finding in (ProgressCheck.Finding.ACTION, ProgressCheck.Finding.INSPECT) and not note:
+        raise DomainError(ErrorCode.INVALID, _("Say what the agency must do, or why the site "
+                                               "is to be inspected."), field="note")
+    with transaction.atomic():
+        check = ProgressCheck.objects.select_for_update().filter(tender=tender,
+                                                                 month=month).first()
+        action = "progress_check.update" if check else "progress_check.record"
+        before = check.finding if check else ""
+        check = check or ProgressCheck(tender=tender, month=month)
+        check.finding, check.note, check.checked_at = finding, note, now
+        check.checked_by = actor if actor is not None and actor.is_authenticated else None
+        full_clean(check)
+        check.save()
+        audit_record(actor=actor, action=action, obj=check, agency=tender.agency,
+                     from_state=before, to_state=finding, data={"month": month_key(month)})
+    return check
 
 
 def progress_submit(

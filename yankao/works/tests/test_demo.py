@@ -34,6 +34,13 @@ def test_demo_figures_of_2018(db):
     assert len(months) == 12
     assert all(month.rate_percent == Decimal("100.00") and month.expected >= 20
                for month in months)
+    # Every month of 2018: 20 or more written progress checks, the most behind first.
+    checks = selectors.progress_checks_by_month(actor=evaluator, year=2018)
+    assert len(checks) == 12 and all(month.count >= 20 and month.met for month in checks)
+    december = selectors.progress_checks_month(actor=evaluator, month=dt.date(2018, 12, 1))
+    most_behind = MonthlyProgress.objects.filter(month=dt.date(2018, 12, 1)).order_by(
+        F("actual_percent") - F("planned_percent")).first()
+    assert most_behind.tender_id in {check.tender_id for check in december.checks}
     sessions = list(TrainingSession.objects.order_by("held_on", "id"))
     assert [session.attendance for session in sessions] == [42, 97, 83, 76, 29, 50, 30]
     assert sessions[0].title == "工程災害與設計施工研習班"

@@ -142,3 +142,51 @@ def test_the_daily_job_sends_the_reminders(city, tender, officer, monkeypatch):
     assert tasks.progress_reminders.call_local() == 1
     assert Notification.objects.get().recipient == "officer@example.invalid"
     assert tasks.progress_reminders.call_local() == 0
+
+
+def test_written_progress_checks(tender, officer, inspector):
+    from yankao.works.models import ProgressCheck
+    from yankao.works.selectors import (
+        inspection_priority_list,
+        progress_check_candidates,
+        progress_checks_month,
+    )
+    from yankao.works.services.tenders import progress_check_record
+
+    submit(tender, officer, actual="10", delay_reason="雨季")  # 10 points behind in March
+    march = dt.date(2018, 3, 1)
+    assert [c.pcc_number for c in progress_check_candidates(actor=inspector, month=march)] \
+        == [tender.pcc_number]
+    with pytest.raises(DomainError) as refused:
+        progress_check_record(actor=officer, tender=tender, month=march, finding="inspect",
+                              note="x")
+    assert refused.value.code == ErrorCode.FORBIDDEN
+    with pytest.raises(DomainError) as refused:
+        progress_check_record(actor=inspector, tender=tender, month=march, finding="inspect")
+    assert refused.value.field == "note"
+    with pytest.raises(DomainError) as refused:
+        progress_check_record(actor=inspector, tender=tender, month=dt.date(2099, 1, 1),
+                              finding="on_schedule")
+    assert refused.value.field == "month"
+    assert not ProgressCheck.objects.exists()
+    assert not AuditEvent.objects.filter(action__startswith="progress_check").exists()
+
+    check = progress_check_record(actor=inspector, tender=tender, month=dt.date(2018, 3, 17),
+                                  finding="action", note="請提趕工計畫",
+                                  checked_at=at("2018-04-10"))
+    assert check.month == march and check.checked_by == inspector
+    assert progress_check_candidates(actor=inspector, month=march) == []
+    month = progress_checks_month(actor=officer, month=march)  # the agency sees its own
+    assert (month.count, month.target, month.met) == (1, 20, False)
+    reasons = {r.code for e in inspection_priority_list(actor=inspector, as_of=dt.date(
+        2018, 4, 30)) for r in e.reasons}
+    assert "written_check" not in reasons
+    progress_check_record(actor=inspector, tender=tender, month=march, finding="inspect",
+                          note="落後 10 個百分點，列入優先查核", checked_at=at("2018-04-11"))
+    assert ProgressCheck.objects.get().finding == "inspect"  # corrected, not doubled
+    assert list(AuditEvent.objects.filter(action__startswith="progress_check").order_by(
+        "id").values_list("action", "to_state")) == [("progress_check.record", "action"),
+                                   ("progress_check.update", "inspect")]
+    entry = next(e for e in inspection_priority_list(actor=inspector, as_of=dt.date(
+        2018, 4, 30)) if e.pcc_number == tender.pcc_number)
+    assert "written_check" in {reason.code for reason in entry.reasons}

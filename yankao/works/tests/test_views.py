@@ -48,7 +48,7 @@ def pages(tender, inspector):
         "priority": "/staff/works/priority/", "new": "/staff/works/inspections/new/",
         "progress": f"/staff/works/tenders/{tender.pk}/progress/",
         "intake": "/staff/works/reports/new/",
-        "tender-new": "/staff/works/tenders/new/",
+        "tender-new": "/staff/works/tenders/new/", "checks": "/staff/works/checks/?month=2018-03",
         "tender-edit": f"/staff/works/tenders/{tender.pk}/edit/",
     }
 
@@ -63,6 +63,7 @@ MATRIX = {
     "priority": (200, 403, 403, 200), "new": (200, 403, 403, 403),
     "progress": (403, 200, 404, 403), "intake": (200, 403, 403, 403),
     "tender-new": (403, 200, 200, 403), "tender-edit": (403, 200, 404, 403),
+    "checks": (200, 200, 200, 200),
 }
 
 
@@ -201,6 +202,29 @@ def test_progress_form_refuses_bad_input_and_saves_good(tender, officer):
     page = client_for(officer).get(f"/staff/works/tenders/{tender.pk}/").content.decode()
     photo = selectors.tender_progress_photos(actor=officer, tender=tender)[row.pk][0]
     assert f"/staff/works/photos/{photo.uuid}/" in page
+
+
+def test_the_team_records_a_written_check_and_the_agency_reads_its_own(
+        tender, epb_tender, inspector, officer, epb_officer):
+    from yankao.works.models import ProgressCheck
+    from yankao.works.services.tenders import progress_submit
+
+    for each, user in ((tender, officer), (epb_tender, epb_officer)):
+        progress_submit(actor=user, tender=each, month=dt.date(2018, 3, 1),
+                        actual_percent=5, amount_spent=1, delay_reason="雨季")
+    path = "/staff/works/checks/?month=2018-03"
+    page = client_for(inspector).get(path).content.decode()
+    assert tender.pcc_number in page and epb_tender.pcc_number in page  # still to check
+    post = {"tender": tender.pcc_number, "finding": "inspect", "note": ""}
+    assert client_for(inspector).post(path, post).status_code == 422  # a note is needed
+    assert client_for(officer).post(path, {**post, "note": "x"}).status_code == 403
+    assert not ProgressCheck.objects.exists()
+    assert client_for(inspector).post(path, {**post, "note": "落後，列入優先查核"}
+                                      ).status_code == 302
+    for user, each in ((officer, tender), (epb_officer, epb_tender)):
+        page = client_for(user).get(path).content.decode()
+        assert ("落後，列入優先查核" in page) == (each == tender)
+    assert "落後，列入優先查核" not in client_for(epb_officer).get(path).content.decode()
 
 
 def test_an_officer_enters_and_corrects_a_tender(tender, officer, epb_officer):

@@ -21,13 +21,13 @@ from yankao.core.models import Agency
 from yankao.core.permissions import actor_scope, can_administer, has_role
 from yankao.core.selectors import audit_history_for
 from yankao.works import selectors
-from yankao.works.access import AGENCY_ROLES
+from yankao.works.access import AGENCY_ROLES, is_team, reads_all
 from yankao.works.charts import compliance_chart, grade_chart, s_curve_chart
-from yankao.works.forms import ProgressForm, TenderFilterForm, TenderForm
+from yankao.works.forms import ProgressCheckForm, ProgressForm, TenderFilterForm, TenderForm
 from yankao.works.policy import policy_on
 from yankao.works.selectors.tenders import DELAY_CLASSES
 from yankao.works.services.common import today_taipei
-from yankao.works.services.tenders import progress_submit, tender_save
+from yankao.works.services.tenders import progress_check_record, progress_submit, tender_save
 from yankao.works.views.common import fetch, is_htmx, put_error, works_context, year_from
 
 
@@ -47,6 +47,7 @@ def home(request: HttpRequest) -> HttpResponse:
     months = selectors.progress_compliance_by_month(actor=actor, year=year)
     grade, grade_text = grade_chart(distribution)
     compliance, compliance_text = compliance_chart(months, year)
+    checks = selectors.progress_checks_by_month(actor=actor, year=year)
     return render(request, "works/home.html", works_context(
         request, year=year, years=selectors.inspection_years(actor=actor), summary=summary,
         minimum=selectors.inspection_minimum(actor=actor, year=year),
@@ -57,6 +58,7 @@ def home(request: HttpRequest) -> HttpResponse:
         report_rate=selectors.citizen_report_inspection_rate(actor=actor, year=year),
         training=selectors.training_summary(year=year),
         defect_groups=selectors.defect_group_counts(actor=actor, year=year),
+        checks=checks, checks_met=sum(1 for month in checks if month.met),
     ))
 
 
@@ -215,6 +217,48 @@ def compliance(request: HttpRequest) -> HttpResponse:
     return render(request, "works/compliance.html", works_context(
         request, year=year, months=months, chart=chart, chart_text=description,
         agencies=selectors.progress_compliance_by_agency(actor=request.user, year=year)))
+
+
+def _month_from(request: HttpRequest) -> dt.date:
+    """?month=YYYY-MM, or the month before this one (whose progress is reported by now)."""
+    try:
+        return dt.date.fromisoformat(f"{request.GET.get('month', '')}-01")
+    except ValueError:
+        return (today_taipei().replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def progress_checks(request: HttpRequest) -> HttpResponse:
+    """進度書面查核: the month's written checks against the target; the inspection team
+    records them from the list of tenders still to check, the most behind first."""
+    month = _month_from(request)
+    team = is_team(request.user)
+    form = ProgressCheckForm(request.POST or None,
+                             initial={"tender": request.GET.get("tender", "")})
+    if request.method == "POST":
+        if not team:
+            raise PermissionDenied(_("Only the inspection team records written checks."))
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                tender = selectors.tender_get(actor=request.user, pcc_number=data["tender"])
+                progress_check_record(actor=request.user, tender=tender, month=month,
+                                      finding=data["finding"], note=data["note"])
+            except DomainError as error:
+                put_error(form, error)
+            else:
+                messages.success(request, _("The check of %(number)s is recorded.")
+                                 % {"number": tender.pcc_number})
+                return redirect(f"{request.path}?month={month:%Y-%m}")
+    return render(request, "works/progress_checks.html", works_context(
+        request, month=month, checks=selectors.progress_checks_month(actor=request.user,
+                                                                    month=month),
+        candidates=selectors.progress_check_candidates(actor=request.user, month=month)
+        if reads_all(request.user) else [],
+        form=form if team else None,
+        months=selectors.progress_checks_by_month(actor=request.user, year=month.year)),
+        status=422 if request.method == "POST" else 200)
 
 
 @login_required

@@ -153,7 +153,7 @@ PAGES = ["/staff/works/?year=2018", "/staff/works/tenders/", "/staff/works/tende
          "/staff/works/priority/?as_of=2018-12-31", "/staff/works/compliance/?year=2018",
          "/staff/works/reports/?year=2018", "/staff/works/training/?year=2018",
          "/staff/works/inspections/new/", "/staff/works/inspections/plan/",
-         "/staff/works/reports/new/"]
+         "/staff/works/reports/new/", "/staff/works/checks/?month=2018-12"]
 
 
 @pytest.mark.parametrize("language", ["zh-hant", "en"])
@@ -192,6 +192,7 @@ def test_every_works_page_is_accessible_on_a_phone(phone_page, live_server, demo
     defect = Defect.objects.filter(inspection__agency__code="pwb-maintenance",
                                    status=Defect.Status.OPEN).first()
     for path in (f"/staff/works/tenders/{tender.pk}/progress/",
+                 f"/staff/works/tenders/{tender.pk}/edit/", "/staff/works/tenders/new/",
                  f"/staff/works/defects/{defect.pk}/improve/", "/staff/works/board/"):
         page.goto(path)
         assert_accessible(page)
