@@ -217,6 +217,8 @@ def test_the_team_records_a_written_check_and_the_agency_reads_its_own(
     assert tender.pcc_number in page and epb_tender.pcc_number in page  # still to check
     post = {"tender": tender.pcc_number, "finding": "inspect", "note": ""}
     assert client_for(inspector).post(path, post).status_code == 422  # a note is needed
+    unknown = client_for(inspector).post(path, {**post, "tender": "NO-SUCH", "note": "x"})
+    assert unknown.status_code == 422
     assert client_for(officer).post(path, {**post, "note": "x"}).status_code == 403
     assert not ProgressCheck.objects.exists()
     assert client_for(inspector).post(path, {**post, "note": "落後，列入優先查核"}

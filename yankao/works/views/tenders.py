@@ -241,16 +241,20 @@ def progress_checks(request: HttpRequest) -> HttpResponse:
             raise PermissionDenied(_("Only the inspection team records written checks."))
         if form.is_valid():
             data = form.cleaned_data
-            try:
-                tender = selectors.tender_get(actor=request.user, pcc_number=data["tender"])
-                progress_check_record(actor=request.user, tender=tender, month=month,
-                                      finding=data["finding"], note=data["note"])
-            except DomainError as error:
-                put_error(form, error)
+            tender = selectors.tender_visible(actor=request.user).filter(
+                pcc_number=data["tender"].strip()).first()
+            if tender is None:
+                form.add_error("tender", _("No tender has this PCC number."))
             else:
-                messages.success(request, _("The check of %(number)s is recorded.")
-                                 % {"number": tender.pcc_number})
-                return redirect(f"{request.path}?month={month:%Y-%m}")
+                try:
+                    progress_check_record(actor=request.user, tender=tender, month=month,
+                                          finding=data["finding"], note=data["note"])
+                except DomainError as error:
+                    put_error(form, error)
+                else:
+                    messages.success(request, _("The check of %(number)s is recorded.")
+                                     % {"number": tender.pcc_number})
+                    return redirect(f"{request.path}?month={month:%Y-%m}")
     return render(request, "works/progress_checks.html", works_context(
         request, month=month, checks=selectors.progress_checks_month(actor=request.user,
                                                                     month=month),
