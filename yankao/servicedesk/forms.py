@@ -273,3 +273,8 @@ class StatisticsForm(forms.Form):
                 data["month_from"] > data["month_to"]:
             raise forms.ValidationError(_("The first month must not be after the last."))
         return data
+
+
+class Open311ClientForm(forms.Form):
+    name = forms.CharField(label=_("Application"), max_length=100)
+    contact_email = forms.EmailField(label=_("Contact email"), required=False)

@@ -6,6 +6,7 @@ import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -15,11 +16,18 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from yankao.core.errors import DomainError, ErrorCode
 from yankao.core.exports import table_response
 from yankao.core.models import Role
-from yankao.core.permissions import actor_scope
+from yankao.core.permissions import actor_scope, can_administer
 from yankao.core.ratelimit import rate_limit
 from yankao.core.views import attachment_response
 from yankao.servicedesk import forms, selectors, services
-from yankao.servicedesk.models import Assignment, Case, CaseKind, Channel, Extension
+from yankao.servicedesk.models import (
+    Assignment,
+    Case,
+    CaseKind,
+    Channel,
+    Extension,
+    Open311Client,
+)
 from yankao.servicedesk.reports import statistics_charts, statistics_table
 
 TRACKED_SESSION_KEY = "servicedesk_tracked"
@@ -57,6 +65,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "extension_count": selectors.pending_extensions(actor=request.user).count(),
         "can_intake": scope.sees_all or scope.has_role(Role.OPERATOR, Role.REGISTRAR),
         "can_route": scope.sees_all or scope.has_role(Role.REGISTRAR),
+        "can_administer": can_administer(request.user),
     })
 
 
@@ -240,6 +249,46 @@ def case_file(request: HttpRequest, number: str, file_uuid) -> HttpResponse:
     if attachment is None:
         raise Http404
     return attachment_response(attachment)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def open311_clients(request: HttpRequest) -> HttpResponse:
+    """Open311 applications and their api_keys (administrators): a new key is shown once."""
+    if not can_administer(request.user):
+        raise PermissionDenied(_("Only administrators manage Open311 applications."))
+    form = forms.Open311ClientForm(request.POST or None)
+    created, raw_key = None, ""
+    if request.method == "POST" and form.is_valid():
+        try:
+            created, raw_key = services.open311_client_create(
+                actor=request.user, name=form.cleaned_data["name"],
+                contact_email=form.cleaned_data["contact_email"])
+        except DomainError as error:
+            form.add_error(None, error.message)
+        except ValidationError as error:
+            form.add_error(None, " ".join(error.messages))
+        else:
+            form = forms.Open311ClientForm()
+    response = render(request, "servicedesk/open311_clients.html", {
+        "form": form, "created": created, "raw_key": raw_key,
+        "clients": Open311Client.objects.order_by("-active", "name")},
+        status=422 if request.method == "POST" and created is None else 200)
+    response["Cache-Control"] = "no-store"  # the page may hold a key shown once
+    return response
+
+
+@login_required
+@require_POST
+def open311_client_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    if not can_administer(request.user):
+        raise PermissionDenied(_("Only administrators manage Open311 applications."))
+    client = Open311Client.objects.filter(pk=pk).first()
+    if client is None:
+        raise Http404
+    services.open311_client_revoke(actor=request.user, client=client)
+    messages.success(request, _("The key of %(name)s no longer works.") % {"name": client.name})
+    return redirect("servicedesk:open311-clients")
 
 
 def _assignment_of(request, case: Case) -> Assignment:

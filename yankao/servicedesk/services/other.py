@@ -69,6 +69,21 @@ def open311_client_create(*, actor, name: str, contact_email: str = "",
     return client, raw
 
 
+def open311_client_revoke(*, actor, client: Open311Client) -> Open311Client:
+    """Stop an application's api_key from working (administrators). The record stays, for
+    the audit trail of the cases it sent."""
+    if actor is not None:
+        require_role(actor, Role.ADMINISTRATOR)
+    with transaction.atomic():
+        client = Open311Client.objects.select_for_update().get(pk=client.pk)
+        if client.active:
+            client.active = False
+            client.save(update_fields=["active"])
+            audit_record(actor=actor, action="open311_client.revoke", obj=client,
+                         from_state="active", to_state="revoked")
+    return client
+
+
 def open311_client_for_key(raw_key: str) -> Open311Client | None:
     if not raw_key:
         return None

@@ -297,3 +297,38 @@ def test_the_handling_agency_sees_the_whole_case_history(signed, catalogue, peop
     html = page.content.decode()
     assert "case.register" in html and "case.assign" in html
     assert signed("epb").get(reverse("servicedesk:case", args=[case.number])).status_code == 404
+
+
+def test_administrators_give_and_stop_open311_keys(signed, catalogue, people):
+    from django.test import Client
+
+    from yankao.servicedesk.models import Open311Client
+
+    for role in ("operator", "officer", "evaluator"):
+        client = signed(role)
+        assert client.get(reverse("servicedesk:open311-clients")).status_code == 403
+        assert client.post(reverse("servicedesk:open311-clients"),
+                           {"name": "偷偷來"}).status_code == 403
+    assert not Open311Client.objects.exists()
+    admin = signed("admin")
+    assert admin.post(reverse("servicedesk:open311-clients"), {"name": ""}).status_code == 422
+    response = admin.post(reverse("servicedesk:open311-clients"),
+                          {"name": "里長通報 App", "contact_email": "dev@example.invalid"})
+    assert response.status_code == 200 and response["Cache-Control"] == "no-store"
+    key = re.search(r'<code class="secret">(o311_[^<]+)</code>', response.content.decode())[1]
+    application = Open311Client.objects.get(name="里長通報 App")
+    assert key not in admin.get(reverse("servicedesk:open311-clients")).content.decode()
+    assert AuditEvent.objects.filter(action="open311_client.create",
+                                     object_id=str(application.pk)).exists()
+    pothole = by_name(catalogue, "路面坑洞(一)")
+    post = {"api_key": key, "service_code": pothole.code, "lat": LINGYA[0], "long": LINGYA[1],
+            "description": "坑洞"}
+    outside = Client()
+    assert outside.post("/open311/v2/requests.json", post).status_code == 200
+    assert signed("officer").post(reverse("servicedesk:open311-client-revoke",
+                                          args=[application.pk])).status_code == 403
+    admin = signed("admin")  # the same test client, signed in again
+    assert admin.post(reverse("servicedesk:open311-client-revoke",
+                              args=[application.pk])).status_code == 302
+    assert outside.post("/open311/v2/requests.json", post).status_code == 403
+    assert AuditEvent.objects.filter(action="open311_client.revoke").count() == 1

@@ -163,3 +163,18 @@ def test_citizen_reports_and_tracks_on_a_phone(phone_page, live_server, demo_cit
     assert_accessible(page)
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     assert "0987-654-321" not in page.content()
+
+
+def test_administrator_makes_an_open311_key_on_a_phone(page, live_server, demo_city):
+    """The key is shown once; the page works at phone width, in both languages."""
+    page.set_viewport_size(PHONE)
+    sign_in(page, "admin")
+    page.goto("/staff/servicedesk/")
+    page.get_by_role("link", name=re.compile("Open311")).click()
+    page.locator("#id_name").fill("里長通報 App")
+    page.get_by_role("button", name=re.compile("Make a key|產生金鑰")).click()
+    key = page.locator("#new-key code").inner_text()
+    assert key.startswith("o311_")
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    accessible_in_both_languages(page, live_server)
+    assert key not in page.content()  # shown once, not again
