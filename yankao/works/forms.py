@@ -74,9 +74,9 @@ class TenderForm(forms.Form):
                                    required=False, min_value=-180, max_value=180)
     planned_curve = forms.CharField(
         label=_("Planned cumulative progress"), required=False,
-        widget=forms.Textarea(attrs={"rows": 6, "placeholder": "2018-03 12.5\n2018-04 30"}),
+        widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("One month a line: the month (YYYY-MM) and the planned cumulative % at "
-                    "its end, rising to 100."))
+                    "its end, rising to 100, such as “2018-03 12.5”."))
 
     def __init__(self, *args, agencies=None, editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)

@@ -18,6 +18,7 @@ from yankao.works.models import (
     MonthlyProgress,
     ProgressCheck,
     Tender,
+    WorksPolicy,
     month_key,
 )
 from yankao.works.policy import policy_on
@@ -418,10 +419,16 @@ def progress_checks_by_month(*, actor, year: int) -> list[MonthCheckCount]:
                               agency_field="tender__agency")
                   .filter(month__year=year).values("month").annotate(n=Count("id"))
                   .values_list("month", "n"))
+    # The targets of the year's policies, newest first, read once (not a query a month).
+    targets = list(WorksPolicy.objects.filter(effective_from__lte=dt.date(year, 12, 31))
+                   .order_by("-effective_from")
+                   .values_list("effective_from", "monthly_written_checks"))
+    if not targets:
+        policy_on(dt.date(year, 12, 31))  # raises the clear "no policy in force" error
     months = []
     for number in range(1, 13):
         month = dt.date(year, number, 1)
-        months.append(MonthCheckCount(
-            month=month, target=policy_on(month_end(month)).monthly_written_checks,
-            count=counts.get(month, 0)))
+        target = next((value for start, value in targets if start <= month_end(month)),
+                      targets[-1][1])
+        months.append(MonthCheckCount(month=month, target=target, count=counts.get(month, 0)))
     return months
