@@ -104,6 +104,14 @@ def audit_history_for(*, actor, obj: models.Model) -> QuerySet[AuditEvent]:
     ).order_by("created_at", "id")
 
 
+def attachments_owned_by(model: type[models.Model], ids) -> QuerySet[Attachment]:
+    """The files attached to these records of ``model``, oldest first. No permission check:
+    the caller has already checked that the actor may read the records."""
+    return Attachment.objects.filter(owner_type=ContentType.objects.get_for_model(model),
+                                     owner_id__in=[str(pk) for pk in ids]
+                                     ).order_by("created_at", "id")
+
+
 def attachment_get(*, actor, uuid) -> Attachment:
     """An attachment the actor may download: public ones, or those of the actor's agencies."""
     attachment = Attachment.objects.filter(uuid=uuid).first()

@@ -20,14 +20,7 @@ from yankao.core.permissions import actor_scope, can_administer
 from yankao.core.ratelimit import rate_limit
 from yankao.core.views import attachment_response
 from yankao.servicedesk import forms, selectors, services
-from yankao.servicedesk.models import (
-    Assignment,
-    Case,
-    CaseKind,
-    Channel,
-    Extension,
-    Open311Client,
-)
+from yankao.servicedesk.models import Assignment, Case, CaseKind, Channel, Extension
 from yankao.servicedesk.reports import statistics_charts, statistics_table
 
 TRACKED_SESSION_KEY = "servicedesk_tracked"
@@ -194,6 +187,8 @@ def inbox(request: HttpRequest) -> HttpResponse:
                                      kind=values.get("kind", ""),
                                      query=values.get("q", "").strip())
     paginator = Paginator(selectors.inbox(actor=request.user, filters=filters), 50)
+    # The pager's count without the rows' flags and their join (Paginator.count is a
+    # cached property; set here, it is not computed again).
     paginator.count = selectors.inbox_count(actor=request.user, filters=filters)
     page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
@@ -272,7 +267,7 @@ def open311_clients(request: HttpRequest) -> HttpResponse:
             form = forms.Open311ClientForm()
     response = render(request, "servicedesk/open311_clients.html", {
         "form": form, "created": created, "raw_key": raw_key,
-        "clients": Open311Client.objects.order_by("-active", "name")},
+        "clients": selectors.open311_client_list()},
         status=422 if request.method == "POST" and created is None else 200)
     response["Cache-Control"] = "no-store"  # the page may hold a key shown once
     return response
@@ -283,7 +278,7 @@ def open311_clients(request: HttpRequest) -> HttpResponse:
 def open311_client_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     if not can_administer(request.user):
         raise PermissionDenied(_("Only administrators manage Open311 applications."))
-    client = Open311Client.objects.filter(pk=pk).first()
+    client = selectors.open311_client_list().filter(pk=pk).first()
     if client is None:
         raise Http404
     services.open311_client_revoke(actor=request.user, client=client)

@@ -4,16 +4,15 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.contenttypes.models import ContentType
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from yankao.core.errors import DomainError
-from yankao.core.models import Attachment, Role
+from yankao.core.models import Role
 from yankao.core.permissions import has_role
-from yankao.core.selectors import audit_history_for
+from yankao.core.selectors import attachments_owned_by, audit_history_for
 from yankao.programs import selectors, services
 from yankao.programs.forms import DecisionForm
 from yankao.programs.models import ProgressReport
@@ -66,8 +65,7 @@ def report_detail(request: HttpRequest, report_id: int) -> HttpResponse:
                 return redirect("programs:review-queue")
         else:
             status = 422
-    evidence = Attachment.objects.filter(
-        owner_type=ContentType.objects.get_for_model(ProgressReport), owner_id=str(report.pk))
+    evidence = attachments_owned_by(ProgressReport, [report.pk])
     policy = selectors.policy_for_month(report.program.year, report.month)
     delay_class = selectors.delay_class_of(report.planned_bp - report.actual_bp, policy)
     return render(request, "programs/report_detail.html", {

@@ -19,14 +19,15 @@ from yankao.servicedesk.selectors.cases import (
 from yankao.servicedesk.selectors.public import (
     citizen_case_get,
     open311_cases,
+    open311_client_list,
     open311_services,
     public_timeline,
 )
 
 __all__ = [
     "InboxFilters", "case_assignments", "case_attachments", "case_get", "case_history",
-    "case_visible",
-    "category_choices", "citizen_case_get", "due_flags", "duplicate_candidates", "inbox",
-    "inbox_count", "open311_cases", "open311_services", "pending_extensions", "public_timeline",
-    "routing_queue", "statistics",
+    "case_visible", "category_choices", "citizen_case_get", "due_flags",
+    "duplicate_candidates", "inbox", "inbox_count", "open311_cases", "open311_client_list",
+    "open311_services", "pending_extensions", "public_timeline", "routing_queue",
+    "statistics",
 ]

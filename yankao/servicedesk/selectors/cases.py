@@ -25,6 +25,7 @@ from django.utils import timezone
 from yankao.core.errors import DomainError, ErrorCode
 from yankao.core.models import Attachment, AuditEvent, Role
 from yankao.core.permissions import actor_scope
+from yankao.core.selectors import attachments_owned_by
 from yankao.servicedesk.models import (
     ACTIVE_ASSIGNMENT,
     OPEN_STATUSES,
@@ -92,9 +93,14 @@ class InboxFilters:
     query: str = ""
 
 
-def _inbox_rows(*, actor, filters: InboxFilters, now: dt.datetime) -> QuerySet[Assignment]:
+def _inbox_rows(*, actor, filters: InboxFilters, now: dt.datetime,
+                flags: bool) -> QuerySet[Assignment]:
+    """The inbox's rows; ``flags`` adds ``is_overdue`` and ``is_due_soon`` (they join the
+    case, for its kind), which the "due soon" filter needs anyway."""
     scope = actor_scope(actor)
     queryset = Assignment.objects.filter(status__in=ACTIVE_ASSIGNMENT)
+    if flags or filters.status == "due_soon":
+        queryset = queryset.annotate(**due_flags(prefix="case__", now=now))
     if not scope.authenticated:
         return queryset.none()
     if not scope.sees_all:
@@ -109,8 +115,7 @@ def _inbox_rows(*, actor, filters: InboxFilters, now: dt.datetime) -> QuerySet[A
     if filters.status == "overdue":
         queryset = queryset.filter(due_at__lt=now)
     elif filters.status == "due_soon":
-        queryset = queryset.annotate(**due_flags(prefix="case__", now=now)).filter(
-            is_due_soon=True)
+        queryset = queryset.filter(is_due_soon=True)
     elif filters.status:
         queryset = queryset.filter(status=filters.status)
     if filters.query:
@@ -123,10 +128,8 @@ def inbox(*, actor, filters: InboxFilters | None = None,
           now: dt.datetime | None = None) -> QuerySet[Assignment]:
     """收件匣: the active assignments of the actor's agencies, overdue first, then by due time,
     each with ``is_overdue`` and ``is_due_soon``."""
-    now = now or timezone.now()
-    rows = _inbox_rows(actor=actor, filters=filters or InboxFilters(), now=now)
-    if "is_due_soon" not in rows.query.annotations:
-        rows = rows.annotate(**due_flags(prefix="case__", now=now))
+    rows = _inbox_rows(actor=actor, filters=filters or InboxFilters(),
+                       now=now or timezone.now(), flags=True)
     # Overdue first, then by due time: that is simply the due time, ascending.
     return rows.select_related("case", "case__category", "case__district", "agency",
                                "officer").order_by("due_at", "id")
@@ -138,7 +141,7 @@ def inbox_count(*, actor, filters: InboxFilters | None = None,
     and the join to every case would cost more than the count (the count reads the
     partial index of open assignments alone)."""
     return _inbox_rows(actor=actor, filters=filters or InboxFilters(),
-                       now=now or timezone.now()).count()
+                       now=now or timezone.now(), flags=False).count()
 
 
 def routing_queue(*, actor) -> QuerySet[Case]:
@@ -161,8 +164,7 @@ def pending_extensions(*, actor) -> QuerySet[Extension]:
 def case_attachments(*, case: Case) -> QuerySet[Attachment]:
     """The photos and scans of a case (the caller has checked that the actor may read the
     case; the files are the case's, whatever agency handled it when they came)."""
-    return Attachment.objects.filter(owner_type=ContentType.objects.get_for_model(Case),
-                                     owner_id=str(case.pk)).order_by("created_at", "id")
+    return attachments_owned_by(Case, [case.pk])
 
 
 def case_assignments(*, case: Case) -> QuerySet[Assignment]:

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from yankao.core.errors import DomainError, ErrorCode
 from yankao.core.models import AuditEvent
-from yankao.servicedesk.models import Case, Category
+from yankao.servicedesk.models import Case, Category, Open311Client
 from yankao.servicedesk.services.cases import case_password_check
 
 # Audit actions a citizen sees on the timeline, in words, never with a person's name.
@@ -74,6 +74,12 @@ def open311_cases() -> QuerySet[Case]:
 def open311_services() -> QuerySet[Category]:
     return Category.objects.filter(active=True, public=True, parent__isnull=False) \
         .select_related("parent").order_by("parent__sort_order", "sort_order", "code")
+
+
+def open311_client_list() -> QuerySet[Open311Client]:
+    """The applications with Open311 keys, working ones first (for administrators; the
+    caller checks the role). Only the keys' first characters are stored readable."""
+    return Open311Client.objects.order_by("-active", "name")
 
 
 OPEN311_DEFAULT_DAYS = 90

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from django.contrib.contenttypes.models import ContentType
 from django.db.models import QuerySet
 
 from yankao.core.errors import DomainError, ErrorCode
 from yankao.core.models import Attachment
+from yankao.core.selectors import attachments_owned_by
 from yankao.works.models import CitizenReport, Defect, MonthlyProgress, Tender
 from yankao.works.selectors.citizen import citizen_report_get, citizen_report_visible
 from yankao.works.selectors.inspections import defect_list
@@ -17,8 +17,7 @@ from yankao.works.selectors.tenders import tender_get, tender_visible
 
 
 def _owned_by(model, ids) -> QuerySet[Attachment]:
-    return Attachment.objects.filter(owner_type=ContentType.objects.get_for_model(model),
-                                     owner_id__in=[str(pk) for pk in ids]).order_by("id")
+    return attachments_owned_by(model, ids)
 
 
 def citizen_report_photos(*, actor, report: CitizenReport) -> QuerySet[Attachment]:

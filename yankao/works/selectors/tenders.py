@@ -8,7 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 
 from yankao.core.errors import DomainError, ErrorCode
 from yankao.works.access import reads_all, works_scope
@@ -354,12 +354,12 @@ class CheckCandidate:
     pcc_number: str
     title: str
     agency: str
-    planned: Decimal | None
-    actual: Decimal | None
+    planned: Decimal
+    actual: Decimal
 
     @property
-    def delay(self) -> Decimal | None:
-        return None if self.planned is None else self.planned - self.actual
+    def delay(self) -> Decimal:
+        return self.planned - self.actual
 
 
 @dataclass(frozen=True)
@@ -389,7 +389,7 @@ def progress_checks_month(*, actor, month: dt.date) -> MonthChecks:
     checks = works_scope(ProgressCheck.objects.select_related("tender__agency", "checked_by"),
                          actor, agency_field="tender__agency").filter(month=month)
     rows = list(checks.order_by("tender__pcc_number"))
-    return MonthChecks(month=month, target=policy_on(month_end(month)).monthly_written_checks,
+    return MonthChecks(month=month, target=_check_targets(month.year)[month],
                        count=len(rows), checks=rows)
 
 
@@ -403,13 +403,12 @@ def progress_check_candidates(*, actor, month: dt.date, limit: int = 60
     rows = (MonthlyProgress.objects.filter(month=month, tender__status__in=ACTIVE_STATUSES)
             .exclude(tender__written_checks__month=month)
             .select_related("tender__agency")
-            .order_by("actual_percent", "tender__pcc_number"))
-    candidates = [CheckCandidate(tender_id=row.tender_id, pcc_number=row.tender.pcc_number,
-                                 title=row.tender.title, agency=row.tender.agency.label_zh,
-                                 planned=row.planned_percent, actual=row.actual_percent)
-                  for row in rows]
-    candidates.sort(key=lambda c: (-(c.delay or Decimal(0)), c.pcc_number))
-    return candidates[:limit]
+            .order_by(F("actual_percent") - F("planned_percent"), "tender__pcc_number")
+            [:limit])
+    return [CheckCandidate(tender_id=row.tender_id, pcc_number=row.tender.pcc_number,
+                           title=row.tender.title, agency=row.tender.agency.label_zh,
+                           planned=row.planned_percent, actual=row.actual_percent)
+            for row in rows]
 
 
 def progress_checks_by_month(*, actor, year: int) -> list[MonthCheckCount]:
@@ -419,16 +418,18 @@ def progress_checks_by_month(*, actor, year: int) -> list[MonthCheckCount]:
                               agency_field="tender__agency")
                   .filter(month__year=year).values("month").annotate(n=Count("id"))
                   .values_list("month", "n"))
-    # The targets of the year's policies, newest first, read once (not a query a month).
+    return [MonthCheckCount(month=month, target=target, count=counts.get(month, 0))
+            for month, target in _check_targets(year).items()]
+
+
+def _check_targets(year: int) -> dict[dt.date, int]:
+    """Each month of ``year`` → the written-check target of the policy in force at its end,
+    from one read of the policies (a month before the first policy takes the earliest)."""
     targets = list(WorksPolicy.objects.filter(effective_from__lte=dt.date(year, 12, 31))
                    .order_by("-effective_from")
                    .values_list("effective_from", "monthly_written_checks"))
     if not targets:
         policy_on(dt.date(year, 12, 31))  # raises the clear "no policy in force" error
-    months = []
-    for number in range(1, 13):
-        month = dt.date(year, number, 1)
-        target = next((value for start, value in targets if start <= month_end(month)),
-                      targets[-1][1])
-        months.append(MonthCheckCount(month=month, target=target, count=counts.get(month, 0)))
-    return months
+    months = [dt.date(year, number, 1) for number in range(1, 13)]
+    return {month: next((value for start, value in targets if start <= month_end(month)),
+                        targets[-1][1]) for month in months}
