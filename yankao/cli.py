@@ -157,6 +157,16 @@ def cmd_import(args: argparse.Namespace) -> int:
         return fail(error.message)
     for line in result.summary_lines():
         print(line)
+    if result.unmapped:
+        from django.conf import settings
+
+        out = Path(settings.DATA_DIR) / "imports" / f"{path.stem}-mapping.csv"
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_bytes(result.mapping_csv())
+        print(f"Mapping file: {out}\n  Fill in its column 'code' (a service code for a "
+              f"category, an agency code for a unit), load it with\n  yankao import "
+              f"mapping csv {out}\n  and import {path.name} again: its rows then move "
+              f"from the placeholders.")
     return 1 if args.strict and result.rejected else 0
 
 
