@@ -60,6 +60,7 @@ class Lookups:
         codes = {a.code: a for a in agencies}
         self.agencies.update({alias: codes[code] for alias, code in UNIT_ALIASES.items()
                               if code in codes})
+        self.agencies.update(codes)  # Yankao's own files name agencies by code
         self.mapped: dict[tuple[str, str], Category | Agency] = {}
         for mapping in ImportMapping.objects.filter(source=source).select_related(
                 "category", "agency"):
