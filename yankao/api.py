@@ -5,6 +5,7 @@ from __future__ import annotations
 from ninja import NinjaAPI
 
 import yankao
+from yankao.assistant.api.router import router as assistant_router
 from yankao.core.api.auth import API_AUTH
 from yankao.core.api.errors import install_problem_handlers
 from yankao.core.api.router import router as core_router
@@ -29,3 +30,4 @@ api.add_router("/", core_router)
 api.add_router("/", servicedesk_router)
 api.add_router("/", works_router)
 api.add_router("/programs", programs_router)
+api.add_router("/", assistant_router)
