@@ -23,6 +23,7 @@ YANKAO_APPS = [
     "yankao.servicedesk",
     "yankao.programs",
     "yankao.works",
+    "yankao.counter",
     "yankao.assistant",
     "yankao.reports",
 ]

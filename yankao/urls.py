@@ -13,6 +13,7 @@ urlpatterns = [
     path("staff/programs/", include("yankao.programs.urls")),
     path("", include("yankao.servicedesk.urls")),
     path("", include("yankao.assistant.urls")),
+    path("", include("yankao.counter.urls")),
     path("open311/v2/", include("yankao.servicedesk.open311.urls", namespace="open311")),
     path("accounts/login/", core_auth.LoginView.as_view(), name="login"),
     path("accounts/logout/", core_auth.LogoutView.as_view(), name="logout"),

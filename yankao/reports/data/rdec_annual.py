@@ -90,6 +90,11 @@ ANNUAL = Structure(
                    "servicedesk.app_dispatch", "servicedesk.app_mailbox"),
           tables=("servicedesk.by_channel",), charts=("servicedesk.month_chart",),
           children=(
+              S("2", "法律諮詢", "Legal consultations", "counter",
+                figures=("counter.legal_consultations", "counter.legal_no_shows"),
+                tables=("counter.legal_by_site",)),
+              S("3", "保健服務", "Health service at the counter", "counter",
+                figures=("counter.blood_pressure",)),
               S("6", "結合智能AI技術推出1999「智能客服」", "The 1999 FAQ assistant",
                 "assistant", figures=("assistant.conversations", "assistant.questions",
                                       "assistant.handovers")),
