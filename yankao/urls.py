@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("yankao.counter.urls")),
     path("open311/v2/", include("yankao.servicedesk.open311.urls", namespace="open311")),
     path("accounts/login/", core_auth.LoginView.as_view(), name="login"),
+    path("", include("yankao.sso.urls")),
     path("accounts/logout/", core_auth.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
