@@ -29,7 +29,7 @@ def test_a_session_takes_as_many_people_as_it_has_places(counter):
     book(session, phone="0922-222-222", email="b@example.org")
     with pytest.raises(DomainError) as error:
         book(session, phone="0933-333-333")
-    assert error.value.code == ErrorCode.CONFLICT and "full" in error.value.message
+    assert error.value.code == ErrorCode.CONFLICT and error.value.field == "session"
     assert session.bookings.count() == 2
     assert refusals().get().reason == "full"
 
