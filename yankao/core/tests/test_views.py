@@ -93,10 +93,9 @@ def test_token_revoke_of_someone_elses_token_is_404(client, officer, epb_officer
 
 def test_audit_log_page_filters(client, evaluator, officer):
     client.force_login(officer)  # an event: auth via force_login writes none, so make one
-    from yankao.core.services.tokens import api_token_create
-
     from yankao.core.audit import CoreAction
     from yankao.core.services.audit import audit_record
+    from yankao.core.services.tokens import api_token_create
 
     api_token_create(actor=officer, user=officer, name="x")
     audit_record(actor=None, action=CoreAction.CITY_SETUP)  # an event the filter must hide
