@@ -86,8 +86,13 @@ ENGLISH = {
     "急迫危害立即排除": "Urgent hazard", "路面掏空": "Hollow under the road",
     "寬頻孔蓋坑洞": "Pothole at a broadband cover", "交通疏導": "Traffic control",
     "動物受困": "Trapped animal", "消防栓漏水": "Leaking hydrant", "瓦斯外洩": "Gas leak",
-    "孔蓋路面填補不實": "Poor patch at a cover",
+    "孔蓋路面填補不實": "Poor patch at a cover", "人孔蓋凹陷坑洞": "Sunken manhole cover",
 }
+
+# The utility a prefixed name belongs to, so that English names do not repeat
+# ("Poor road patch (Taipower)", "Poor road patch (Chunghwa Telecom)").
+PREFIX_OWNERS = {"台電-": "Taipower", "中華-": "Chunghwa Telecom", "欣高-": "Shin Kao Gas",
+                 "公所-": "district office"}
 
 # Petition and mailbox topics: (code, main zh, main en, sub zh, sub en, agency code, days)
 PETITION_CATEGORIES = [
@@ -208,6 +213,9 @@ def catalogue_seed(*, actor=None) -> dict[str, int]:
         order += 1
         short = _short_name(entry.name_zh)
         english = ENGLISH.get(short, short)
+        owner = next((o for p, o in PREFIX_OWNERS.items() if entry.name_zh.startswith(p)), "")
+        if owner:
+            english += f" ({owner})"
         if entry.name_zh.endswith("(二)"):
             english += " (follow-up)"
         category, created = Category.objects.get_or_create(
@@ -264,6 +272,10 @@ def catalogue_seed(*, actor=None) -> dict[str, int]:
             kind=kind, category=None, valid_from=RULES_FROM,
             defaults={"unit": unit, "amount": amount, "remind_before_hours": remind,
                       "legal_basis": basis})
+    from yankao.servicedesk.topics import topics_load
+
+    topics = topics_load(actor=actor)
     return {"categories": Category.objects.filter(parent__isnull=False).count(),
+            "topics": topics.topics, "unknown_topic_categories": len(topics.unknown),
             "rules": RoutingRule.objects.count(), "deadlines": DeadlineRule.objects.count(),
             "district_rows": len(district_rows)}
