@@ -7,6 +7,19 @@ import yankao
 HTML_LANG = {"zh-hant": "zh-Hant-TW", "en": "en"}
 
 
+def _todo(user):
+    """What waits for the signed-in person, from each app's ``yankao_todo(user)`` hook:
+    [(label, count, url)] with counts above zero."""
+    from django.apps import apps
+
+    found = []
+    for config in apps.get_app_configs():
+        hook = getattr(config, "yankao_todo", None)
+        if hook is not None:
+            found.extend(item for item in hook(user) if item[1])
+    return found
+
+
 def shell(request):
     language = (get_language() or settings.LANGUAGE_CODE).lower()
     other = "en" if language.startswith("zh") else "zh-hant"
@@ -17,4 +30,7 @@ def shell(request):
         "other_language_label": "English" if other == "en" else "中文",
         "yankao_version": yankao.__version__,
         "yankao_production": settings.YANKAO_PRODUCTION,
+        # Evaluated only where a page shows it (signed-in pages' header).
+        "todo": (lambda: _todo(request.user)) if getattr(request, "user", None)
+        and request.user.is_authenticated else (),
     }

@@ -4,7 +4,6 @@ updates and feeds, following by e-mail, unsubscribing, the survey link."""
 from __future__ import annotations
 
 import uuid
-from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.syndication.views import Feed

@@ -19,9 +19,10 @@ from yankao.core.models import Role
 from yankao.core.permissions import actor_scope, can_administer
 from yankao.core.views import attachment_response
 from yankao.servicedesk import forms, selectors, services
-from yankao.servicedesk.services import citizen as citizen_services
 from yankao.servicedesk.models import Assignment, Case, CaseKind, Channel, Extension
 from yankao.servicedesk.reports import statistics_charts, statistics_table
+from yankao.servicedesk.services import citizen as citizen_services
+
 
 def is_htmx(request: HttpRequest) -> bool:
     return request.headers.get("HX-Request") == "true"

@@ -41,3 +41,11 @@ def map_scripts():
         "boundaries": reverse("core:map-districts"),
         "bounds": [[south, west], [north, east]],
     }}
+
+
+@register.filter
+def audit_sentence(event) -> str:
+    """An audit event as a sentence in the reader's language (core.history)."""
+    from yankao.core.history import sentence
+
+    return sentence(event)

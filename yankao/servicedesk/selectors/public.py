@@ -32,7 +32,9 @@ def public_timeline(*, case: Case) -> list[PublicNote]:
     for update in case.updates.order_by("created_at", "id"):
         text = update.public_text or mask_personal_data(update.text)
         label = str(update.get_kind_display())
-        notes.append(PublicNote(datetime=update.created_at, type=update.kind,
+        # Open311 notes keep the type names they always had ("submitted").
+        kind = "submitted" if update.kind == "received" else update.kind
+        notes.append(PublicNote(datetime=update.created_at, type=kind,
                                 description=f"{label}: {text}" if text else label))
     return notes
 

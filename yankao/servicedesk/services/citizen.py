@@ -98,6 +98,8 @@ def update_notify(*, update_id: int) -> int:
     if update is None:
         return 0
     case = update.case
+    if update.kind == UpdateKind.ASSIGNED and case.kind == "dispatch":
+        return 0  # routed at once with the report: the receipt already says who handles it
     subscriptions = list(Subscription.objects.filter(case=case, status=Subscription.Status.ACTIVE)
                          .select_related("contact"))
     if case.district_id and is_public(case) and update.kind == UpdateKind.RECEIVED:
