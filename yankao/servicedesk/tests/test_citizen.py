@@ -3,9 +3,9 @@ e-mails to the reporter and followers, one-click unsubscribe, masking, public pa
 and Open311's servicerequestupdates read as FixMyStreet's client reads them."""
 
 import re
-from defusedxml import ElementTree
 
 import pytest
+from defusedxml import ElementTree
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
