@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from yankao.core.models.agencies import localized
 from yankao.servicedesk.models.cases import DESCRIPTION_MAX, Case
@@ -18,7 +19,7 @@ class Topic(models.Model):
 
     code = models.CharField(_("code"), max_length=40, unique=True)
     parent = models.ForeignKey(
-        "self", verbose_name=_("group"), null=True, blank=True, on_delete=models.PROTECT,
+        "self", verbose_name=pgettext_lazy("topic", "group"), null=True, blank=True, on_delete=models.PROTECT,
         related_name="items",
     )
     name_zh = models.CharField(_("name (Chinese)"), max_length=100)

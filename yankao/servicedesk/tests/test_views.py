@@ -250,7 +250,9 @@ def test_the_handling_agency_sees_the_whole_case_history(signed, catalogue, peop
     case = dispatch(catalogue, people)
     page = signed("officer").get(reverse("servicedesk:case", args=[case.number]))
     html = page.content.decode()
-    assert "case.register" in html and "case.assign" in html
+    # Each event is a sentence in the reader's language, never its code.
+    assert "case.register" not in html and "case.assign" not in html
+    assert "登錄了案件。" in html and "將案件分案給" in html
     assert signed("epb").get(reverse("servicedesk:case", args=[case.number])).status_code == 404
 
 
