@@ -23,6 +23,7 @@ YANKAO_APPS = [
     "yankao.servicedesk",
     "yankao.programs",
     "yankao.works",
+    "yankao.participation",
     "yankao.reports",
 ]
 

@@ -17,6 +17,17 @@ import io
 from dataclasses import dataclass, field
 
 VOTE_TYPES = ("approval", "choose-1", "cumulative", "ordinal", "scoring")
+# The order of META keys and PROJECTS columns the format documents.
+META_ORDER = (
+    "description", "country", "unit", "district", "subunit", "instance", "num_projects",
+    "num_votes", "budget", "vote_type", "rule", "date_begin", "date_end", "min_length",
+    "max_length", "min_sum_cost", "max_sum_cost", "min_points", "max_points",
+    "min_sum_points", "max_sum_points", "default_score", "min_project_cost",
+    "max_project_cost", "min_project_score_threshold", "neighborhoods", "subdistricts",
+    "categories", "edition", "language", "currency", "fully_funded", "experimental",
+    "comment", "acknowledgments")
+PROJECT_ORDER = ("project_id", "cost", "votes", "score", "name", "category", "beneficiaries",
+                 "selected")
 SECTIONS = ("META", "PROJECTS", "VOTES")
 
 
@@ -153,7 +164,9 @@ def write(pb: PabulibFile) -> str:
     writer = csv.writer(out, delimiter=";", lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
     out.write("META\n")
     writer.writerow(["key", "value"])
-    for key, value in pb.meta.items():
+    known = [key for key in META_ORDER if key in pb.meta]
+    for key, value in [(key, pb.meta[key]) for key in known] + [
+            (key, value) for key, value in pb.meta.items() if key not in META_ORDER]:
         writer.writerow([key, value])
     out.write("PROJECTS\n")
     writer.writerow(pb.project_columns)
