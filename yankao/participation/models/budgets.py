@@ -318,6 +318,8 @@ class Tally(models.Model):
     status = models.CharField(_("status"), max_length=10, choices=Status.choices,
                               default=Status.QUEUED)
     ballots = models.PositiveIntegerField(_("ballots"), default=0)
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    message = models.CharField(_("message"), max_length=300, blank=True)
     winners = models.JSONField(_("winners"), default=list, blank=True)
     total_cost = models.PositiveBigIntegerField(_("total cost"), default=0)
     explanation = models.JSONField(_("explanation"), default=dict, blank=True)

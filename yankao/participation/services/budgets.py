@@ -482,9 +482,9 @@ def pot_election(pot: Pot) -> Election:
 
 
 def tally_request(*, actor, pot: Pot, rule: str = "", completion: str | None = None,
-                  vote_threshold: int | None = None) -> Tally:
+                  vote_threshold: int | None = None, run_later: bool = False) -> Tally:
     """Queue a tally of a closed pot (its own rule unless another is asked for, to
-    compare)."""
+    compare). ``run_later`` hands it to the background worker after commit."""
     pot = Pot.objects.select_related("process").get(pk=pot.pk)
     require_agency_staff(actor, pot.process.agency)
     if pot.status != Pot.Status.CLOSED:
@@ -501,12 +501,17 @@ def tally_request(*, actor, pot: Pot, rule: str = "", completion: str | None = N
         audit_record(actor=actor, action=Action.TALLY_START, obj=tally,
                      agency=pot.process.agency, to_state=tally.status,
                      data={"rule": rule, "completion": tally.completion})
+        if run_later:
+            from yankao.participation.tasks import tally_run
+
+            transaction.on_commit(lambda: tally_run(tally.pk))
     return tally
 
 
 def tally_compute(*, tally: Tally, progress: Callable[[int, int], None] | None = None) -> Tally:
     """Count: read the ballots, run the rule, store the winners and the explanation."""
-    Tally.objects.filter(pk=tally.pk).update(status=Tally.Status.RUNNING)
+    Tally.objects.filter(pk=tally.pk).update(status=Tally.Status.RUNNING, progress=1)
+    tally = Tally.objects.select_related("pot__process").get(pk=tally.pk)
     election = pot_election(tally.pot)
     if tally.rule == Pot.Rule.GREEDY:
         result = greedy(election, threshold=tally.vote_threshold, progress=progress)
@@ -515,6 +520,7 @@ def tally_compute(*, tally: Tally, progress: Callable[[int, int], None] | None =
     with transaction.atomic():
         tally = Tally.objects.select_for_update().get(pk=tally.pk)
         tally.status = Tally.Status.DONE
+        tally.progress = 100
         tally.ballots = election.voters
         tally.winners = result.winners
         tally.total_cost = result.total_cost
