@@ -24,6 +24,7 @@ YANKAO_APPS = [
     "yankao.programs",
     "yankao.works",
     "yankao.participation",
+    "yankao.research",
     "yankao.reports",
 ]
 

@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("yankao.works.urls")),
     path("staff/programs/", include("yankao.programs.urls")),
     path("", include("yankao.participation.urls")),
+    path("", include("yankao.research.urls")),
     path("", include("yankao.servicedesk.urls")),
     path("open311/v2/", include("yankao.servicedesk.open311.urls", namespace="open311")),
     path("accounts/login/", core_auth.LoginView.as_view(), name="login"),
