@@ -216,6 +216,37 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_backup(args: argparse.Namespace) -> int:
+    setup_django()
+    from yankao.backups.services import backup_create, backups_prune
+    from yankao.core.errors import DomainError
+
+    try:
+        result = backup_create(to=Path(args.to) if args.to else None)
+        if args.keep:
+            backups_prune(folder=result.path.parent, keep=args.keep)
+    except DomainError as error:
+        return fail(error.message, 1)
+    print(f"{result.path}")
+    print(f"  {result.engine}: {result.tables} tables, {result.rows:,} rows; "
+          f"{result.files} uploaded files; {result.size:,} bytes")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    setup_django()
+    from yankao.backups.services import backup_restore, backup_verify
+
+    path = Path(args.path)
+    report = backup_verify(path=path) if args.verify else backup_restore(path=path)
+    for line in report.lines:
+        print(line)
+    if not report.ok:
+        return fail(f"{path.name}: {'does not verify' if args.verify else 'not restored'}", 1)
+    print("verified: the backup restores" if args.verify else "restored")
+    return 0
+
+
 def cmd_manage(args: argparse.Namespace) -> int:
     setup_django()
     from django.core.management import execute_from_command_line
@@ -396,6 +427,25 @@ def build_parser() -> argparse.ArgumentParser:
                         help="address that figure links point to (YANKAO_BASE_URL)")
     report.add_argument("--quiet", action="store_true", help="no progress bar")
     report.set_defaults(func=cmd_report)
+
+    backup = sub.add_parser(
+        "backup", parents=[common], help="back up the database and uploaded files",
+        description="Take a backup while the platform runs: the database (SQLite online "
+        "backup or pg_dump), the uploaded files and a manifest of checksums and row counts.")
+    backup.add_argument("--to", metavar="DIR", help="folder for the backup (DATA/backups)")
+    backup.add_argument("--keep", type=int, default=0, metavar="N",
+                        help="then keep only the newest N backups in that folder")
+    backup.set_defaults(func=cmd_backup)
+
+    restore = sub.add_parser(
+        "restore", parents=[common], help="verify or restore a backup",
+        description="--verify restores into a scratch database and compares every checksum "
+        "and row count; without it the backup goes into this data folder's database, which "
+        "must be empty.")
+    restore.add_argument("path", help="the backup folder")
+    restore.add_argument("--verify", action="store_true",
+                         help="only verify (restore into a scratch database)")
+    restore.set_defaults(func=cmd_restore)
 
     manage = sub.add_parser("manage", parents=[common], help="run a Django management command",
                             add_help=False)
