@@ -183,8 +183,8 @@ class GlossaryTerm(models.Model):
         REJECTED = "rejected", _("Rejected")
 
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
-    zh = models.CharField(_("Chinese"), max_length=200)
-    en = models.CharField(_("English"), max_length=300)
+    zh = models.CharField(_("Chinese name"), max_length=200)
+    en = models.CharField(_("English name"), max_length=300)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices,
                               default=Status.PROPOSED)
     note = models.TextField(_("review note"), blank=True)

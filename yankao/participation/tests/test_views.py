@@ -71,3 +71,23 @@ def test_codes_download_once(client, voting_pot, evaluator):
     body = b"".join(response.streaming_content if response.streaming else [response.content])
     assert body.decode("utf-8-sig").count("前鎮國小") == 5
     assert voting_pot.codes.count() == 5
+
+
+def test_api_lists_processes_and_tallies_for_the_token_holder(client, voting_pot, evaluator,
+                                                              epb_officer):
+    from yankao.core.services.tokens import api_token_create
+
+    api_token_create(actor=evaluator, user=evaluator, name="t", raw_key="yk_test_evaluator")
+    api_token_create(actor=epb_officer, user=epb_officer, name="t", raw_key="yk_test_epb")
+    seen = client.get("/api/v1/participation/processes",
+                      HTTP_AUTHORIZATION="Bearer yk_test_evaluator").json()
+    assert seen[0]["code"] == "qianzhen-2018" and seen[0]["pots"][0]["status"] == "voting"
+    assert seen[0]["pots"][0]["rules_frozen_at"]
+    other = client.get("/api/v1/participation/processes",
+                       HTTP_AUTHORIZATION="Bearer yk_test_epb").json()
+    assert other == []
+    missing = client.get(f"/api/v1/participation/pots/{voting_pot.pk}/tallies",
+                         HTTP_AUTHORIZATION="Bearer yk_test_epb")
+    assert missing.status_code == 404
+    assert client.get("/api/v1/research/glossary",
+                      HTTP_AUTHORIZATION="Bearer yk_test_evaluator").json() == []
