@@ -71,7 +71,7 @@ def test_award_flow_from_submission_to_published_tiers(client, city, evaluator, 
     score(judges[0], 1, [90, 90, 90])
     assert not Score.objects.filter(judge=panel[0], proposal__number=1).exists()
     refused = AuditEvent.objects.filter(action=Action.AWARD_SCORE_REFUSED).latest("pk")
-    assert "conflict of interest" in refused.reason
+    assert refused.data["code"] == "forbidden" and refused.reason
     # A score out of range is refused; nothing saved.
     score(judges[1], 1, [101, 80, 80])
     assert not Score.objects.filter(judge=panel[1]).exists()

@@ -15,6 +15,7 @@ def vote_url(voting_pot):
 
 def test_a_citizen_votes_once_with_a_code(client, voting_pot, vote_url, evaluator):
     [code] = services.voter_codes_generate(actor=evaluator, pot=voting_pot, count=1, batch="x")
+    client.cookies["django_language"] = "en"
     page = client.get(vote_url)
     assert page.status_code == 200 and "蝸牛屋關懷據點" in page.content.decode()
     chosen = list(voting_pot.proposals.filter(code__in=["1", "3"]).values_list("pk", flat=True))
