@@ -23,6 +23,8 @@ YANKAO_APPS = [
     "yankao.servicedesk",
     "yankao.programs",
     "yankao.works",
+    "yankao.participation",
+    "yankao.research",
     "yankao.counter",
     "yankao.assistant",
     "yankao.reports",

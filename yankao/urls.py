@@ -11,6 +11,8 @@ urlpatterns = [
     path("dashboards/", include("yankao.reports.dashboard_urls")),
     path("", include("yankao.works.urls")),
     path("staff/programs/", include("yankao.programs.urls")),
+    path("", include("yankao.participation.urls")),
+    path("", include("yankao.research.urls")),
     path("", include("yankao.servicedesk.urls")),
     path("", include("yankao.assistant.urls")),
     path("", include("yankao.counter.urls")),
