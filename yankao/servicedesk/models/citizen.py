@@ -19,7 +19,8 @@ class Topic(models.Model):
 
     code = models.CharField(_("code"), max_length=40, unique=True)
     parent = models.ForeignKey(
-        "self", verbose_name=pgettext_lazy("topic", "group"), null=True, blank=True, on_delete=models.PROTECT,
+        "self", verbose_name=pgettext_lazy("topic", "group"), null=True, blank=True,
+        on_delete=models.PROTECT,
         related_name="items",
     )
     name_zh = models.CharField(_("name (Chinese)"), max_length=100)
