@@ -169,10 +169,15 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = not YANKAO_PRODUCTION
 
-# Map tiles come from a tile server (never vendored); every map has a text alternative.
-YANKAO_MAP_TILES = env_str("YANKAO_MAP_TILES", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
-YANKAO_MAP_ATTRIBUTION = env_str(
-    "YANKAO_MAP_ATTRIBUTION", "&copy; OpenStreetMap contributors"
+# Maps work offline: they draw the city's district boundaries (a data file) and their pins.
+# A tile server is optional, e.g. YANKAO_MAP_TILES=https://tile.openstreetmap.org/{z}/{x}/{y}.png
+# with YANKAO_MAP_ATTRIBUTION="&copy; OpenStreetMap contributors". Every map has a text
+# alternative.
+YANKAO_MAP_TILES = env_str("YANKAO_MAP_TILES", "")
+YANKAO_MAP_ATTRIBUTION = env_str("YANKAO_MAP_ATTRIBUTION", "")
+YANKAO_DISTRICT_BOUNDARIES = env_str(
+    "YANKAO_DISTRICT_BOUNDARIES",
+    str(Path(__file__).resolve().parent / "core" / "data" / "kaohsiung-districts.geojson"),
 )
 
 # django-ratelimit counts in the shared cache (files or Redis).
