@@ -23,6 +23,7 @@ YANKAO_APPS = [
     "yankao.servicedesk",
     "yankao.programs",
     "yankao.works",
+    "yankao.citydata",
     "yankao.reports",
 ]
 
@@ -226,3 +227,9 @@ if CONFIG.testing:
     # YANKAO_ENV has one value.
     HUEY["immediate"] = True
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# City data platform (SensorThings API): request rates of the public (per address) and of
+# staff tokens; each API key carries its own rate (decision 0701).
+CITYDATA_PUBLIC_RATE = env_str("YANKAO_STA_PUBLIC_RATE", "600/m")
+CITYDATA_USER_RATE = env_str("YANKAO_STA_USER_RATE", "3000/m")
+CITYDATA_MAX_EXPAND_DEPTH = env_int("YANKAO_STA_MAX_EXPAND_DEPTH", 3)

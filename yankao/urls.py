@@ -12,6 +12,8 @@ urlpatterns = [
     path("", include("yankao.works.urls")),
     path("staff/programs/", include("yankao.programs.urls")),
     path("", include("yankao.servicedesk.urls")),
+    path("sta/v1.1/", include("yankao.citydata.sta_urls")),
+    path("", include("yankao.citydata.urls")),
     path("open311/v2/", include("yankao.servicedesk.open311.urls", namespace="open311")),
     path("accounts/login/", core_auth.LoginView.as_view(), name="login"),
     path("accounts/logout/", core_auth.LogoutView.as_view(), name="logout"),
