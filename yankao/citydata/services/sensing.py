@@ -321,18 +321,33 @@ class Creator:
 
 def generated_feature(datastream) -> m.FeatureOfInterest:
     """§10.2.1.2: with no FeatureOfInterest given, the Thing's Location becomes one."""
-    location = datastream.thing.locations.order_by("pk").first()
-    if location is None:
-        raise StaError("The observation has no FeatureOfInterest and its Thing has no "
-                       "Location to make one from.")
-    feature = m.FeatureOfInterest.objects.filter(source_location=location).first()
-    if feature is None:
-        feature = m.FeatureOfInterest.objects.create(
+    return generated_features([datastream])[datastream.pk]
+
+
+def generated_features(datastreams) -> dict[int, m.FeatureOfInterest]:
+    """The generated feature of each datastream's thing, made where missing (a few
+    queries for any number of datastreams)."""
+    things = {ds.thing_id for ds in datastreams}
+    first_location: dict[int, int] = {}
+    for thing_id, location_id in (m.Thing.locations.through.objects
+                                  .filter(thing_id__in=things)
+                                  .order_by("thing_id", "location_id")
+                                  .values_list("thing_id", "location_id")):
+        first_location.setdefault(thing_id, location_id)
+    for ds in datastreams:
+        if ds.thing_id not in first_location:
+            raise StaError(f"Observations of Datastreams({ds.pk}) have no FeatureOfInterest "
+                           "and its Thing has no Location to make one from.")
+    features = {f.source_location_id: f for f in m.FeatureOfInterest.objects.filter(
+        source_location_id__in=set(first_location.values()))}
+    for location in m.Location.objects.filter(
+            pk__in=set(first_location.values()) - set(features)):
+        features[location.pk] = m.FeatureOfInterest.objects.create(
             name=location.name, description=location.description,
             encoding_type=location.encoding_type, feature=location.location,
             source_location=location, min_x=location.min_x, min_y=location.min_y,
             max_x=location.max_x, max_y=location.max_y)
-    return feature
+    return {ds.pk: features[first_location[ds.thing_id]] for ds in datastreams}
 
 
 def result_of(datastream, value) -> tuple[float | None, object]:
@@ -486,7 +501,10 @@ def observations_create(*, caller: Caller, body) -> list[str]:
             if pk not in streams:
                 raise StaError(f"Datastreams({pk}) does not exist.")
         creator._check_writer(set(streams))
-        features: dict[int, int] = {}
+        needs_feature = [streams[pk] for pk, components, _rows in prepared
+                         if "FeatureOfInterest/id" not in components]
+        features = {pk: f.pk for pk, f in generated_features(needs_feature).items()} \
+            if needs_feature else {}
         feature_ids_seen: set[int] = set()
         for pk, components, rows in prepared:
             datastream = streams[pk]
@@ -507,7 +525,8 @@ def observations_create(*, caller: Caller, body) -> list[str]:
                     feature_id = foi
                 else:
                     if pk not in features:
-                        features[pk] = generated_feature(datastream).pk
+                        features.update({k: f.pk for k, f in
+                                         generated_features([datastream]).items()})
                     feature_id = features[pk]
                 try:
                     creator.readings.append(reading_of(datastream, feature_id, data))

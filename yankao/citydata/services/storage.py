@@ -167,15 +167,24 @@ def _copy(readings: Sequence[Reading], ids: list[int]) -> None:
 
 
 def _insert_sqlite(readings: Sequence[Reading]) -> list[int]:
-    objects = [Observation(
-        datastream_id=r.datastream_id, feature_of_interest_id=r.feature_of_interest_id,
-        phenomenon_time=r.phenomenon_time, phenomenon_time_end=r.phenomenon_time_end,
-        result_time=r.result_time, result_number=r.result_number, result_value=r.result_value,
-        result_quality=r.result_quality, valid_time_start=r.valid_time_start,
-        valid_time_end=r.valid_time_end, parameters=r.parameters,
-    ) for r in readings]
-    created = Observation.objects.bulk_create(objects, batch_size=2000)
-    return [o.pk for o in created]
+    """Plain INSERTs with ids taken after the highest one. Transactions on SQLite begin
+    IMMEDIATE (yankao.config), so this writer holds the write lock from its first
+    statement and no other can take the same ids."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT MAX(COALESCE((SELECT MAX(id) FROM citydata_observation), 0), "
+                       "COALESCE((SELECT seq FROM sqlite_sequence WHERE name = "
+                       "'citydata_observation'), 0))")
+        first = cursor.fetchone()[0] + 1
+        ids = list(range(first, first + len(readings)))
+        cursor.executemany(
+            f"INSERT INTO citydata_observation ({', '.join(COLUMNS)}) "  # noqa: S608
+            f"VALUES ({', '.join(['%s'] * len(COLUMNS))})",
+            [(pk, r.datastream_id, r.feature_of_interest_id, _db_time(r.phenomenon_time),
+              _db_time(r.phenomenon_time_end), _db_time(r.result_time), r.result_number,
+              _json_text(r.result_value), _json_text(r.result_quality),
+              _db_time(r.valid_time_start), _db_time(r.valid_time_end),
+              _json_text(r.parameters)) for pk, r in zip(ids, readings, strict=True)])
+    return ids
 
 
 def observations_write(readings: Sequence[Reading]) -> list[int]:
@@ -185,7 +194,9 @@ def observations_write(readings: Sequence[Reading]) -> list[int]:
     if not readings:
         return []
     if _postgres():
-        partitions_ensure({city_day(r.phenomenon_time) for r in readings})
+        offsets: dict[int, int] = {}
+        epoch_days = {_hour_and_day(r.phenomenon_time, offsets)[1] for r in readings}
+        partitions_ensure({dt.date(1970, 1, 1) + dt.timedelta(days=d) for d in epoch_days})
         ids = _reserve_ids(len(readings))
         _copy(readings, ids)
     else:
@@ -233,24 +244,42 @@ def _latest_update(readings: Sequence[Reading], ids: list[int]) -> None:
         rows, casts={"result_value": "::jsonb"} if _postgres() else None)
 
 
+def _hour_and_day(moment: dt.datetime, offsets: dict[int, int]) -> tuple[int, int]:
+    """(hours since the epoch, days since the epoch in the city's calendar), without
+    calendar arithmetic per reading: the city's UTC offset is looked up once an hour."""
+    seconds = int(moment.timestamp())
+    hour = seconds // 3600
+    offset = offsets.get(hour)
+    if offset is None:
+        offset = offsets[hour] = int(moment.astimezone(CITY_TZ).utcoffset().total_seconds())
+    return hour, (seconds + offset) // 86400
+
+
 def _rollups_add(readings: Sequence[Reading]) -> None:
-    hourly: dict[tuple[int, dt.datetime], list[float]] = {}
-    daily: dict[tuple[int, dt.date], list[float]] = {}
+    hourly: dict[tuple[int, int], list] = {}
+    daily: dict[tuple[int, int], list] = {}
+    offsets: dict[int, int] = {}
     for r in readings:
         value = r.result_number
         if value is None:
             continue
-        hour = r.phenomenon_time.astimezone(dt.UTC).replace(minute=0, second=0, microsecond=0)
+        hour, day = _hour_and_day(r.phenomenon_time, offsets)
         for key, bucket in (((r.datastream_id, hour), hourly),
-                            ((r.datastream_id, city_day(r.phenomenon_time)), daily)):
+                            ((r.datastream_id, day), daily)):
             held = bucket.get(key)
             if held is None:
                 bucket[key] = [1, value, value, value]
             else:
                 held[0] += 1
                 held[1] += value
-                held[2] = min(held[2], value)
-                held[3] = max(held[3], value)
+                if value < held[2]:
+                    held[2] = value
+                if value > held[3]:
+                    held[3] = value
+    epoch = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+    hourly = {(ds, epoch + dt.timedelta(hours=h)): v for (ds, h), v in hourly.items()}
+    daily = {(ds, dt.date(1970, 1, 1) + dt.timedelta(days=d)): v
+             for (ds, d), v in daily.items()}
     least, greatest = _least_greatest()
     for table, column, bucket, convert in (
         ("citydata_hourlyrollup", "hour", hourly, _db_time),
@@ -290,9 +319,22 @@ def _extents_update(readings: Sequence[Reading]) -> None:
         f"result_time_end = COALESCE({greatest}(result_time_end, %s), result_time_end, %s) "
         "WHERE id = %s"
     )
+    rows = [(ds, *map(_db_time, values)) for ds, values in sorted(spans.items())]
     with connection.cursor() as cursor:
-        for ds, (start, end, first, last) in sorted(spans.items()):
-            start, end, first, last = map(_db_time, (start, end, first, last))
+        if _postgres():
+            # One statement for every datastream of the batch.
+            values = ", ".join(["(%s, %s::timestamptz, %s::timestamptz, %s::timestamptz, "
+                                "%s::timestamptz)"] * len(rows))
+            cursor.execute(
+                "UPDATE citydata_datastream AS d SET "
+                "phenomenon_time_start = LEAST(COALESCE(d.phenomenon_time_start, v.s), v.s), "
+                "phenomenon_time_end = GREATEST(COALESCE(d.phenomenon_time_end, v.e), v.e), "
+                "result_time_start = LEAST(d.result_time_start, v.rs), "
+                "result_time_end = GREATEST(d.result_time_end, v.re) "
+                f"FROM (VALUES {values}) AS v(id, s, e, rs, re) WHERE d.id = v.id",  # noqa: S608
+                [value for row in rows for value in row])
+            return
+        for ds, start, end, first, last in rows:
             cursor.execute(sql, [start, start, end, end, first, first, last, last, ds])
 
 
