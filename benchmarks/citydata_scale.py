@@ -32,14 +32,15 @@ import json
 import os
 import statistics
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 os.environ.setdefault("YANKAO_RATE_LIMITS", "0")
-os.environ.setdefault("YANKAO_DATA_DIR", "/tmp/yankao-citydata-bench")
+os.environ.setdefault("YANKAO_DATA_DIR", tempfile.mkdtemp(prefix="yankao-citydata-bench-"))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import django  # noqa: E402
+import django
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "yankao.settings")
 django.setup()
@@ -73,10 +74,11 @@ def execute(sql: str, params=None) -> None:
 
 def setup_world(datastreams: int) -> tuple[list[int], str]:
     """Things, locations, features and datastreams; a staff user and its token."""
+    from django.contrib.auth import get_user_model
+
     from yankao.citydata import models as m
     from yankao.core.models import Agency, Membership, Role
     from yankao.core.services.tokens import api_token_create
-    from django.contrib.auth import get_user_model
 
     agency = Agency.objects.create(code="rdec", name_zh="研考會", name_en="RDEC",
                                    kind=Agency.Kind.FIRST_LEVEL)

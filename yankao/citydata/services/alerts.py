@@ -15,6 +15,7 @@ from collections.abc import Sequence
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from yankao.citydata import models as m
@@ -148,14 +149,15 @@ def episode_cases_open(*, episode_ids: Sequence[int] | None = None) -> int:
             latitude = round((location.min_y + location.max_y) / 2, 6)
         address = ((thing.properties or {}).get("address") or thing.name)[:200]
         link = f"{settings.YANKAO_BASE_URL}/sta/v1.1/Datastreams({episode.datastream_id})"
-        description = _(
-            "City sensor alert: %(rule)s at %(thing)s. %(property)s reached %(value)s at "
-            "%(time)s. Readings: %(link)s/Observations"
-        ) % {"rule": rule.name, "thing": thing.name,
-             "property": episode.datastream.observed_property.name,
-             "value": f"{episode.peak:g}",
-             "time": episode.opened_at.astimezone(CITY_TZ).strftime("%Y-%m-%d %H:%M"),
-             "link": link}
+        with translation.override(settings.LANGUAGE_CODE):  # the case is in the city's language
+            description = _(
+                "City sensor alert: %(rule)s at %(thing)s. %(property)s reached %(value)s at "
+                "%(time)s. Readings: %(link)s/Observations"
+            ) % {"rule": rule.name, "thing": thing.name,
+                 "property": episode.datastream.observed_property.name,
+                 "value": f"{episode.peak:g}",
+                 "time": episode.opened_at.astimezone(CITY_TZ).strftime("%Y-%m-%d %H:%M"),
+                 "link": link}
         case, _password = desk.case_register(
             actor=None, category=category, description=description, channel="sensor",
             latitude=latitude, longitude=longitude, address=address,

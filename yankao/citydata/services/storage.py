@@ -326,12 +326,12 @@ def _extents_update(readings: Sequence[Reading]) -> None:
             values = ", ".join(["(%s, %s::timestamptz, %s::timestamptz, %s::timestamptz, "
                                 "%s::timestamptz)"] * len(rows))
             cursor.execute(
-                "UPDATE citydata_datastream AS d SET "
+                "UPDATE citydata_datastream AS d SET "  # noqa: S608
                 "phenomenon_time_start = LEAST(COALESCE(d.phenomenon_time_start, v.s), v.s), "
                 "phenomenon_time_end = GREATEST(COALESCE(d.phenomenon_time_end, v.e), v.e), "
                 "result_time_start = LEAST(d.result_time_start, v.rs), "
                 "result_time_end = GREATEST(d.result_time_end, v.re) "
-                f"FROM (VALUES {values}) AS v(id, s, e, rs, re) WHERE d.id = v.id",  # noqa: S608
+                f"FROM (VALUES {values}) AS v(id, s, e, rs, re) WHERE d.id = v.id",
                 [value for row in rows for value in row])
             return
         for ds, start, end, first, last in rows:
