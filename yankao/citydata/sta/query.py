@@ -35,6 +35,11 @@ def max_expand_depth() -> int:
     return getattr(settings, "CITYDATA_MAX_EXPAND_DEPTH", 3)
 
 
+def max_entities() -> int:
+    """Entities in one response, expanded ones included (a guard against $top × $expand)."""
+    return getattr(settings, "CITYDATA_MAX_ENTITIES", 50_000)
+
+
 def base_queryset(entity: EntityType, caller: Caller) -> QuerySet:
     if entity.name == "Datastream":
         return readable_datastreams(caller)
@@ -131,6 +136,7 @@ class Reader:
         self.caller = caller
         self.base_url = base_url.rstrip("/")
         self.params = params
+        self.written = 0
 
     def link(self, entity: EntityType, pk) -> str:
         return f"{self.base_url}/{entity.plural}({pk})"
@@ -176,6 +182,10 @@ class Reader:
     # --- JSON ----------------------------------------------------------------------
 
     def entity_json(self, entity: EntityType, obj, options: p.Options) -> dict:
+        self.written += 1
+        if self.written > max_entities():
+            raise StaError(f"The response would hold more than {max_entities()} entities; "
+                           "ask for fewer with $top, or expand less.")
         select = options.select
         wanted = (lambda name: True) if select is None else (lambda name: name in select)
         out: dict = {}

@@ -10,6 +10,7 @@ from http import HTTPStatus
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
+from django.db import OperationalError, connection, transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django_ratelimit.core import is_ratelimited
@@ -152,6 +153,23 @@ def endpoint(request: HttpRequest, path: str = "") -> HttpResponse:
 
 
 def _get(request: HttpRequest, caller: Caller, path: str) -> HttpResponse:
+    if connection.vendor != "postgresql":
+        return _read(request, caller, path)
+    # A read that would run for long (say $count over every observation) is stopped.
+    try:
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL statement_timeout = %s",
+                               [f"{settings.CITYDATA_READ_TIMEOUT_MS}ms"])
+            return _read(request, caller, path)
+    except OperationalError as error:
+        if getattr(error.__cause__, "sqlstate", "") != "57014":  # query_canceled
+            raise
+        raise StaError("The query took too long; narrow it with $filter or ask for fewer "
+                       "entities.", HTTPStatus.SERVICE_UNAVAILABLE) from None
+
+
+def _read(request: HttpRequest, caller: Caller, path: str) -> HttpResponse:
     params = _params(request)
     options = parser.parse_options(params, max_depth=max_expand_depth())
     target = resolve_path(path, caller)

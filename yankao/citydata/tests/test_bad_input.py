@@ -229,3 +229,21 @@ def test_tiers(tiers, public, staff, lights, city):
                       **{"$expand": "Datastreams"})[1]["Datastreams"] == [
         {**d} for d in public.get(f"/Things({lights[1]})/Datastreams")[1]["value"]]
     assert lux_stream(public, lights[1]) in visible(public)
+
+
+def test_oversized_body_is_413(staff, lights):
+    ds = depth_stream(staff, lights[0])
+    rows = [[f"2018-06-01T00:{i % 60:02d}:00Z", i] for i in range(400)]
+    with override_settings(DATA_UPLOAD_MAX_MEMORY_SIZE=2000):
+        message = error(staff.post("/CreateObservations", [
+            {"Datastream": {"@iot.id": ds}, "components": ["phenomenonTime", "result"],
+             "dataArray": rows}]), status=413)
+    assert "too large" in message
+    assert nothing_stored()
+
+
+def test_response_size_is_bounded(public, lights):
+    with override_settings(CITYDATA_MAX_ENTITIES=5):
+        assert public.get("/Things")[0] == 200
+        message = error(public.get("/Things", **{"$expand": "Datastreams,Locations"}))
+    assert "more than 5 entities" in message
