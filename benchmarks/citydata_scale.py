@@ -219,6 +219,8 @@ def main() -> None:
     parser.add_argument("--observations", type=int, default=1_000_000)
     parser.add_argument("--datastreams", type=int, default=1000)
     parser.add_argument("--repeats", type=int, default=21)
+    parser.add_argument("--ingest-only", action="store_true",
+                        help="only the ingest measure, into an otherwise empty table")
     args = parser.parse_args()
     if connection.vendor != "postgresql":
         raise SystemExit("Set DATABASE_URL to an empty PostgreSQL database.")
@@ -231,6 +233,11 @@ def main() -> None:
         raise SystemExit("The database is not empty.")
     say(f"setting up {args.datastreams} datastreams")
     ids, token = setup_world(args.datastreams)
+    if args.ingest_only:
+        ingest = measure_ingest(ids, token, batches=11, rows=10_000)
+        say(f"ingest through CreateObservations {ingest['api']:8.0f} obs/s; bare COPY "
+            f"{ingest['copy']:8.0f} obs/s; ratio {ingest['api'] / ingest['copy']:.2f}")
+        return
     say(f"filling {args.observations:,} observations")
     days, seconds = fill(args.observations, ids)
     total = m.Observation.objects.count()

@@ -80,6 +80,8 @@ def readings_check(readings: Sequence[Reading]) -> list[m.AlertEpisode]:
     # Lock the datastreams in id order: two writers of one stream take turns here.
     list(m.Datastream.objects.select_for_update().filter(pk__in=streams).order_by("pk")
          .values_list("pk", flat=True))
+    open_episodes = {(e.rule_id, e.datastream_id): e for e in m.AlertEpisode.objects.filter(
+        datastream_id__in=streams, closed_at__isnull=True)}
     for datastream_id in sorted(streams):
         datastream = streams[datastream_id]
         series = sorted((r.phenomenon_time, r.result_number) for r in grouped[datastream_id])
@@ -89,8 +91,7 @@ def readings_check(readings: Sequence[Reading]) -> list[m.AlertEpisode]:
                 history = _earlier(datastream_id, series[0][0],
                                    dt.timedelta(minutes=rule.window_minutes))
             flags = breaches(rule, series, history)
-            episode = m.AlertEpisode.objects.filter(rule=rule, datastream=datastream,
-                                                    closed_at__isnull=True).first()
+            episode = open_episodes.get((rule.pk, datastream_id))
             for (moment, value), flag in zip(series, flags, strict=True):
                 if flag is None:
                     continue

@@ -8,6 +8,7 @@ import binascii
 import json
 from http import HTTPStatus
 
+import orjson
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.db import OperationalError, connection, transaction
@@ -103,8 +104,8 @@ def _body(request: HttpRequest):
         raise StaError("The request body is too large.",
                        HTTPStatus.REQUEST_ENTITY_TOO_LARGE) from None
     try:
-        return json.loads(raw or b"null")
-    except (ValueError, UnicodeDecodeError) as error:
+        return orjson.loads(raw or b"null")
+    except orjson.JSONDecodeError as error:
         raise StaError(f"The body is not valid JSON: {error}") from None
 
 
