@@ -18,7 +18,11 @@ def demo(transactional_db):
 
 def test_volumes_follow_the_report_at_the_scale(demo, client):
     kinds = figures.counts_by_kind(year=2018)
-    assert kinds == {"dispatch": demo.scaled(82_934), "mailbox": demo.scaled(21_466),
+    # City sensors (citydata's alert rules) add their dispatch cases to the report's volumes:
+    # the demo city's 23 August 2018 flood opened one.
+    sensors = figures.counts_by_channel(year=2018, kind="dispatch").get("sensor", 0)
+    assert sensors <= 1
+    assert kinds == {"dispatch": demo.scaled(82_934) + sensors, "mailbox": demo.scaled(21_466),
                      "petition": demo.scaled(209_477) - demo.scaled(21_466)}
     calls = figures.consultation_answered(year=2018)
     assert calls.calls == demo.scaled(835_594)
