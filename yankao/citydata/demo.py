@@ -112,7 +112,7 @@ def build(ctx) -> None:
     with transaction.atomic():
         streams, features = _network()
         rules = _rules()
-        raw_days = 30 if ctx.scale >= 1 else 3
+        raw_days = 30 if ctx.scale >= 1 else (3 if ctx.scale >= 0.01 else 1)
         hourly_days = 366 if ctx.scale >= 1 else 8
         step = dt.timedelta(minutes=10 if ctx.scale >= 1 else 60)
         year_end = dt.datetime(YEAR + 1, 1, 1, tzinfo=CITY_TZ)

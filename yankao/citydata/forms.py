@@ -6,7 +6,7 @@ from yankao.core.models import Agency
 
 
 class KeyForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=100)
+    name = forms.CharField(label=_("Key name"), max_length=100)
     kind = forms.ChoiceField(label=_("Kind"), choices=AccessKey.Kind.choices)
     agency = forms.ModelChoiceField(label=_("Agency (restricted datastreams it may read)"),
                                     queryset=Agency.objects.order_by("code"), required=False)
