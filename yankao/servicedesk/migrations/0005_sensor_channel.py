@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('servicedesk', '0003_leaner_case_indexes'),
+        ('servicedesk', '0004_import_mappings_and_call_ids'),
     ]
 
     operations = [
