@@ -42,7 +42,7 @@ def a_light(number: int) -> fsc.Thing:
                      datastreams=[datastream])
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_client_round_trip(service, live_server, settings):
     settings.RATELIMIT_ENABLE = False
     for number in (1, 2):
@@ -91,7 +91,7 @@ def test_client_round_trip(service, live_server, settings):
     assert not Observation.objects.filter(datastream_id=datastream.id).exists()
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_client_sees_errors_as_http_errors(service, settings):
     settings.RATELIMIT_ENABLE = False
     with pytest.raises(requests.HTTPError) as raised:
