@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "axes",
     "huey.contrib.djhuey",
     "ninja",
+    "django_htmx",
 ]
 
 MIDDLEWARE = [
@@ -50,6 +51,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "yankao.core.middleware.RequestContextMiddleware",
     # django-axes must be last: it turns a locked-out login into the lockout page.
@@ -143,6 +145,13 @@ RATELIMIT_USE_CACHE = "default"
 YANKAO_BASE_URL = env_str("YANKAO_BASE_URL", "http://127.0.0.1:8000")
 
 YANKAO_MAX_UPLOAD_BYTES = env_int("YANKAO_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
+# Files imported from a web page run as background jobs (core.import) within these caps;
+# `yankao import` on the command line has none.
+YANKAO_IMPORT_MAX_BYTES = env_int("YANKAO_IMPORT_MAX_BYTES", 5 * 1024 * 1024)
+YANKAO_IMPORT_MAX_ROWS = env_int("YANKAO_IMPORT_MAX_ROWS", 50_000)
+# Exports of records (core.export) run as jobs too, within these caps.
+YANKAO_EXPORT_MAX_ROWS = env_int("YANKAO_EXPORT_MAX_ROWS", 200_000)
+YANKAO_EXPORT_MAX_BYTES = env_int("YANKAO_EXPORT_MAX_BYTES", 50 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = YANKAO_MAX_UPLOAD_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 

@@ -11,6 +11,19 @@ class CoreConfig(AppConfig):
         ("agencies", "csv"): "yankao.core.services.seed.agencies_import",
         ("agencies", "xlsx"): "yankao.core.services.seed.agencies_import",
     }
+    yankao_exports = {"core.agencies": "yankao.core.selectors:agency_table"}
+
+    @property
+    def yankao_jobs(self):
+        from yankao.core.jobs import JobKind
+
+        return [
+            JobKind(key="core.import", title=_("Import a file"),
+                    run="yankao.core.imports:import_job_run",
+                    result_template="core/_import_result.html"),
+            JobKind(key="core.export", title=_("Export a table"),
+                    run="yankao.core.exports:export_job_run"),
+        ]
 
     @property
     def yankao_modules(self):

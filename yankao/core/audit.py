@@ -17,3 +17,12 @@ from enum import StrEnum
 
 class AuditAction(StrEnum):
     """The base of every app's audit actions."""
+
+
+class CoreAction(AuditAction):
+    """What core records: sign-ins, people, tokens, the city's agencies, files, the vault,
+    background jobs."""
+
+    JOB_START = "job.start"
+    JOB_FINISH = "job.finish"
+    JOB_FAIL = "job.fail"

@@ -13,6 +13,9 @@ urlpatterns = [
     path("staff/tokens/", views.token_list, name="token-list"),
     path("staff/tokens/<int:token_id>/revoke/", views.token_revoke, name="token-revoke"),
     path("staff/audit/", views.audit_log, name="audit-log"),
+    path("staff/jobs/", views.job_list, name="job-list"),
+    path("staff/jobs/<int:job_id>/", views.job_detail, name="job"),
+    path("staff/jobs/<int:job_id>/file/", views.job_file, name="job-file"),
     path("attachments/<uuid:uuid>/", views.attachment_download, name="attachment"),
     path("healthz", views.healthz, name="healthz"),
 ]

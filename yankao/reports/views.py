@@ -72,8 +72,7 @@ def job(request: HttpRequest, job_id: int) -> HttpResponse:
     except DomainError as error:
         _not_found(error)
         raise
-    template = ("reports/_job_progress.html" if request.headers.get("HX-Request")
-                else "reports/job.html")
+    template = "reports/_job_progress.html" if request.htmx else "reports/job.html"
     return render(request, template, {"job": report_job})
 
 

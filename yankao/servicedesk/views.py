@@ -26,8 +26,6 @@ from yankao.servicedesk.reports import statistics_charts, statistics_table
 TRACKED_SESSION_KEY = "servicedesk_tracked"
 
 
-def is_htmx(request: HttpRequest) -> bool:
-    return request.headers.get("HX-Request") == "true"
 
 
 def _form_error(form, error: DomainError) -> None:
@@ -194,7 +192,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
     query = request.GET.copy()
     query.pop("page", None)
     context = {"filter_form": filter_form, "page": page, "query": query.urlencode()}
-    template = "servicedesk/_inbox_rows.html" if is_htmx(request) else "servicedesk/inbox.html"
+    template = "servicedesk/_inbox_rows.html" if request.htmx else "servicedesk/inbox.html"
     return render(request, template, context)
 
 

@@ -4,6 +4,7 @@ from yankao.core.models.agencies import Agency, District
 from yankao.core.models.attachments import Attachment
 from yankao.core.models.audit import AuditEvent
 from yankao.core.models.closures import ClosureDay
+from yankao.core.models.jobs import Job
 from yankao.core.models.notifications import Notification
 from yankao.core.models.people import ApiToken, Membership, Role
 from yankao.core.models.vault import PersonalContact
@@ -15,6 +16,7 @@ __all__ = [
     "AuditEvent",
     "ClosureDay",
     "District",
+    "Job",
     "Membership",
     "Notification",
     "PersonalContact",

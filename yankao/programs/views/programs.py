@@ -33,7 +33,6 @@ from yankao.programs.views._common import (
     attach_error,
     default_year,
     error_status,
-    is_htmx,
     not_found_as_404,
 )
 
@@ -74,7 +73,7 @@ def program_home(request: HttpRequest) -> HttpResponse:
         "is_commission": has_role(request.user, Role.EVALUATOR),
         "year": filters.get("year") or years[0],
     }
-    template = "programs/_program_rows.html" if is_htmx(request) else "programs/home.html"
+    template = "programs/_program_rows.html" if request.htmx else "programs/home.html"
     return render(request, template, context)
 
 

@@ -46,7 +46,6 @@ from yankao.works.services.inspections import (
 )
 from yankao.works.views.common import (
     fetch,
-    is_htmx,
     put_error,
     works_context,
     year_from,
@@ -308,6 +307,6 @@ def defect_board(request: HttpRequest) -> HttpResponse:
     columns = selectors.defect_board(actor=request.user, agency_code=agency, year=year)
     context = works_context(request, columns=columns, agency=agency, year=year,
                             today=today_taipei())
-    template = "works/_board.html" if is_htmx(request) else "works/defect_board.html"
+    template = "works/_board.html" if request.htmx else "works/defect_board.html"
     return render(request, template, context)
 

@@ -28,7 +28,7 @@ from yankao.works.policy import policy_on
 from yankao.works.selectors.tenders import DELAY_CLASSES
 from yankao.works.services.common import today_taipei
 from yankao.works.services.tenders import progress_check_record, progress_submit, tender_save
-from yankao.works.views.common import fetch, is_htmx, put_error, works_context, year_from
+from yankao.works.views.common import fetch, put_error, works_context, year_from
 
 
 def default_year(actor) -> int:
@@ -94,7 +94,7 @@ def tender_list(request: HttpRequest) -> HttpResponse:
     query.pop("page", None)
     context = works_context(request, form=form, page=page, query=query.urlencode(),
                             can_enter=_tender_agencies(request.user).exists())
-    template = "works/_tender_rows.html" if is_htmx(request) else "works/tender_list.html"
+    template = "works/_tender_rows.html" if request.htmx else "works/tender_list.html"
     return render(request, template, context)
 
 
