@@ -8,6 +8,7 @@ from django.db import transaction
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from yankao.core.audit import CoreAction
 from yankao.core.services.audit import audit_record
 
 ANONYMOUS_LABEL = "anonymous"
@@ -20,7 +21,7 @@ class LoginView(auth_views.LoginView):
     def form_valid(self, form):
         response = super().form_valid(form)
         with transaction.atomic():
-            audit_record(actor=form.get_user(), action="auth.login")
+            audit_record(actor=form.get_user(), action=CoreAction.LOGIN)
         return response
 
     def form_invalid(self, form):
@@ -29,7 +30,7 @@ class LoginView(auth_views.LoginView):
             audit_record(
                 actor=None,
                 actor_label=ANONYMOUS_LABEL,
-                action="auth.login_failed",
+                action=CoreAction.LOGIN_FAILED,
                 data={"username": self.request.POST.get("username", "")[:150]},
             )
         return super().form_invalid(form)
@@ -40,7 +41,7 @@ class LogoutView(auth_views.LogoutView):
         user = request.user if request.user.is_authenticated else None
         response = super().post(request, *args, **kwargs)
         if user is not None:
-            audit_record(actor=user, action="auth.logout")
+            audit_record(actor=user, action=CoreAction.LOGOUT)
             messages.info(request, _("You have signed out."))
         return response
 
@@ -55,7 +56,7 @@ def lockout_response(request, original_response=None, credentials=None):
     audit_record(
         actor=None,
         actor_label=ANONYMOUS_LABEL,
-        action="auth.locked_out",
+        action=CoreAction.LOCKED_OUT,
         data={"username": username[:150]},
     )
     return render(request, "registration/lockout.html", {"username": username}, status=429)

@@ -20,6 +20,7 @@ from django.db import transaction
 
 from yankao.core.models import Agency, District
 from yankao.core.services.audit import audit_record
+from yankao.servicedesk.audit import ServicedeskAction
 from yankao.servicedesk.models import (
     CaseKind,
     Category,
@@ -218,7 +219,7 @@ def catalogue_seed(*, actor=None) -> dict[str, int]:
                 "description_zh": f"派工案件：{short}", "attributes": HAZARD_ATTRIBUTES,
                 "description_en": f"Dispatch: {english.lower()}"})
         if created:
-            audit_record(actor=actor, action="category.seed", obj=category)
+            audit_record(actor=actor, action=ServicedeskAction.CATEGORY_SEED, obj=category)
     # The district offices' own dispatch matters: one category, routed by district.
     other, created = Category.objects.get_or_create(
         code="KH-DISTRICT", defaults={
@@ -227,7 +228,7 @@ def catalogue_seed(*, actor=None) -> dict[str, int]:
             "description_zh": "由行政區公所處理的派工案件",
             "description_en": "Dispatch cases handled by the district office"})
     if created:
-        audit_record(actor=actor, action="category.seed", obj=other)
+        audit_record(actor=actor, action=ServicedeskAction.CATEGORY_SEED, obj=other)
         for district in District.objects.select_related("office"):
             RoutingRule.objects.create(category=other, district=district, agency=district.office)
     for entry in entries:
@@ -246,7 +247,7 @@ def catalogue_seed(*, actor=None) -> dict[str, int]:
                                  "default_agency": agencies[agency_code],
                                  "duplicate_radius_m": 0})
         if created:
-            audit_record(actor=actor, action="category.seed", obj=category)
+            audit_record(actor=actor, action=ServicedeskAction.CATEGORY_SEED, obj=category)
             RoutingRule.objects.create(category=category, agency=agencies[agency_code])
             if days:
                 DeadlineRule.objects.create(

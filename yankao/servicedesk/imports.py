@@ -33,6 +33,7 @@ from yankao.core.errors import DomainError, ErrorCode
 from yankao.core.imports import ImportResult, Progress, read_rows, read_text, require_columns
 from yankao.core.models import Agency, District
 from yankao.core.services.audit import audit_record
+from yankao.servicedesk.audit import ServicedeskAction
 from yankao.servicedesk.catalogue import UNIT_ALIASES
 from yankao.servicedesk.models import (
     DESCRIPTION_MAX,
@@ -332,7 +333,7 @@ class BatchWriter:
             self._raise()
         if self.result.created or self.result.updated:
             with transaction.atomic():
-                audit_record(actor=None, action="case.import.finish",
+                audit_record(actor=None, action=ServicedeskAction.CASE_IMPORT_FINISH,
                              actor_label=f"import:{self.source}",
                              data={"source": self.source, "created": self.result.created,
                                    "updated": self.result.updated,
@@ -520,7 +521,8 @@ def _write_batch(source: str, batch: PreparedBatch) -> tuple[int, int, int]:
     if changed:
         Case.objects.bulk_update(changed, list(MUTABLE), batch_size=BATCH)
     if new or changed:
-        audit_record(actor=None, action="case.import", actor_label=f"import:{source}",
+        audit_record(actor=None, action=ServicedeskAction.CASE_IMPORT,
+                     actor_label=f"import:{source}",
                      data={"source": source, "created": len(new), "updated": len(changed)})
     return len(new), len(changed), unchanged
 

@@ -4,6 +4,7 @@ import datetime as dt
 
 from django.db import transaction
 
+from yankao.core.audit import CoreAction
 from yankao.core.errors import DomainError, ErrorCode
 from yankao.core.models import ClosureDay
 from yankao.core.permissions import can_administer
@@ -25,5 +26,5 @@ def closure_day_add(*, actor, date: dt.date, reason: str) -> ClosureDay:
         day = ClosureDay(date=date, reason=reason)
         day.full_clean()
         day.save()
-        audit_record(actor=actor, action="closure_day.create", obj=day, reason=reason)
+        audit_record(actor=actor, action=CoreAction.CLOSURE_DAY_CREATE, obj=day, reason=reason)
     return day

@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from yankao.core.audit import CoreAction
 from yankao.core.data import kaohsiung
 from yankao.core.errors import DomainError, ErrorCode
 from yankao.core.models import Agency, District
@@ -26,7 +27,7 @@ def _upsert_agency(*, actor, code, name_zh, name_en, short, kind, parent, order)
     )
     agency.full_clean()
     agency.save()
-    audit_record(actor=actor, action="agency.seed", obj=agency, to_state="active")
+    audit_record(actor=actor, action=CoreAction.AGENCY_SEED, obj=agency, to_state="active")
     return agency
 
 
@@ -76,7 +77,8 @@ def city_seed(*, actor=None, city: str = "kaohsiung") -> dict[str, int]:
                 )
                 district.full_clean()
                 district.save()
-                audit_record(actor=actor, action="district.seed", obj=district, agency=office)
+                audit_record(actor=actor, action=CoreAction.DISTRICT_SEED, obj=district,
+                             agency=office)
         for code, name_zh, name_en, short in data.OUTSIDE_UNITS:
             order += 10
             _upsert_agency(
@@ -149,7 +151,7 @@ def agencies_import(path, *, actor=None, progress=None):
                         agency.full_clean()
                         agency.save()
                         audit_record(
-                            actor=actor, action="agency.import", obj=agency,
+                            actor=actor, action=CoreAction.AGENCY_IMPORT, obj=agency,
                             data={"changed": changed} if changed else {},
                         )
                 except ValidationError as error:

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from yankao.core.audit import CoreAction
 from yankao.core.errors import DomainError, ErrorCode
 from yankao.core.models import ApiToken
 from yankao.core.permissions import can_administer
@@ -50,7 +51,7 @@ def api_token_create(
         token.full_clean()
         token.save()
         audit_record(
-            actor=actor, action="api_token.create", obj=token, to_state="active",
+            actor=actor, action=CoreAction.API_TOKEN_CREATE, obj=token, to_state="active",
             data={"user": user.get_username(), "prefix": token.prefix},
         )
     return token, raw
@@ -66,7 +67,7 @@ def api_token_revoke(*, actor, token: ApiToken, reason: str = "") -> ApiToken:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
         audit_record(
-            actor=actor, action="api_token.revoke", obj=token,
+            actor=actor, action=CoreAction.API_TOKEN_REVOKE, obj=token,
             from_state="active", to_state="revoked", reason=reason,
             data={"user": token.user.get_username(), "prefix": token.prefix},
         )

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 
+from yankao.core.audit import CoreAction
 from yankao.core.errors import DomainError, ErrorCode
 from yankao.core.models import Agency, PersonalContact, Role
 from yankao.core.permissions import actor_scope
@@ -28,7 +29,7 @@ def personal_contact_store(
     contact.full_clean()
     with transaction.atomic():
         contact.save()
-        audit_record(actor=actor, action="personal_contact.store", obj=contact,
+        audit_record(actor=actor, action=CoreAction.CONTACT_STORE, obj=contact,
                      agency=getattr(owner, "agency", None))
     return contact
 
@@ -58,11 +59,11 @@ def personal_contact_reveal(
     handling = list(handling_agencies)
     through = can_reveal(actor, handling)
     if through is None:
-        audit_record(actor=actor, action="personal_contact.reveal_denied", obj=contact,
+        audit_record(actor=actor, action=CoreAction.CONTACT_REVEAL_DENIED, obj=contact,
                      agency=handling[0] if handling and isinstance(handling[0], Agency) else None)
         raise DomainError(ErrorCode.FORBIDDEN, "Only the handling agency may see the reporter's "
                           "contact details.")
     agency = through if isinstance(through, Agency) else Agency.objects.get(pk=through)
-    audit_record(actor=actor, action="personal_contact.reveal", obj=contact, agency=agency,
+    audit_record(actor=actor, action=CoreAction.CONTACT_REVEAL, obj=contact, agency=agency,
                  reason=reason)
     return contact

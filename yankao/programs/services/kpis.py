@@ -12,6 +12,7 @@ from yankao.core.errors import DomainError, ErrorCode
 from yankao.core.models import Agency
 from yankao.core.services.audit import audit_record
 from yankao.programs.access import require_officer_or_commission
+from yankao.programs.audit import ProgramsAction
 from yankao.programs.models import Kpi, KpiTarget
 from yankao.programs.services._common import require_text, to_decimal, validated
 
@@ -29,7 +30,7 @@ def kpi_create(*, actor, agency: Agency, code: str, indicator_zh: str, unit: str
                         direction=direction, definition=definition))
     with transaction.atomic():
         kpi.save()
-        audit_record(actor=actor, action="kpi.create", obj=kpi)
+        audit_record(actor=actor, action=ProgramsAction.KPI_CREATE, obj=kpi)
     return kpi
 
 
@@ -75,7 +76,7 @@ def kpi_target_set(*, actor, kpi: Kpi, year: int, target, reason: str = "") -> K
             row.target, row.target_reason = value, reason or row.target_reason
         validated(row)
         row.save()
-        audit_record(actor=actor, action="kpi_target.set", obj=row, agency=kpi.agency,
+        audit_record(actor=actor, action=ProgramsAction.KPI_TARGET_SET, obj=row, agency=kpi.agency,
                      from_state=before, to_state=str(value), reason=reason)
     return row
 
@@ -95,6 +96,7 @@ def kpi_actual_record(*, actor, kpi_target: KpiTarget, actual) -> KpiTarget:
         row.actual = value
         validated(row)
         row.save(update_fields=["actual"])
-        audit_record(actor=actor, action="kpi_target.actual", obj=row, agency=row.kpi.agency,
+        audit_record(actor=actor, action=ProgramsAction.KPI_TARGET_ACTUAL, obj=row,
+                     agency=row.kpi.agency,
                      from_state=before, to_state=str(value))
     return row

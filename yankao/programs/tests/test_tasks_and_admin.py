@@ -40,7 +40,8 @@ def test_administrators_edit_the_policy(client, city, administrator_user):
     assert response.status_code == 302, response.content[:500]
     policy.refresh_from_db()
     assert (policy.delay_minor_points, policy.report_due_day) == (4, 15)
-    assert AuditEvent.objects.filter(action="controlpolicy.update").exists()
+    assert AuditEvent.objects.filter(action="record.update",
+                                     object_type__model="controlpolicy").exists()
     for path in ("/admin/programs/gradeband/", "/admin/programs/program/",
                  "/admin/programs/progressreport/", "/admin/programs/evaluationround/"):
         assert client.get(path).status_code == 200, path

@@ -31,6 +31,7 @@ from yankao.core.services.attachments import attachment_create, attachment_valid
 from yankao.core.services.audit import audit_record
 from yankao.core.services.notifications import notification_queue
 from yankao.core.services.vault import can_reveal, personal_contact_reveal, personal_contact_store
+from yankao.servicedesk.audit import ServicedeskAction
 from yankao.servicedesk.models import (
     ACTIVE_ASSIGNMENT,
     DESCRIPTION_MAX,
@@ -97,7 +98,8 @@ def _locked(case: Case) -> Case:
     return Case.objects.select_for_update().get(pk=case.pk)
 
 
-def _audit(actor, action: str, case: Case, *, from_state: str = "", to_state: str = "",
+def _audit(actor, action: ServicedeskAction, case: Case, *, from_state: str = "",
+           to_state: str = "",
            reason: str = "", data: dict | None = None, actor_label: str | None = None,
            obj=None) -> None:
     audit_record(actor=actor, action=action, obj=obj or case, agency=case.agency,
@@ -200,7 +202,7 @@ def case_register(
                 continue
         else:
             raise DomainError(ErrorCode.CONFLICT, _("Could not number the case; try again."))
-        _audit(actor, "case.register", case, to_state=CaseStatus.REGISTERED,
+        _audit(actor, ServicedeskAction.CASE_REGISTER, case, to_state=CaseStatus.REGISTERED,
                data={"channel": channel, "kind": kind, "category": category.code},
                actor_label=actor_label)
         if any((reporter_name, reporter_phone, reporter_email, reporter_address)):
@@ -258,7 +260,8 @@ def _assign(actor, case: Case, agencies: Iterable[Agency], *, lead: Agency,
     # Files reach the handling agency with the case.
     Attachment.objects.filter(owner_id=str(case.pk), agency__isnull=True,
                               owner_type__model="case").update(agency=case.agency)
-    _audit(actor, "case.assign", case, from_state=previous, to_state=CaseStatus.ASSIGNED,
+    _audit(actor, ServicedeskAction.CASE_ASSIGN, case, from_state=previous,
+           to_state=CaseStatus.ASSIGNED,
            data={"agencies": [a.agency.code for a in created], "due_at": due.isoformat()},
            actor_label=actor_label)
     return case
@@ -316,10 +319,11 @@ def assignment_accept(*, actor, assignment: Assignment, officer=None) -> Assignm
             case.status = CaseStatus.IN_PROGRESS
             case.updated_at = timezone.now()
             case.save(update_fields=["status", "updated_at"])
-            _audit(actor, "case.accept", case, from_state=CaseStatus.ASSIGNED,
+            _audit(actor, ServicedeskAction.CASE_ACCEPT, case, from_state=CaseStatus.ASSIGNED,
                    to_state=CaseStatus.IN_PROGRESS, data={"agency": assignment.agency.code})
         else:
-            _audit(actor, "assignment.accept", case, data={"agency": assignment.agency.code},
+            _audit(actor, ServicedeskAction.ASSIGNMENT_ACCEPT, case,
+                   data={"agency": assignment.agency.code},
                    obj=assignment)
     return assignment
 
@@ -357,7 +361,8 @@ def assignment_reply(*, actor, assignment: Assignment, reply: str,
             assignment.officer = actor
         assignment.save(update_fields=["status", "replied_at", "accepted_at", "reply",
                                        "officer"])
-        _audit(actor, "assignment.reply", case, data={"agency": assignment.agency.code},
+        _audit(actor, ServicedeskAction.ASSIGNMENT_REPLY, case,
+               data={"agency": assignment.agency.code},
                obj=assignment)
         if not case.assignments.filter(status__in=ACTIVE_ASSIGNMENT).exists():
             previous = case.status
@@ -370,7 +375,8 @@ def assignment_reply(*, actor, assignment: Assignment, reply: str,
             case.updated_at = timezone.now()
             case.save(update_fields=["status", "answered_at", "handling_seconds",
                                      "status_notes", "updated_at"])
-            _audit(actor, "case.answer", case, from_state=previous, to_state=case.status)
+            _audit(actor, ServicedeskAction.CASE_ANSWER, case, from_state=previous,
+                   to_state=case.status)
     return case
 
 
@@ -389,7 +395,7 @@ def supplement_request(*, actor, assignment: Assignment, request_text: str) -> C
         case.status_notes = request_text.strip()
         case.updated_at = timezone.now()
         case.save(update_fields=["status", "status_notes", "updated_at"])
-        _audit(actor, "case.supplement_request", case, from_state=previous,
+        _audit(actor, ServicedeskAction.CASE_SUPPLEMENT_REQUEST, case, from_state=previous,
                to_state=CaseStatus.SUPPLEMENT, reason=request_text.strip())
     _notify_reporter(actor, case, subject=_("Case %(number)s: more information needed")
                      % {"number": case.number}, body=request_text, key="supplement")
@@ -411,7 +417,8 @@ def supplement_provide(*, case: Case, text: str) -> Case:
         case.status = CaseStatus.IN_PROGRESS
         case.updated_at = timezone.now()
         case.save(update_fields=["description", "status", "updated_at"])
-        _audit(None, "case.supplement_provide", case, from_state=CaseStatus.SUPPLEMENT,
+        _audit(None, ServicedeskAction.CASE_SUPPLEMENT_PROVIDE, case,
+               from_state=CaseStatus.SUPPLEMENT,
                to_state=CaseStatus.IN_PROGRESS, actor_label="citizen")
     return case
 
@@ -447,7 +454,7 @@ def extension_request(*, actor, assignment: Assignment, reason: str, notice: str
             reason=reason.strip(), notice=notice.strip(), new_due_at=new_due_at,
         )
         _save(extension)
-        _audit(actor, "extension.request", assignment.case, obj=extension,
+        _audit(actor, ServicedeskAction.EXTENSION_REQUEST, assignment.case, obj=extension,
                to_state=ExtensionStatus.PENDING, reason=extension.reason,
                data={"new_due_at": new_due_at.isoformat()})
     return extension
@@ -477,7 +484,7 @@ def extension_decide(*, actor, extension: Extension, approve: bool, note: str = 
             case.status_notes = extension.notice
             case.updated_at = timezone.now()
             case.save(update_fields=["due_at", "status_notes", "updated_at"])
-        _audit(actor, "extension.decide", case, obj=extension,
+        _audit(actor, ServicedeskAction.EXTENSION_DECIDE, case, obj=extension,
                from_state=ExtensionStatus.PENDING, to_state=extension.status, reason=note)
     if approve:
         _notify_reporter(actor, case, subject=_("Case %(number)s: the answer is delayed")
@@ -523,7 +530,8 @@ def case_transfer(*, actor, assignment: Assignment, to_agency: Agency, notice: s
         case.save(update_fields=["status", "agency", "due_at", "status_notes", "updated_at"])
         Attachment.objects.filter(owner_id=str(case.pk), owner_type__model="case").update(
             agency=case.agency)
-        _audit(actor, "case.transfer", case, from_state=previous, to_state=CaseStatus.ASSIGNED,
+        _audit(actor, ServicedeskAction.CASE_TRANSFER, case, from_state=previous,
+               to_state=CaseStatus.ASSIGNED,
                reason=notice.strip(), data={"from": assignment.agency.code,
                                             "to": to_agency.code})
     _notify_reporter(actor, case, subject=_("Case %(number)s has been transferred")
@@ -564,7 +572,8 @@ def case_merge(*, actor, case: Case, into: Case, reason: str = "") -> Case:
         _close_unhandled(case, CloseReason.MERGED,
                          _("Merged into case %(number)s.") % {"number": into.number},
                          extra_fields=["merged_into"])
-        _audit(actor, "case.merge", case, from_state=previous, to_state=CaseStatus.CLOSED,
+        _audit(actor, ServicedeskAction.CASE_MERGE, case, from_state=previous,
+               to_state=CaseStatus.CLOSED,
                reason=reason, data={"into": into.number})
     return case
 
@@ -585,7 +594,7 @@ def case_downgrade(*, actor, case: Case, reason: str) -> Case:
         case.downgraded = True
         case.updated_at = timezone.now()
         case.save(update_fields=["downgraded", "updated_at"])
-        _audit(actor, "case.downgrade", case, reason=reason.strip())
+        _audit(actor, ServicedeskAction.CASE_DOWNGRADE, case, reason=reason.strip())
     return case
 
 
@@ -613,7 +622,8 @@ def case_close(*, actor, case: Case, note: str = "") -> Case:
         case.save(update_fields=["status", "close_reason", "closed_at", "updated_at",
                                  "status_notes"])
         Survey.objects.get_or_create(case=case, defaults={"invited_at": now})
-        _audit(actor, "case.close", case, from_state=previous, to_state=CaseStatus.CLOSED,
+        _audit(actor, ServicedeskAction.CASE_CLOSE, case, from_state=previous,
+               to_state=CaseStatus.CLOSED,
                reason=note.strip())
     return case
 
@@ -631,7 +641,8 @@ def case_file_without_handling(*, actor, case: Case, ground: str, note: str = ""
         case.filing_ground = ground
         _close_unhandled(case, CloseReason.FILED, str(FilingGround(ground).label),
                          extra_fields=["filing_ground"])
-        _audit(actor, "case.file", case, from_state=previous, to_state=CaseStatus.CLOSED,
+        _audit(actor, ServicedeskAction.CASE_FILE, case, from_state=previous,
+               to_state=CaseStatus.CLOSED,
                reason=note, data={"ground": ground})
     return case
 
@@ -658,7 +669,7 @@ def survey_answer(*, case: Case, score: int, comment: str = "") -> Survey:
         survey.comment = (comment or "").strip()[:1000]
         survey.answered_at = timezone.now()
         survey.save(update_fields=["score", "comment", "answered_at"])
-        _audit(None, "survey.answer", case, obj=survey, actor_label="citizen",
+        _audit(None, ServicedeskAction.SURVEY_ANSWER, case, obj=survey, actor_label="citizen",
                data={"score": score})
     return survey
 

@@ -14,6 +14,7 @@ from yankao.core.errors import DomainError, ErrorCode
 from yankao.core.models import Role
 from yankao.core.permissions import require_role
 from yankao.core.services.audit import audit_record
+from yankao.servicedesk.audit import ServicedeskAction
 from yankao.servicedesk.models import Call, CallOutcome, Case, Category, Open311Client
 
 MAX_CALL_SECONDS = 4 * 3600
@@ -44,7 +45,7 @@ def call_log(*, actor, outcome: str, duration_seconds: int, category: Category |
     call.full_clean()
     with transaction.atomic():
         call.save()
-        audit_record(actor=actor, action="call.log", obj=call, agency=call.agency,
+        audit_record(actor=actor, action=ServicedeskAction.CALL_LOG, obj=call, agency=call.agency,
                      to_state=outcome, data={"duration_seconds": duration_seconds})
     return call
 
@@ -65,7 +66,7 @@ def open311_client_create(*, actor, name: str, contact_email: str = "",
     client.full_clean()
     with transaction.atomic():
         client.save()
-        audit_record(actor=actor, action="open311_client.create", obj=client)
+        audit_record(actor=actor, action=ServicedeskAction.OPEN311_CLIENT_CREATE, obj=client)
     return client, raw
 
 
@@ -79,7 +80,7 @@ def open311_client_revoke(*, actor, client: Open311Client) -> Open311Client:
         if client.active:
             client.active = False
             client.save(update_fields=["active"])
-            audit_record(actor=actor, action="open311_client.revoke", obj=client,
+            audit_record(actor=actor, action=ServicedeskAction.OPEN311_CLIENT_REVOKE, obj=client,
                          from_state="active", to_state="revoked")
     return client
 
