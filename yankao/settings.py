@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import urlsplit
+
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 
 from yankao.config import Config, env_bool, env_int, env_str
 
@@ -40,10 +43,12 @@ INSTALLED_APPS = [
     "huey.contrib.djhuey",
     "ninja",
     "django_htmx",
+    "csp",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "yankao.core.middleware.LanguageMiddleware",
@@ -196,6 +201,29 @@ else:
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = str(DATA_DIR / "outbox")
 DEFAULT_FROM_EMAIL = env_str("YANKAO_FROM_EMAIL", "yankao@localhost")
+
+# Content-Security-Policy (decision 0031): scripts only from our own static files — no
+# inline script, no on*= handler, no eval (templates are checked by
+# core/tests/test_security.py). A <style> element needs the request's nonce
+# (``nonce="{{ request.csp_nonce }}"``); style attributes stay allowed because the SVG
+# charts vl-convert and Vega draw carry them. Images: ours, data: URIs, the map tiles.
+_MAP_TILE_ORIGIN = "{0.scheme}://{0.netloc}".format(urlsplit(YANKAO_MAP_TILES)) if (
+    urlsplit(YANKAO_MAP_TILES).netloc) else ""
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, NONCE],
+        "style-src-attr": [UNSAFE_INLINE],
+        "img-src": [SELF, "data:", *([_MAP_TILE_ORIGIN] if _MAP_TILE_ORIGIN else [])],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

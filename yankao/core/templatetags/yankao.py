@@ -30,4 +30,5 @@ def chart_scripts():
 def map_scripts():
     from django.conf import settings
 
-    return {"tiles": settings.YANKAO_MAP_TILES, "attribution": settings.YANKAO_MAP_ATTRIBUTION}
+    return {"map_settings": {"tiles": settings.YANKAO_MAP_TILES,
+                             "attribution": settings.YANKAO_MAP_ATTRIBUTION}}
