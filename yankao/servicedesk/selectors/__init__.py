@@ -1,5 +1,6 @@
 """Every read of the service desk that users see. Figures are in ``statistics``."""
 
+from yankao.servicedesk.models import CallOutcome, CaseKind, Channel
 from yankao.servicedesk.selectors import statistics
 from yankao.servicedesk.selectors.cases import (
     InboxFilters,
@@ -24,8 +25,10 @@ from yankao.servicedesk.selectors.public import (
     public_timeline,
 )
 
+# The choices figures are broken down by, for readers in other apps (reports).
 __all__ = [
-    "InboxFilters", "case_assignments", "case_attachments", "case_get", "case_history",
+    "CallOutcome", "CaseKind", "Channel", "InboxFilters", "case_assignments",
+    "case_attachments", "case_get", "case_history",
     "case_visible", "category_choices", "citizen_case_get", "due_flags",
     "duplicate_candidates", "inbox", "inbox_count", "open311_cases", "open311_client_list",
     "open311_services", "pending_extensions", "public_timeline", "routing_queue",
