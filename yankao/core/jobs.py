@@ -41,6 +41,7 @@ from yankao.core.errors import DomainError, ErrorCode
 from yankao.core.models import Agency, Job
 from yankao.core.permissions import actor_scope
 from yankao.core.services.audit import audit_record
+from yankao.core.validation import full_clean
 
 # The page polls about once a second; writing progress more often only loads the database.
 PROGRESS_INTERVAL_SECONDS = 0.5
@@ -157,7 +158,7 @@ def job_start(
             job.input_name = Path(name).name[:200]
             job.input_file.save(f"{job.uuid}{Path(name).suffix.lower()[:10]}", upload,
                                 save=False)
-        job.full_clean()
+        full_clean(job)
         job.save()
         audit_record(actor=actor, action=CoreAction.JOB_START, obj=job, agency=agency,
                      to_state=job.status, data={"kind": kind, "input": job.input_name})

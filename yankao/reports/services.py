@@ -10,6 +10,7 @@ from yankao.core.errors import DomainError, ErrorCode
 from yankao.core.models import Agency, Role
 from yankao.core.permissions import actor_scope, has_role, require_role
 from yankao.core.services.audit import audit_record
+from yankao.core.validation import full_clean
 from yankao.reports import figures as registry
 from yankao.reports.audit import ReportsAction
 from yankao.reports.builder import TOKEN
@@ -40,7 +41,7 @@ def narrative_block_create(
             raise DomainError(ErrorCode.CONFLICT, "This section already has a text for the period.")
         block = NarrativeBlock(structure=structure, year=year, month=month,
                                section_key=section_key, agency=agency)
-        block.full_clean()
+        full_clean(block)
         block.save()
         audit_record(actor=actor, action=ReportsAction.NARRATIVE_CREATE, obj=block, agency=agency)
     return block
@@ -72,7 +73,7 @@ def narrative_save(*, actor, block: NarrativeBlock, text: str) -> NarrativeVersi
         NarrativeBlock.objects.select_for_update().get(pk=block.pk)
         number = (block.versions.aggregate(n=Max("number"))["n"] or 0) + 1
         version = NarrativeVersion(block=block, number=number, text=text, author=actor)
-        version.full_clean()
+        full_clean(version)
         version.save()
         audit_record(actor=actor, action=ReportsAction.NARRATIVE_SAVE, obj=block,
                      agency=block.agency,

@@ -6,7 +6,7 @@ import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -258,9 +258,7 @@ def open311_clients(request: HttpRequest) -> HttpResponse:
                 actor=request.user, name=form.cleaned_data["name"],
                 contact_email=form.cleaned_data["contact_email"])
         except DomainError as error:
-            form.add_error(None, error.message)
-        except ValidationError as error:
-            form.add_error(None, " ".join(error.messages))
+            form.add_error(error.field if error.field in form.fields else None, error.message)
         else:
             form = forms.Open311ClientForm()
     response = render(request, "servicedesk/open311_clients.html", {

@@ -12,6 +12,7 @@ from yankao.core.errors import DomainError, ErrorCode
 from yankao.core.models import Agency, Membership, Role
 from yankao.core.permissions import can_administer, forget_scope
 from yankao.core.services.audit import audit_record
+from yankao.core.validation import full_clean
 
 User = get_user_model()
 
@@ -88,7 +89,7 @@ def master_record_save(
     _require_admin(actor)
     created = instance.pk is None
     exclude = ["password"] if isinstance(instance, User) else None
-    instance.full_clean(exclude=exclude)
+    full_clean(instance, exclude=exclude)
     with transaction.atomic():
         instance.save()
         changes: dict[str, Any] = {}
@@ -142,7 +143,7 @@ def staff_user_create(
         user.set_password(password)
     else:
         user.set_unusable_password()
-    user.full_clean(exclude=["password"])
+    full_clean(user, exclude=["password"])
     with transaction.atomic():
         user.save()
         audit_record(actor=actor, action=CoreAction.USER_CREATE, obj=user, to_state="active")

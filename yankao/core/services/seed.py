@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from yankao.core.audit import CoreAction
@@ -13,6 +12,7 @@ from yankao.core.errors import DomainError, ErrorCode
 from yankao.core.models import Agency, District
 from yankao.core.permissions import can_administer
 from yankao.core.services.audit import audit_record
+from yankao.core.validation import full_clean
 
 CITIES = {"kaohsiung": kaohsiung}
 
@@ -25,7 +25,7 @@ def _upsert_agency(*, actor, code, name_zh, name_en, short, kind, parent, order)
         code=code, name_zh=name_zh, name_en=name_en, short_name_zh=short, kind=kind,
         parent=parent, sort_order=order,
     )
-    agency.full_clean()
+    full_clean(agency)
     agency.save()
     audit_record(actor=actor, action=CoreAction.AGENCY_SEED, obj=agency, to_state="active")
     return agency
@@ -75,7 +75,7 @@ def city_seed(*, actor=None, city: str = "kaohsiung") -> dict[str, int]:
                     code=postal, name_zh=name_zh, name_en=f"{name_en} District", office=office,
                     latitude=Decimal(str(latitude)), longitude=Decimal(str(longitude)),
                 )
-                district.full_clean()
+                full_clean(district)
                 district.save()
                 audit_record(actor=actor, action=CoreAction.DISTRICT_SEED, obj=district,
                              agency=office)
@@ -148,17 +148,15 @@ def agencies_import(path, *, actor=None, progress=None):
                 try:
                     with transaction.atomic():
                         created = agency.pk is None
-                        agency.full_clean()
+                        full_clean(agency)
                         agency.save()
                         audit_record(
                             actor=actor, action=CoreAction.AGENCY_IMPORT, obj=agency,
                             data={"changed": changed} if changed else {},
                         )
-                except ValidationError as error:
-                    result.reject(number, "; ".join(
-                        f"{field}: {' '.join(messages)}"
-                        for field, messages in error.message_dict.items()
-                    ))
+                except DomainError as error:
+                    result.reject(number, f"{error.field}: {error.message}" if error.field
+                                  else error.message)
                     continue
                 if created:
                     result.created += 1

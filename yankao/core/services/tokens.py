@@ -15,6 +15,7 @@ from yankao.core.errors import DomainError, ErrorCode
 from yankao.core.models import ApiToken
 from yankao.core.permissions import can_administer
 from yankao.core.services.audit import audit_record
+from yankao.core.validation import full_clean
 
 TOKEN_PREFIX = "yk_"  # noqa: S105 - a prefix, not a secret
 DEMO_TOKEN_PREFIX = "yk_demo_"  # noqa: S105
@@ -48,7 +49,7 @@ def api_token_create(
         token = ApiToken(
             user=user, name=name, prefix=raw[:12], key_hash=hash_token(raw), expires_at=expires_at
         )
-        token.full_clean()
+        full_clean(token)
         token.save()
         audit_record(
             actor=actor, action=CoreAction.API_TOKEN_CREATE, obj=token, to_state="active",

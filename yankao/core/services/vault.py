@@ -13,6 +13,7 @@ from yankao.core.errors import DomainError, ErrorCode
 from yankao.core.models import Agency, PersonalContact, Role
 from yankao.core.permissions import actor_scope
 from yankao.core.services.audit import audit_record
+from yankao.core.validation import full_clean
 
 REVEAL_ROLES = frozenset({Role.OFFICER, Role.SECTION_CHIEF})
 
@@ -26,7 +27,7 @@ def personal_contact_store(
         name=name.strip(), phone=phone.strip(), email=email.strip(), address=address.strip(),
         owner_type=ContentType.objects.get_for_model(owner), owner_id=str(owner.pk),
     )
-    contact.full_clean()
+    full_clean(contact)
     with transaction.atomic():
         contact.save()
         audit_record(actor=actor, action=CoreAction.CONTACT_STORE, obj=contact,

@@ -11,10 +11,11 @@ from django.utils.translation import gettext as _
 from yankao.core.errors import DomainError, ErrorCode
 from yankao.core.models import Agency
 from yankao.core.services.audit import audit_record
+from yankao.core.validation import full_clean
 from yankao.programs.access import require_officer_or_commission
 from yankao.programs.audit import ProgramsAction
 from yankao.programs.models import Kpi, KpiTarget
-from yankao.programs.services._common import require_text, to_decimal, validated
+from yankao.programs.services._common import require_text, to_decimal
 
 
 def kpi_create(*, actor, agency: Agency, code: str, indicator_zh: str, unit: str,
@@ -25,7 +26,7 @@ def kpi_create(*, actor, agency: Agency, code: str, indicator_zh: str, unit: str
     if Kpi.objects.filter(code=code).exists():
         raise DomainError(ErrorCode.CONFLICT, _("The KPI code %(code)s is taken.")
                           % {"code": code}, field="code")
-    kpi = validated(Kpi(agency=agency, code=code, indicator_zh=indicator_zh.strip(),
+    kpi = full_clean(Kpi(agency=agency, code=code, indicator_zh=indicator_zh.strip(),
                         indicator_en=indicator_en.strip(), unit=unit.strip(),
                         direction=direction, definition=definition))
     with transaction.atomic():
@@ -74,7 +75,7 @@ def kpi_target_set(*, actor, kpi: Kpi, year: int, target, reason: str = "") -> K
             return row
         else:
             row.target, row.target_reason = value, reason or row.target_reason
-        validated(row)
+        full_clean(row)
         row.save()
         audit_record(actor=actor, action=ProgramsAction.KPI_TARGET_SET, obj=row, agency=kpi.agency,
                      from_state=before, to_state=str(value), reason=reason)
@@ -94,7 +95,7 @@ def kpi_actual_record(*, actor, kpi_target: KpiTarget, actual) -> KpiTarget:
         if row.actual == value:
             return row
         row.actual = value
-        validated(row)
+        full_clean(row)
         row.save(update_fields=["actual"])
         audit_record(actor=actor, action=ProgramsAction.KPI_TARGET_ACTUAL, obj=row,
                      agency=row.kpi.agency,

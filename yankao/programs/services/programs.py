@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from yankao.core.errors import DomainError, ErrorCode
 from yankao.core.models import Agency
 from yankao.core.services.audit import audit_record
+from yankao.core.validation import full_clean
 from yankao.programs.access import (
     require_commission,
     require_officer,
@@ -21,7 +22,7 @@ from yankao.programs.access import (
 )
 from yankao.programs.audit import ProgramsAction
 from yankao.programs.models import Checkpoint, ControlLevel, PlanMonth, Program, WorkPlan
-from yankao.programs.services._common import amount_value, pct_to_bp, require_text, validated
+from yankao.programs.services._common import amount_value, pct_to_bp, require_text
 from yankao.programs.states import WORK_PLAN
 
 
@@ -53,7 +54,7 @@ def program_create(
         raise DomainError(ErrorCode.CONFLICT,
                           _("A program with the code %(code)s already exists in %(year)s.")
                           % {"code": code, "year": year}, field="code")
-    program = validated(Program(
+    program = full_clean(Program(
         year=year, code=code, name_zh=(name_zh or "").strip(), name_en=(name_en or "").strip(),
         agency=agency, control_level=control_level, budget=amount_value(budget, field="budget"),
         summary=summary,
@@ -87,7 +88,7 @@ def program_update(*, actor, program: Program, **changes) -> Program:
             return program
         for name, value in changed.items():
             setattr(program, name, value)
-        validated(program)
+        full_clean(program)
         program.save()
         audit_record(actor=actor, action=ProgramsAction.PROGRAM_UPDATE, obj=program,
                      data={"changed": {k: str(v) for k, v in changed.items()}})
@@ -96,7 +97,7 @@ def program_update(*, actor, program: Program, **changes) -> Program:
 
 def checkpoint_add(*, actor, program: Program, title: str, due_on: dt.date) -> Checkpoint:
     require_officer_or_commission(actor, program.agency)
-    checkpoint = validated(Checkpoint(
+    checkpoint = full_clean(Checkpoint(
         program=program, title=require_text(title, field="title",
                                             message=_("Name the milestone.")),
         due_on=due_on))

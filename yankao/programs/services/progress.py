@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from yankao.core.errors import DomainError, ErrorCode
 from yankao.core.services.attachments import attachment_create
 from yankao.core.services.audit import audit_record
+from yankao.core.validation import full_clean
 from yankao.programs.access import require_commission, require_officer, require_unit_head
 from yankao.programs.audit import ProgramsAction
 from yankao.programs.models import PlanMonth, Program, ProgressReport, WorkPlan
@@ -24,7 +25,6 @@ from yankao.programs.services._common import (
     amount_value,
     pct_to_bp,
     require_text,
-    validated,
 )
 from yankao.programs.states import PROGRESS_REPORT
 
@@ -135,7 +135,7 @@ def progress_report_submit(
                 due_on=report_due_on(year=program.year, month=month, policy=policy),
                 submitted_at=now, submitted_by=actor, **values,
             )
-            validated(report)
+            full_clean(report)
             report.save()
             action, before = ProgramsAction.PROGRESS_REPORT_SUBMIT, ""
         else:
@@ -145,7 +145,7 @@ def progress_report_submit(
             for name, value in values.items():
                 setattr(report, name, value)
             report.unit_reviewed_at = report.unit_reviewed_by = None
-            validated(report)
+            full_clean(report)
             report.save()
             action = ProgramsAction.PROGRESS_REPORT_RESUBMIT
         audit_record(

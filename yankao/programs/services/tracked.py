@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from yankao.core.errors import DomainError, ErrorCode
 from yankao.core.models import Agency
 from yankao.core.services.audit import audit_record
+from yankao.core.validation import full_clean
 from yankao.programs.access import require_commission, require_officer
 from yankao.programs.audit import ProgramsAction
 from yankao.programs.models import (
@@ -33,7 +34,7 @@ from yankao.programs.models import (
 from yankao.programs.models.tracked import ControlledItem
 from yankao.programs.reference import ENTERPRISE_GRADES
 from yankao.programs.selectors.policy import grade_bands, grade_for
-from yankao.programs.services._common import amount_value, require_text, score_value, validated
+from yankao.programs.services._common import amount_value, require_text, score_value
 from yankao.programs.services.evaluation import weighted_score
 from yankao.programs.states import CONTROLLED_ITEM, ENTERPRISE_EVALUATION
 
@@ -90,7 +91,7 @@ def controlled_item_resume(*, actor, item: ControlledItem, reason: str) -> Contr
 def subsidy_case_create(*, actor, year: int, code: str, title: str, agency: Agency,
                         budget: int) -> SubsidyCase:
     require_commission(actor)
-    case = validated(SubsidyCase(year=year, code=code.strip(), title=title.strip(),
+    case = full_clean(SubsidyCase(year=year, code=code.strip(), title=title.strip(),
                                  agency=agency, budget=amount_value(budget, field="budget")))
     with transaction.atomic():
         case.save()
@@ -139,7 +140,7 @@ def supervision_meeting_record(*, actor, year: int, held_on: dt.date, title: str
     SupervisionMeeting
 ):
     require_commission(actor)
-    meeting = validated(SupervisionMeeting(year=year, held_on=held_on, title=title.strip(),
+    meeting = full_clean(SupervisionMeeting(year=year, held_on=held_on, title=title.strip(),
                                            notes=notes))
     with transaction.atomic():
         meeting.save()
@@ -154,7 +155,7 @@ def supervision_meeting_record(*, actor, year: int, held_on: dt.date, title: str
 def recommendation_create(*, actor, topic: RecommendationTopic, year: int, source: str,
                           item: str, agency: Agency) -> Recommendation:
     require_commission(actor)
-    recommendation = validated(Recommendation(topic=topic, year=year, source=source.strip(),
+    recommendation = full_clean(Recommendation(topic=topic, year=year, source=source.strip(),
                                               item=item.strip(), agency=agency))
     with transaction.atomic():
         recommendation.save()
@@ -206,7 +207,7 @@ def council_resolution_create(*, actor, session: str, number: int,
     if CouncilResolution.objects.filter(session=session, number=number).exists():
         raise DomainError(ErrorCode.CONFLICT, _("Resolution %(number)s of this session exists.")
                           % {"number": number}, field="number")
-    resolution = validated(CouncilResolution(
+    resolution = full_clean(CouncilResolution(
         session=session.strip(), number=number, category=category, proposer=proposer.strip(),
         subject=subject.strip(), agency=agency))
     with transaction.atomic():
@@ -255,7 +256,7 @@ def enterprise_evaluation_create(*, actor, enterprise: Agency, year: int,
     if not rows or sum(row.weight for row in rows) != 100:
         raise DomainError(ErrorCode.INVALID, _("The indicators' weights must add up to 100."),
                           field="indicators")
-    evaluation = validated(EnterpriseEvaluation(enterprise=enterprise, year=year,
+    evaluation = full_clean(EnterpriseEvaluation(enterprise=enterprise, year=year,
                                                 indicators_fixed_on=fixed_on))
     with transaction.atomic():
         evaluation.save()
@@ -308,7 +309,7 @@ def budget_pre_review_create(*, actor, budget_year: int, title: str) -> BudgetPr
     if BudgetPreReview.objects.filter(budget_year=budget_year).exists():
         raise DomainError(ErrorCode.CONFLICT, _("The pre-review for %(year)s exists.")
                           % {"year": budget_year})
-    review = validated(BudgetPreReview(budget_year=budget_year, title=title.strip()))
+    review = full_clean(BudgetPreReview(budget_year=budget_year, title=title.strip()))
     with transaction.atomic():
         review.save()
         audit_record(actor=actor, action=ProgramsAction.BUDGETPREREVIEW_CREATE, obj=review)
@@ -318,7 +319,7 @@ def budget_pre_review_create(*, actor, budget_year: int, title: str) -> BudgetPr
 def budget_request_submit(*, actor, review: BudgetPreReview, agency: Agency, title: str,
                           requested: int) -> BudgetRequest:
     require_officer(actor, agency)
-    request = validated(BudgetRequest(review=review, agency=agency, title=title.strip(),
+    request = full_clean(BudgetRequest(review=review, agency=agency, title=title.strip(),
                                       requested=amount_value(requested, field="requested")))
     with transaction.atomic():
         request.save()
@@ -348,7 +349,7 @@ def budget_request_decide(*, actor, request: BudgetRequest, approved_public: int
 def pre_review_meeting_record(*, actor, review: BudgetPreReview, kind: str, held_on: dt.date,
                               subject: str) -> PreReviewMeeting:
     require_commission(actor)
-    meeting = validated(PreReviewMeeting(review=review, kind=kind, held_on=held_on,
+    meeting = full_clean(PreReviewMeeting(review=review, kind=kind, held_on=held_on,
                                          subject=subject.strip()))
     with transaction.atomic():
         meeting.save()

@@ -17,7 +17,6 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 
 from django.contrib.auth.hashers import check_password, make_password
-from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import Max
@@ -31,6 +30,7 @@ from yankao.core.services.attachments import attachment_create, attachment_valid
 from yankao.core.services.audit import audit_record
 from yankao.core.services.notifications import notification_queue
 from yankao.core.services.vault import can_reveal, personal_contact_reveal, personal_contact_store
+from yankao.core.validation import clean_text, full_clean
 from yankao.servicedesk.audit import ServicedeskAction
 from yankao.servicedesk.models import (
     ACTIVE_ASSIGNMENT,
@@ -84,12 +84,7 @@ def _save(obj, exclude: list[str] | None = None) -> None:
     existence query per foreign key), and check constraints are left to the database,
     which enforces them on the INSERT: an intake then costs about half the queries."""
     related = [f.name for f in obj._meta.concrete_fields if f.is_relation]
-    try:
-        obj.full_clean(exclude=[*(exclude or []), *related], validate_constraints=False)
-    except ValidationError as error:
-        field, messages = next(iter(error.message_dict.items()))
-        raise DomainError(ErrorCode.INVALID, " ".join(messages),
-                          field=None if field == "__all__" else field) from None
+    full_clean(obj, exclude=[*(exclude or []), *related], validate_constraints=False)
     obj.save()
 
 
@@ -151,7 +146,7 @@ def case_register(
     if not category.active or category.parent_id is None:
         raise DomainError(ErrorCode.INVALID, _("Choose an active sub-category."),
                           field="category")
-    description = (description or "").strip()
+    description = clean_text(description or "").strip()
     if not description:
         raise DomainError(ErrorCode.INVALID, _("Describe the problem."), field="description")
     if len(description) > DESCRIPTION_MAX:

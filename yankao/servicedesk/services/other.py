@@ -14,6 +14,7 @@ from yankao.core.errors import DomainError, ErrorCode
 from yankao.core.models import Role
 from yankao.core.permissions import require_role
 from yankao.core.services.audit import audit_record
+from yankao.core.validation import full_clean
 from yankao.servicedesk.audit import ServicedeskAction
 from yankao.servicedesk.models import Call, CallOutcome, Case, Category, Open311Client
 
@@ -42,7 +43,7 @@ def call_log(*, actor, outcome: str, duration_seconds: int, category: Category |
         answered_at_once=answered_at_once and outcome == CallOutcome.CONSULTATION,
         category=category, case=case, agency=membership.agency if membership else None,
     )
-    call.full_clean()
+    full_clean(call)
     with transaction.atomic():
         call.save()
         audit_record(actor=actor, action=ServicedeskAction.CALL_LOG, obj=call, agency=call.agency,
@@ -63,7 +64,7 @@ def open311_client_create(*, actor, name: str, contact_email: str = "",
     raw = raw_key or f"o311_{secrets.token_urlsafe(32)}"
     client = Open311Client(name=name.strip(), contact_email=contact_email, prefix=raw[:12],
                            key_hash=open311_key_hash(raw))
-    client.full_clean()
+    full_clean(client)
     with transaction.atomic():
         client.save()
         audit_record(actor=actor, action=ServicedeskAction.OPEN311_CLIENT_CREATE, obj=client)

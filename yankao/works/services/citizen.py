@@ -19,6 +19,7 @@ from yankao.core.permissions import require_role
 from yankao.core.services.attachments import attachment_create
 from yankao.core.services.audit import audit_record
 from yankao.core.services.vault import personal_contact_reveal, personal_contact_store
+from yankao.core.validation import full_clean
 from yankao.works.access import (
     INTAKE_ROLES,
     TRAINING_ROLES,
@@ -31,7 +32,6 @@ from yankao.works.models import CitizenReport, ReportExtension, Tender, Training
 from yankao.works.policy import policy_on
 from yankao.works.services.common import (
     PHOTO_KINDS,
-    full_clean,
     next_number,
     now_taipei,
     validate_photos,

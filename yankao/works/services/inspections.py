@@ -16,6 +16,7 @@ from yankao.core.errors import DomainError, ErrorCode
 from yankao.core.services.attachments import attachment_create
 from yankao.core.services.audit import audit_record
 from yankao.core.services.notifications import notification_queue
+from yankao.core.validation import full_clean
 from yankao.works.access import (
     require_agency_staff,
     require_agency_staff_or_team,
@@ -41,7 +42,6 @@ from yankao.works.rules import Band, grade_for, inspection_score
 from yankao.works.services.common import (
     PHOTO_KINDS,
     agency_officer_emails,
-    full_clean,
     next_number,
     now_taipei,
     today_taipei,

@@ -20,6 +20,7 @@ from yankao.core.permissions import can_administer, require_role
 from yankao.core.services.attachments import attachment_create
 from yankao.core.services.audit import audit_record
 from yankao.core.services.notifications import notification_queue
+from yankao.core.validation import full_clean
 from yankao.works.access import AGENCY_ROLES, TEAM_ROLES
 from yankao.works.audit import WorksAction
 from yankao.works.models import MonthlyProgress, ProgressCheck, Tender, month_key
@@ -28,7 +29,6 @@ from yankao.works.rules import month_end, month_start, progress_due_at
 from yankao.works.services.common import (
     PHOTO_KINDS,
     agency_officer_emails,
-    full_clean,
     now_taipei,
     validate_photos,
 )
