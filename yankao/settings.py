@@ -52,6 +52,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "yankao.core.middleware.LanguageMiddleware",
+    "yankao.core.middleware.RequestGuardMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -257,6 +258,7 @@ LOGGING = {
 }
 
 NINJA_PAGINATION_PER_PAGE = 50
+NINJA_PAGINATION_CLASS = "yankao.core.api.pagination.BoundedLimitOffsetPagination"
 
 if CONFIG.testing:
     # Jobs run inline, and a fast hasher keeps sign-in tests quick. Never in production:

@@ -231,14 +231,27 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
     }])
 
 
+EARLIEST, LATEST = dt.datetime(1900, 1, 1, tzinfo=dt.UTC), dt.datetime(2200, 1, 1, tzinfo=dt.UTC)
+
+
 def _when(value: str | None, name: str) -> dt.datetime | None:
+    """A W3C date-time from the query; a date that does not exist (February 30th, 25
+    o'clock, an offset of 99 hours) or lies outside 1900–2199 is refused, not a 500."""
     if not value:
         return None
-    parsed = parse_datetime(value.strip().replace(" ", "+"))
-    if parsed is None:
-        raise DomainError(ErrorCode.INVALID, f"{name} must be a W3C date-time such as "
-                                             f"2018-01-01T00:00:00+08:00.")
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=TAIPEI)
+    problem = DomainError(ErrorCode.INVALID, f"{name} must be a W3C date-time between 1900 "
+                                             f"and 2199, such as 2018-01-01T00:00:00+08:00.")
+    try:
+        parsed = parse_datetime(value.strip().replace(" ", "+"))
+        if parsed is None:
+            raise problem
+        parsed = parsed if parsed.tzinfo else parsed.replace(tzinfo=TAIPEI)
+        in_range = EARLIEST <= parsed.astimezone(dt.UTC) < LATEST
+    except (ValueError, OverflowError):
+        raise problem from None
+    if not in_range:
+        raise problem
+    return parsed
 
 
 def _list(value: str | None) -> tuple[str, ...]:

@@ -45,16 +45,6 @@ def validate(document, schema_name: str) -> None:
                     format_checker=Draft7Validator.FORMAT_CHECKER).validate(document)
 
 
-@pytest.fixture
-def api_key(catalogue):
-    return services.open311_client_create(actor=None, name="test app")[1]
-
-
-@pytest.fixture
-def pothole(catalogue):
-    return by_name(catalogue, "路面坑洞(一)")
-
-
 def post_body(pothole, **extra):
     return {"service_code": pothole.code, "lat": LINGYA[0], "long": LINGYA[1],
             "description": "機車道上有大坑洞", "email": "leak.check@example.org",
