@@ -11,6 +11,13 @@ class CoreConfig(AppConfig):
         ("agencies", "csv"): "yankao.core.services.seed.agencies_import",
         ("agencies", "xlsx"): "yankao.core.services.seed.agencies_import",
     }
+    def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in
+
+        from yankao.core.auth import session_started
+
+        user_logged_in.connect(session_started, dispatch_uid="yankao-session-started")
+
     yankao_exports = {"core.agencies": "yankao.core.selectors:agency_table"}
 
     @property

@@ -95,3 +95,32 @@ class RequestGuardMiddleware:
             return refusal(request, 400, _("The request body could not be read: %(error)s")
                            % {"error": exception})
         return None
+
+
+class SessionLimitMiddleware:
+    """Ends a staff session after a working day (YANKAO_SESSION_HOURS from sign-in) or an
+    idle spell (YANKAO_SESSION_IDLE_MINUTES), whichever comes first; the next page asks
+    for a sign-in again. The last-seen time is saved at most once a minute."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        import time
+
+        from django.contrib.auth import logout
+
+        from yankao.core.auth import (
+            SEEN_RESOLUTION_SECONDS,
+            SESSION_SEEN_AT,
+            session_expired,
+        )
+
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and hasattr(request, "session"):
+            now = time.time()
+            if session_expired(request.session, now):
+                logout(request)
+            elif now - request.session.get(SESSION_SEEN_AT, 0) > SEEN_RESOLUTION_SECONDS:
+                request.session[SESSION_SEEN_AT] = now
+        return self.get_response(request)

@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from yankao.core.errors import DomainError, ErrorCode
@@ -367,6 +368,7 @@ def case_action(request: HttpRequest, number: str, action: str) -> HttpResponse:
     return redirect("servicedesk:case", number=case.number)
 
 
+@never_cache  # personal data: no copy in any cache (issue #11, finding 8)
 @login_required
 @require_POST
 def reporter_reveal(request: HttpRequest, number: str) -> HttpResponse:

@@ -6,6 +6,7 @@ import datetime as dt
 import hashlib
 import secrets
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -86,8 +87,13 @@ def open311_client_revoke(*, actor, client: Open311Client) -> Open311Client:
     return client
 
 
+DEMO_KEY_PREFIX = "o311_demo_"  # the demo city's documented key; refused in production
+
+
 def open311_client_for_key(raw_key: str) -> Open311Client | None:
     if not raw_key:
+        return None
+    if settings.YANKAO_PRODUCTION and raw_key.strip().startswith(DEMO_KEY_PREFIX):
         return None
     return Open311Client.objects.filter(key_hash=open311_key_hash(raw_key.strip()),
                                         active=True).first()
