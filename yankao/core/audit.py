@@ -44,6 +44,7 @@ class CoreAction(AuditAction):
     CONTACT_STORE = "personal_contact.store"
     CONTACT_REVEAL = "personal_contact.reveal"
     CONTACT_REVEAL_DENIED = "personal_contact.reveal_denied"
+    VAULT_ROTATE = "vault.rotate"
     JOB_START = "job.start"
     JOB_FINISH = "job.finish"
     JOB_FAIL = "job.fail"
