@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from ninja import NinjaAPI
-
 import yankao
 from yankao.core.api.auth import API_AUTH
 from yankao.core.api.errors import install_problem_handlers
+from yankao.core.api.openapi import YankaoAPI
 from yankao.core.api.router import router as core_router
 from yankao.programs.api.router import router as programs_router
 from yankao.servicedesk.api.router import router as servicedesk_router
 from yankao.works.api.router import router as works_router
 
-api = NinjaAPI(
+api = YankaoAPI(
     title="Yankao API",
     version="1",
     description=(

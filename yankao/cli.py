@@ -327,7 +327,7 @@ def cmd_up(args: argparse.Namespace) -> int:
     signal.signal(signal.SIGTERM, stop)
 
     host_for_url = "127.0.0.1" if args.host in {"0.0.0.0", "::"} else args.host  # noqa: S104
-    if not wait_for_port(host_for_url, args.port, 60, children["server"]):
+    if not wait_for_port(host_for_url, args.port, 180, children["server"]):
         stop()
         return fail("the web server did not start; see the messages above", 1)
     url = f"http://{host_for_url}:{args.port}/"

@@ -18,6 +18,8 @@ SECRET_KEY = CONFIG.secret_key
 DEBUG = CONFIG.debug
 ALLOWED_HOSTS = CONFIG.allowed_hosts
 YANKAO_PRODUCTION = CONFIG.production
+# The reporter vault's encryption keys (yankao.core.crypto; never in the repository).
+YANKAO_VAULT_KEYS = list(CONFIG.vault_keys)
 
 # Domain apps, in dependency order: each may import core, and others only through
 # their services and selectors (docs/architecture.md).
@@ -56,6 +58,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "yankao.core.middleware.SessionLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -89,6 +92,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    "yankao.core.auth.DemoPasswordRefused",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
@@ -101,11 +105,14 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "core:staff-home"
 LOGOUT_REDIRECT_URL = "core:public-home"
 
-# Repeated wrong logins are locked out per username and address, and audited
+# Repeated wrong logins are locked out per username and address, and per username from
+# any address (yankao.core.auth.LockoutHandler), and audited
 # (yankao.core.auth.lockout_response writes the audit event).
 AXES_FAILURE_LIMIT = env_int("YANKAO_LOGIN_FAILURE_LIMIT", 5)
+YANKAO_ACCOUNT_FAILURE_LIMIT = env_int("YANKAO_ACCOUNT_FAILURE_LIMIT", 20)
 AXES_COOLOFF_TIME = 0.25  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username"]
+AXES_HANDLER = "yankao.core.auth.LockoutHandler"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "yankao.core.auth.lockout_response"
 AXES_VERBOSE = False
@@ -226,6 +233,11 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
+# A staff session lasts a working day from sign-in, and ends sooner after an idle spell
+# (yankao.core.middleware.SessionLimitMiddleware); the cookie never outlives the day.
+YANKAO_SESSION_HOURS = env_int("YANKAO_SESSION_HOURS", 9)
+YANKAO_SESSION_IDLE_MINUTES = env_int("YANKAO_SESSION_IDLE_MINUTES", 60)
+SESSION_COOKIE_AGE = YANKAO_SESSION_HOURS * 3600
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
@@ -236,7 +248,7 @@ if YANKAO_PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    SECURE_HSTS_SECONDS = 3600
+    SECURE_HSTS_SECONDS = 365 * 24 * 3600  # a year; subdomains are the city's to decide
     CSRF_TRUSTED_ORIGINS = [f"https://{host}" for host in ALLOWED_HOSTS]
 
 # Client addresses for audit events and lockouts. Behind a proxy, set

@@ -27,7 +27,8 @@ def clean_env(tmp_path, **extra) -> dict:
     return env
 
 
-def yankao(*args, env, timeout=60):
+# Generous: a loaded machine can take minutes to migrate; a real hang still fails.
+def yankao(*args, env, timeout=600):
     return subprocess.run(
         [sys.executable, "-m", "yankao", *args], env=env, capture_output=True, text=True,
         timeout=timeout,
@@ -87,7 +88,7 @@ def test_up_serves_the_demo_city_and_stops_cleanly_on_ctrl_c(tmp_path):
     )
     output = []
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 600
         while time.monotonic() < deadline:
             line = process.stdout.readline()
             if not line:
@@ -104,7 +105,7 @@ def test_up_serves_the_demo_city_and_stops_cleanly_on_ctrl_c(tmp_path):
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=10) as response:
             assert response.status == 200
         process.send_signal(signal.SIGINT)
-        rest, _ = process.communicate(timeout=30)
+        rest, _ = process.communicate(timeout=120)
     finally:
         if process.poll() is None:
             process.kill()
@@ -131,7 +132,7 @@ def test_ctrl_c_at_once_leaves_no_process_behind(tmp_path):
                 if "Press Ctrl-C to stop." in line:
                     break
             process.send_signal(signal.SIGINT)
-            rest, _ = process.communicate(timeout=40)
+            rest, _ = process.communicate(timeout=120)
         finally:
             if process.poll() is None:
                 process.kill()
@@ -211,7 +212,7 @@ def test_kill_9_of_up_leaves_no_server_or_worker_and_it_starts_again(tmp_path):
     """kill -9 gives `yankao up` no chance to stop its children: they stop by themselves,
     and the next `yankao up` on the same port starts at once (issue #11, finding 4)."""
     env = clean_env(tmp_path)
-    assert yankao("manage", "migrate", "-v", "0", env=env, timeout=300).returncode == 0
+    assert yankao("manage", "migrate", "-v", "0", env=env).returncode == 0
     port = free_port()
     marker = str(tmp_path / "data")
     for _round in range(2):
@@ -231,7 +232,7 @@ def test_kill_9_of_up_leaves_no_server_or_worker_and_it_starts_again(tmp_path):
             assert len(children) >= 2  # server and worker
             process.kill()
             process.wait()
-            deadline = time.monotonic() + 30
+            deadline = time.monotonic() + 60
             while time.monotonic() < deadline and _processes_using(marker):
                 time.sleep(0.2)
             assert _processes_using(marker) == []

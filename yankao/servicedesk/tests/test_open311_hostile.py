@@ -120,3 +120,16 @@ def test_a_method_the_endpoint_does_not_take_is_a_405_document(client, catalogue
 def test_control_characters_in_the_address_are_a_400(catalogue, fmt):
     response = Client().get(f"{BASE}/requests.{fmt}?service_code=%00%1b")
     assert_errors_document(response, fmt, 400)
+
+
+def test_the_demo_key_is_refused_in_production(client, settings, pothole):
+    from yankao.servicedesk.demo import DEMO_OPEN311_KEY
+    from yankao.servicedesk.services import open311_client_create
+
+    open311_client_create(actor=None, name="demo", raw_key=DEMO_OPEN311_KEY)
+    body = post_body(pothole, api_key=DEMO_OPEN311_KEY)
+    settings.YANKAO_PRODUCTION = True
+    assert_errors_document(client.post(f"{BASE}/requests.json", body), "json", 403)
+    assert not Case.objects.exists()
+    settings.YANKAO_PRODUCTION = False
+    assert client.post(f"{BASE}/requests.json", body).status_code == 200
