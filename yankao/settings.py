@@ -167,6 +167,15 @@ YANKAO_EXPORT_MAX_ROWS = env_int("YANKAO_EXPORT_MAX_ROWS", 200_000)
 YANKAO_EXPORT_MAX_BYTES = env_int("YANKAO_EXPORT_MAX_BYTES", 50 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = YANKAO_MAX_UPLOAD_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# A whole request (a form with several photos) may carry this much; larger ones are refused
+# by their declared length before being read, and a file past YANKAO_MAX_UPLOAD_BYTES stops
+# its upload as it arrives (yankao.core.uploads).
+YANKAO_MAX_REQUEST_BYTES = env_int("YANKAO_MAX_REQUEST_BYTES", 6 * YANKAO_MAX_UPLOAD_BYTES)
+FILE_UPLOAD_HANDLERS = [
+    "yankao.core.uploads.UploadLimitHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 if CONFIG.redis_url:
     CACHES = {

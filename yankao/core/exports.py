@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
 from typing import Any
@@ -23,7 +24,11 @@ from yankao.core.errors import DomainError, ErrorCode
 from yankao.core.jobs import JobOutcome
 
 FORMATS = ("csv", "xlsx")
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# What a spreadsheet may run as a formula, full-width forms included (an IME types ＝).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
+# Text escaped on the way out: a formula start, after any apostrophes already there (so
+# that "'=x" comes back as itself too). core.imports.unescape_cell undoes exactly this.
+ESCAPED = re.compile("^'*[" + re.escape("".join(FORMULA_STARTS)) + "]")
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -41,7 +46,7 @@ def safe_cell(value: Any) -> Any:
     if isinstance(value, dt.date):
         return value
     text = str(value)
-    if text.startswith(FORMULA_STARTS):
+    if ESCAPED.match(text):
         return "'" + text
     return text
 

@@ -104,6 +104,14 @@ def read_text(path: Path) -> str:
     raise DomainError(ErrorCode.INVALID, f"{path}: not UTF-8 or Big5 text")
 
 
+def unescape_cell(text: str) -> str:
+    """A cell as it was before ``core.exports.safe_cell`` escaped it: one leading apostrophe
+    off a formula start, so a file exported here imports back unchanged."""
+    from yankao.core.exports import ESCAPED
+
+    return text[1:] if text.startswith("'") and ESCAPED.match(text[1:]) else text
+
+
 def read_rows(path: Path) -> tuple[list[str], Iterator[tuple[int, dict[str, str]]]]:
     """(headers, iterator of (row number, row)) from a CSV or XLSX file.
 
@@ -123,7 +131,7 @@ def read_rows(path: Path) -> tuple[list[str], Iterator[tuple[int, dict[str, str]
         for number, values in enumerate(reader, start=2):
             if not any(value.strip() for value in values):
                 continue
-            yield number, {h: (values[i].strip() if i < len(values) else "")
+            yield number, {h: (unescape_cell(values[i].strip()) if i < len(values) else "")
                            for i, h in enumerate(headers)}
 
     return headers, rows()
@@ -150,7 +158,7 @@ def _xlsx_rows(path: Path):
             return ""
         if isinstance(cell, float) and cell.is_integer():
             return str(int(cell))
-        return str(cell).strip()
+        return unescape_cell(str(cell).strip())
 
     def rows():
         for number, row in enumerate(values, start=2):

@@ -58,6 +58,7 @@ class RequestGuardMiddleware:
     """Refuses what no page or endpoint can use, in the protocol's own format
     (:mod:`yankao.core.protocols`), before it reaches a view or the database:
 
+    - a body larger than YANKAO_MAX_REQUEST_BYTES, by its declared length, unread;
     - control characters in the address or query string (PostgreSQL cannot even compare
       text with NUL in it);
     - a body the view cannot parse (a multipart body without its boundary, bytes that are
@@ -69,8 +70,17 @@ class RequestGuardMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        from django.conf import settings
+
         from yankao.core.protocols import refusal
 
+        try:
+            declared = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            declared = 0
+        if declared > settings.YANKAO_MAX_REQUEST_BYTES:
+            # Refused before a byte of the body is read.
+            return refusal(request, 413, _("The request is larger than this server accepts."))
         address = unquote(request.path, errors="replace") + unquote(
             request.META.get("QUERY_STRING", ""), errors="replace")
         if not CONTROL_CHARACTERS.isdisjoint(address):

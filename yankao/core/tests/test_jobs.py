@@ -159,3 +159,26 @@ def test_my_jobs_lists_my_own(client, administrator, officer):
     client.force_login(administrator)
     body = client.get("/staff/jobs/").content.decode()
     assert "Import mine" in body and "Import theirs" not in body
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_cells_that_look_like_formulas_survive_export_and_import(
+        client, administrator, django_capture_on_commit_callbacks, fmt):
+    """Finding 8 of issue #11: export escaped formula cells (full-width ＝ not at all), and
+    the escape came back on import. Now the file is safe to open and imports unchanged."""
+    tricky = {"name_zh": "＝市府", "name_en": "=HYPERLINK(\"x\")", "short_name_zh": "'=x"}
+    Agency.objects.filter(code="rdec").update(**tricky)
+    job = _run(django_capture_on_commit_callbacks, actor=administrator, kind="core.export",
+               params={"table": "core.agencies", "format": fmt, "filename": "agencies"})
+    client.force_login(administrator)
+    content = b"".join(client.get(f"/staff/jobs/{job.pk}/file/").streaming_content)
+    if fmt == "csv":
+        text = content.decode("utf-8-sig")
+        assert "'＝市府" in text and "'=HYPERLINK" in text and "''=x" in text
+    again = _run(django_capture_on_commit_callbacks, actor=administrator, kind="core.import",
+                 params={"importer": "agencies", "format": fmt},
+                 upload=ContentFile(content, name=f"agencies.{fmt}"))
+    assert again.status == Job.Status.DONE, again.message
+    assert again.result["updated"] == 0 and again.result["rejected_count"] == 0
+    rdec = Agency.objects.get(code="rdec")
+    assert {k: getattr(rdec, k) for k in tricky} == tricky

@@ -72,3 +72,26 @@ def test_the_map_settings_are_data_not_code(client, db):
     body = client.get("/report/").content.decode()
     assert 'id="yankao-map-settings"' in body and 'type="application/json"' in body
     assert _inline_scripts(body) == []
+
+
+def test_an_oversized_request_is_refused_before_its_body_is_read(client, db, settings):
+    """The test client's payload refuses to be read past its real length: a refusal that
+    read the body would fail, not answer 413 (issue #11, finding 8)."""
+    declared = settings.YANKAO_MAX_REQUEST_BYTES + 1
+    for path in ("/report/", "/api/v1/tokens", "/open311/v2/requests.json"):
+        response = client.generic("POST", path, b"x" * 10, content_type="text/plain",
+                                  CONTENT_LENGTH=str(declared))
+        assert response.status_code == 413, path
+    assert client.generic("POST", "/api/v1/tokens", b"{}", content_type="application/json",
+                          CONTENT_LENGTH=str(declared))["Content-Type"].startswith(
+        "application/problem+json")
+
+
+def test_a_file_past_the_upload_limit_stops_as_it_arrives(client, db, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.YANKAO_MAX_UPLOAD_BYTES = 64 * 1024
+    big = SimpleUploadedFile("big.csv", b"a,b\n" * 50_000)  # 200 kB
+    response = client.post("/report/", {"photos": big, "description": "x"})
+    assert response.status_code == 413
+    assert list(tmp_path.glob("**/*.upload*")) == []

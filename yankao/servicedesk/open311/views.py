@@ -325,11 +325,16 @@ def request_detail(request: HttpRequest, request_id: str, fmt: str) -> HttpRespo
 
 @require_GET
 def token_detail(request: HttpRequest, token: str, fmt: str) -> HttpResponse:
-    """The case that a POST with this client ``token`` created."""
+    """The case that a POST with this client ``token`` created. Only the application that
+    sent the token may look it up, with its api_key (issue #11, finding 8): a token is the
+    client's own retry handle, not a public search."""
+    client = services.open311_client_for_key(_api_key(request))
+    if client is None:
+        return errors(fmt, 403, "Missing or invalid api_key -- a token is looked up by the "
+                                "application that sent it.")
     if (refused := _check_jurisdiction(request, fmt)) is not None:
         return refused
-    case = selectors.open311_cases().filter(submission_key__startswith="o311:",
-                                            submission_key__endswith=f":{token}").first()
+    case = selectors.open311_token_case(client=client, token=token)
     if case is None:
         return errors(fmt, 404, f"token {token!r} was not found.")
     return respond(fmt, "service_requests", [{"service_request_id": case.number,

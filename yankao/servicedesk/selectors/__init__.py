@@ -22,6 +22,7 @@ from yankao.servicedesk.selectors.public import (
     open311_cases,
     open311_client_list,
     open311_services,
+    open311_token_case,
     public_timeline,
 )
 
@@ -31,6 +32,7 @@ __all__ = [
     "case_attachments", "case_get", "case_history",
     "case_visible", "category_choices", "citizen_case_get", "due_flags",
     "duplicate_candidates", "inbox", "inbox_count", "open311_cases", "open311_client_list",
-    "open311_services", "pending_extensions", "public_timeline", "routing_queue",
+    "open311_services", "open311_token_case", "pending_extensions", "public_timeline",
+    "routing_queue",
     "statistics",
 ]

@@ -71,6 +71,12 @@ def open311_cases() -> QuerySet[Case]:
         "category", "category__parent", "agency", "district")
 
 
+def open311_token_case(*, client, token: str) -> Case | None:
+    """The case an Open311 application created with its own client ``token`` (the POST's
+    retry handle), or None; another application's tokens are not found."""
+    return open311_cases().filter(submission_key=f"o311:{client.pk}:{token[:40]}").first()
+
+
 def open311_services() -> QuerySet[Category]:
     return Category.objects.filter(active=True, public=True, parent__isnull=False) \
         .select_related("parent").order_by("parent__sort_order", "sort_order", "code")
