@@ -25,7 +25,6 @@ from yankao.reports.forms import (
     ReviewForm,
 )
 from yankao.reports.generate import build_report
-from yankao.reports.models import NarrativeVersion
 from yankao.reports.structure import module_installed
 from yankao.reports.structures import structure_get, structures
 
@@ -166,11 +165,12 @@ def narrative(request: HttpRequest, block_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def narrative_action(request: HttpRequest, version_id: int, action: str) -> HttpResponse:
-    version = NarrativeVersion.objects.select_related("block").filter(pk=version_id).first()
-    if version is None:
-        raise Http404
     try:
-        selectors.narrative_block_get(actor=request.user, block_id=version.block_id)
+        version = selectors.narrative_version_get(actor=request.user, version_id=version_id)
+    except DomainError as error:
+        _not_found(error)
+        raise
+    try:
         if action == "submit":
             services.narrative_submit(actor=request.user, version=version)
         elif action in {"approve", "return"}:

@@ -16,11 +16,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from yankao.core.errors import DomainError, ErrorCode
 from yankao.core.exports import table_response
-from yankao.core.models import Role
-from yankao.core.permissions import actor_scope, can_administer
 from yankao.core.ratelimit import rate_limit
 from yankao.core.views import attachment_response
-from yankao.servicedesk import forms, selectors, services
+from yankao.servicedesk import access, forms, selectors, services
 from yankao.servicedesk.models import Assignment, Case, CaseKind, Channel, Extension
 from yankao.servicedesk.reports import statistics_charts, statistics_table
 
@@ -48,16 +46,15 @@ def _case_or_404(request: HttpRequest, number: str) -> Case:
 @login_required
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    scope = actor_scope(request.user)
     return render(request, "servicedesk/home.html", {
         "inbox_count": selectors.inbox_count(actor=request.user),
         "overdue_count": selectors.inbox_count(
             actor=request.user, filters=selectors.InboxFilters(status="overdue")),
         "queue_count": selectors.routing_queue(actor=request.user).count(),
         "extension_count": selectors.pending_extensions(actor=request.user).count(),
-        "can_intake": scope.sees_all or scope.has_role(Role.OPERATOR, Role.REGISTRAR),
-        "can_route": scope.sees_all or scope.has_role(Role.REGISTRAR),
-        "can_administer": can_administer(request.user),
+        "can_intake": access.may_intake(request.user),
+        "can_route": access.may_route(request.user),
+        "can_administer": access.may_administer(request.user),
     })
 
 
@@ -199,17 +196,14 @@ def inbox(request: HttpRequest) -> HttpResponse:
 
 def _case_context(request, case: Case, **forms_in_error) -> dict:
     user = request.user
-    scope = actor_scope(user)
     assignments = list(selectors.case_assignments(case=case))
-    mine = [a for a in assignments if a.is_active and scope.has_role(
-        Role.OFFICER, Role.SECTION_CHIEF, agency=a.agency)]
+    mine = [a for a in assignments if a.is_active and access.handles(user, a.agency)]
     context = {
         "case": case, "assignments": assignments, "mine": mine,
         "files": list(selectors.case_attachments(case=case)),
         "history": selectors.case_history(actor=user, case=case),
-        "is_registrar": scope.has_role(Role.REGISTRAR),
-        "is_chief_of": {a.pk for a in assignments
-                        if scope.has_role(Role.SECTION_CHIEF, agency=a.agency)},
+        "is_registrar": access.is_registrar(user),
+        "is_chief_of": {a.pk for a in assignments if access.is_chief_of(user, a.agency)},
         "pending": [e for a in assignments for e in a.extensions.all()
                     if e.status == "pending"],
         "duplicates": selectors.duplicate_candidates(
@@ -249,7 +243,7 @@ def case_file(request: HttpRequest, number: str, file_uuid) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def open311_clients(request: HttpRequest) -> HttpResponse:
     """Open311 applications and their api_keys (administrators): a new key is shown once."""
-    if not can_administer(request.user):
+    if not access.may_administer(request.user):
         raise PermissionDenied(_("Only administrators manage Open311 applications."))
     form = forms.Open311ClientForm(request.POST or None)
     created, raw_key = None, ""
@@ -273,7 +267,7 @@ def open311_clients(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def open311_client_revoke(request: HttpRequest, pk: int) -> HttpResponse:
-    if not can_administer(request.user):
+    if not access.may_administer(request.user):
         raise PermissionDenied(_("Only administrators manage Open311 applications."))
     client = selectors.open311_client_list().filter(pk=pk).first()
     if client is None:
@@ -291,8 +285,7 @@ def _assignment_of(request, case: Case) -> Assignment:
 
 
 def _extension_of(request, case: Case) -> Extension:
-    extension = Extension.objects.filter(assignment__case=case,
-                                         pk=request.POST.get("extension") or 0).first()
+    extension = selectors.case_extension(case=case, extension_id=request.POST.get("extension"))
     if extension is None:
         raise DomainError(ErrorCode.INVALID, _("Choose the extension."))
     return extension
@@ -477,11 +470,10 @@ def citizen_track(request: HttpRequest) -> HttpResponse:
 def _tracked_case(request, number: str) -> Case:
     if number not in request.session.get(TRACKED_SESSION_KEY, []):
         raise Http404
-    case = Case.objects.select_related("category", "district", "agency").filter(
-        number=number).first()
-    if case is None:
-        raise Http404
-    return case
+    try:
+        return selectors.tracked_case_get(number=number)
+    except DomainError:
+        raise Http404 from None
 
 
 @require_http_methods(["GET", "POST"])

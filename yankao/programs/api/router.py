@@ -30,7 +30,7 @@ from yankao.programs.api.schemas import (
     SubsidySummaryOut,
     number,
 )
-from yankao.programs.models import ProgressReport, WorkPlan
+from yankao.programs.models import ProgressReport
 
 router = Router(tags=["programs"])
 
@@ -225,7 +225,7 @@ def program_list(request: HttpRequest, year: int | None = Query(None, ge=1990, l
             summary="A program with its planned and actual progress by month")
 def program_get(request: HttpRequest, program_id: int = Path(..., ge=1, le=BIGINT_MAX)):
     program = selectors.program_get(actor=request.user, program_id=program_id)
-    plan = WorkPlan.objects.filter(program=program).order_by("-version").first()
+    plan = selectors.latest_work_plan(actor=request.user, program=program)
     curve = selectors.program_s_curve(actor=request.user, program=program)
     program.plan_status = plan.status if plan else None
     program.curve = [{"month": p.month, "planned_pct": number(p.planned_pct),

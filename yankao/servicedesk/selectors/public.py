@@ -65,6 +65,16 @@ def citizen_case_get(*, number: str, password: str) -> Case:
     return case
 
 
+def tracked_case_get(*, number: str) -> Case:
+    """A case the citizen opened in this session with its number and password (the view
+    checks the session); NOT_FOUND otherwise."""
+    case = Case.objects.select_related("category", "district", "agency").filter(
+        number=number).first()
+    if case is None:
+        raise DomainError(ErrorCode.NOT_FOUND)
+    return case
+
+
 def open311_cases() -> QuerySet[Case]:
     """Cases published through Open311: not confidential, of public categories."""
     return Case.objects.filter(confidential=False, category__public=True).select_related(

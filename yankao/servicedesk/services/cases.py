@@ -25,12 +25,13 @@ from django.utils.translation import gettext as _
 
 from yankao.core.errors import DomainError, ErrorCode
 from yankao.core.models import Agency, Attachment, District, PersonalContact, Role
-from yankao.core.permissions import has_role, require_role
+from yankao.core.permissions import require_role
 from yankao.core.services.attachments import attachment_create, attachment_validate
 from yankao.core.services.audit import audit_record
 from yankao.core.services.notifications import notification_queue
 from yankao.core.services.vault import can_reveal, personal_contact_reveal, personal_contact_store
 from yankao.core.validation import clean_text, full_clean
+from yankao.servicedesk import access
 from yankao.servicedesk.audit import ServicedeskAction
 from yankao.servicedesk.models import (
     ACTIVE_ASSIGNMENT,
@@ -58,25 +59,7 @@ from yankao.servicedesk.services.policy import (
     route_for,
 )
 
-INTAKE_ROLES = (Role.OPERATOR, Role.REGISTRAR)
-HANDLER_ROLES = (Role.OFFICER, Role.SECTION_CHIEF)
 PHOTO_MAX_BYTES = 5 * 1024 * 1024
-
-
-def _is_system(actor) -> bool:
-    return actor is None
-
-
-def _require_handler(actor, agency: Agency) -> None:
-    if _is_system(actor):
-        return
-    require_role(actor, *HANDLER_ROLES, agency=agency)
-
-
-def _require_registrar(actor) -> None:
-    if _is_system(actor):
-        return
-    require_role(actor, Role.REGISTRAR)
 
 
 def _save(obj, exclude: list[str] | None = None) -> None:
@@ -137,8 +120,7 @@ def case_register(
     Open311 or an import (named by ``actor_label``). A second call with the same
     ``submission_key`` returns the first case instead of creating another.
     """
-    if not _is_system(actor):
-        require_role(actor, *INTAKE_ROLES)
+    access.require_intake(actor)
     if submission_key:
         existing = Case.objects.filter(submission_key=submission_key).first()
         if existing is not None:
@@ -171,7 +153,7 @@ def case_register(
     now = timezone.now()
     registered_at = registered_at or now
     password = new_case_password() if with_password else ""
-    authenticated = not _is_system(actor)
+    authenticated = not access.is_system(actor)
     with transaction.atomic():
         for _attempt in range(5):
             case = Case(
@@ -265,7 +247,7 @@ def _assign(actor, case: Case, agencies: Iterable[Agency], *, lead: Agency,
 def case_assign(*, actor, case: Case, agencies: Sequence[Agency],
                 lead: Agency | None = None) -> Case:
     """分案: route a case to one or more agencies, each with its own due time."""
-    _require_registrar(actor)
+    access.require_registrar(actor)
     if not agencies:
         raise DomainError(ErrorCode.INVALID, _("Choose at least one agency."), field="agencies")
     with transaction.atomic():
@@ -275,7 +257,7 @@ def case_assign(*, actor, case: Case, agencies: Sequence[Agency],
 def case_bulk_assign(*, actor, cases: Sequence[Case], agency: Agency | None = None
                      ) -> list[Case]:
     """Route several cases at once: to ``agency``, or each by its routing rule."""
-    _require_registrar(actor)
+    access.require_registrar(actor)
     routed = []
     with transaction.atomic():
         for case in cases:
@@ -295,20 +277,19 @@ def case_bulk_assign(*, actor, cases: Sequence[Case], agency: Agency | None = No
 
 def assignment_accept(*, actor, assignment: Assignment, officer=None) -> Assignment:
     """承辦: the agency takes the case (optionally naming the officer); in progress."""
-    _require_handler(actor, assignment.agency)
+    access.require_handler(actor, assignment.agency)
     with transaction.atomic():
         case = _locked(assignment.case)
         assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
         if assignment.status not in ACTIVE_ASSIGNMENT:
             raise DomainError(ErrorCode.INVALID_STATE, _("This assignment is finished."))
-        if officer is not None and not has_role(officer, *HANDLER_ROLES,
-                                                agency=assignment.agency):
+        if officer is not None and not access.handles(officer, assignment.agency):
             raise DomainError(ErrorCode.INVALID, _("The officer is not of this agency."),
                               field="officer")
         assignment.status = AssignmentStatus.IN_PROGRESS
         assignment.accepted_at = assignment.accepted_at or timezone.now()
         assignment.officer = officer or assignment.officer or (
-            actor if not _is_system(actor) else None)
+            actor if not access.is_system(actor) else None)
         assignment.save(update_fields=["status", "accepted_at", "officer"])
         if case.status == CaseStatus.ASSIGNED:
             case.status = CaseStatus.IN_PROGRESS
@@ -335,7 +316,7 @@ def assignment_reply(*, actor, assignment: Assignment, reply: str,
                      at: dt.datetime | None = None) -> Case:
     """回覆 (or 現場回報 for dispatch): the agency's answer. When every handling agency has
     answered, the case is replied (field-reported) and its handling time is recorded."""
-    _require_handler(actor, assignment.agency)
+    access.require_handler(actor, assignment.agency)
     reply = (reply or "").strip()
     if not reply:
         raise DomainError(ErrorCode.INVALID, _("Write the reply."), field="reply")
@@ -352,7 +333,7 @@ def assignment_reply(*, actor, assignment: Assignment, reply: str,
         assignment.replied_at = now
         assignment.accepted_at = assignment.accepted_at or now
         assignment.reply = reply
-        if assignment.officer_id is None and not _is_system(actor):
+        if assignment.officer_id is None and not access.is_system(actor):
             assignment.officer = actor
         assignment.save(update_fields=["status", "replied_at", "accepted_at", "reply",
                                        "officer"])
@@ -377,7 +358,7 @@ def assignment_reply(*, actor, assignment: Assignment, reply: str,
 
 def supplement_request(*, actor, assignment: Assignment, request_text: str) -> Case:
     """補正: ask the citizen for more information; the case waits for it."""
-    _require_handler(actor, assignment.agency)
+    access.require_handler(actor, assignment.agency)
     if not (request_text or "").strip():
         raise DomainError(ErrorCode.INVALID, _("Say what is missing."), field="request_text")
     with transaction.atomic():
@@ -424,7 +405,7 @@ def supplement_provide(*, case: Case, text: str) -> Case:
 def extension_request(*, actor, assignment: Assignment, reason: str, notice: str,
                       new_due_at: dt.datetime) -> Extension:
     """申請展延: ask the section chief for a later due time, with the notice to the citizen."""
-    require_role(actor, *HANDLER_ROLES, agency=assignment.agency)
+    require_role(actor, *access.HANDLER_ROLES, agency=assignment.agency)  # a person
     if not (reason or "").strip():
         raise DomainError(ErrorCode.INVALID, _("Give the reason."), field="reason")
     if not (notice or "").strip():
@@ -458,7 +439,7 @@ def extension_request(*, actor, assignment: Assignment, reason: str, notice: str
 def extension_decide(*, actor, extension: Extension, approve: bool, note: str = ""
                      ) -> Extension:
     """A section chief of the handling agency approves or rejects; not their own request."""
-    require_role(actor, Role.SECTION_CHIEF, agency=extension.assignment.agency)
+    require_role(actor, Role.SECTION_CHIEF, agency=extension.assignment.agency)  # a person
     if extension.requested_by_id == actor.pk:
         raise DomainError(ErrorCode.FORBIDDEN, _("Someone else must approve your own request."))
     with transaction.atomic():
@@ -490,10 +471,7 @@ def extension_decide(*, actor, extension: Extension, approve: bool, note: str = 
 
 def case_transfer(*, actor, assignment: Assignment, to_agency: Agency, notice: str) -> Case:
     """移送 (行政程序法 art. 172): hand the case to the competent agency, telling the citizen."""
-    if not _is_system(actor) and not (has_role(actor, Role.REGISTRAR)
-                                      or has_role(actor, *HANDLER_ROLES,
-                                                  agency=assignment.agency)):
-        raise DomainError(ErrorCode.FORBIDDEN)
+    access.require_registrar_or_handler(actor, assignment.agency)
     if not (notice or "").strip():
         raise DomainError(ErrorCode.INVALID, _("Write the notice to the citizen."),
                           field="notice")
@@ -551,7 +529,7 @@ def _close_unhandled(case: Case, reason: str, notes: str, *, extra_fields: list[
 
 def case_merge(*, actor, case: Case, into: Case, reason: str = "") -> Case:
     """併案: close a duplicate into the case that is being handled."""
-    _require_registrar(actor)
+    access.require_registrar(actor)
     if case.pk == into.pk:
         raise DomainError(ErrorCode.INVALID, _("A case cannot be merged into itself."))
     with transaction.atomic():
@@ -576,9 +554,7 @@ def case_merge(*, actor, case: Case, into: Case, reason: str = "") -> Case:
 def case_downgrade(*, actor, case: Case, reason: str) -> Case:
     """A dispatch report that is no immediate hazard: handled as a petition-style case, and
     counted apart from the 4-hour rate."""
-    if not _is_system(actor) and not (has_role(actor, Role.REGISTRAR) or (
-            case.agency_id and has_role(actor, *HANDLER_ROLES, agency=case.agency))):
-        raise DomainError(ErrorCode.FORBIDDEN)
+    access.require_registrar_or_handler(actor, case.agency)
     if not (reason or "").strip():
         raise DomainError(ErrorCode.INVALID, _("Give the reason."), field="reason")
     with transaction.atomic():
@@ -598,9 +574,7 @@ def case_downgrade(*, actor, case: Case, reason: str) -> Case:
 
 def case_close(*, actor, case: Case, note: str = "") -> Case:
     """結案 after the answer; offers the satisfaction survey."""
-    if not _is_system(actor) and not (has_role(actor, Role.REGISTRAR) or (
-            case.agency_id and has_role(actor, *HANDLER_ROLES, agency=case.agency))):
-        raise DomainError(ErrorCode.FORBIDDEN)
+    access.require_registrar_or_handler(actor, case.agency)
     with transaction.atomic():
         case = _locked(case)
         if case.status not in (CaseStatus.REPLIED, CaseStatus.FIELD_REPORTED):
@@ -625,7 +599,7 @@ def case_close(*, actor, case: Case, note: str = "") -> Case:
 
 def case_file_without_handling(*, actor, case: Case, ground: str, note: str = "") -> Case:
     """存查 (行政程序法 art. 173): registered, then closed without handling — never deleted."""
-    _require_registrar(actor)
+    access.require_registrar(actor)
     if ground not in FilingGround.values:
         raise DomainError(ErrorCode.INVALID, _("Choose the ground of art. 173."), field="ground")
     with transaction.atomic():
@@ -682,7 +656,7 @@ def reporter_contact_reveal(*, actor, case: Case, reason: str = "") -> PersonalC
 def _notify_reporter(actor, case: Case, *, subject: str, body: str, key: str) -> None:
     """Email a notice to the reporter when the acting officer may read the contact (the
     reveal is logged). Otherwise the notice stays on the case's public timeline only."""
-    if _is_system(actor) or case.contact_id is None:
+    if access.is_system(actor) or case.contact_id is None:
         return
     handling = list(case.assignments.exclude(status=AssignmentStatus.TRANSFERRED)
                     .values_list("agency_id", flat=True))

@@ -16,6 +16,7 @@ from yankao.core.models import Role
 from yankao.core.permissions import require_role
 from yankao.core.services.audit import audit_record
 from yankao.core.validation import full_clean
+from yankao.servicedesk import access
 from yankao.servicedesk.audit import ServicedeskAction
 from yankao.servicedesk.models import Call, CallOutcome, Case, Category, Open311Client
 
@@ -26,7 +27,7 @@ def call_log(*, actor, outcome: str, duration_seconds: int, category: Category |
              answered_at_once: bool = False, case: Case | None = None,
              received_at: dt.datetime | None = None) -> Call:
     """話務紀錄: one 1999 call with its outcome, duration and operator."""
-    require_role(actor, Role.OPERATOR, Role.REGISTRAR)
+    require_role(actor, *access.INTAKE_ROLES)
     if outcome not in CallOutcome.values:
         raise DomainError(ErrorCode.INVALID, _("Choose the outcome of the call."),
                           field="outcome")
@@ -60,8 +61,7 @@ def open311_client_create(*, actor, name: str, contact_email: str = "",
                           raw_key: str | None = None) -> tuple[Open311Client, str]:
     """A new Open311 api_key for an application; the key is returned once, only its hash
     is kept. ``raw_key`` is for the demo city's documented key."""
-    if actor is not None:
-        require_role(actor, Role.ADMINISTRATOR)
+    access.require_administrator(actor)
     raw = raw_key or f"o311_{secrets.token_urlsafe(32)}"
     client = Open311Client(name=name.strip(), contact_email=contact_email, prefix=raw[:12],
                            key_hash=open311_key_hash(raw))
@@ -75,8 +75,7 @@ def open311_client_create(*, actor, name: str, contact_email: str = "",
 def open311_client_revoke(*, actor, client: Open311Client) -> Open311Client:
     """Stop an application's api_key from working (administrators). The record stays, for
     the audit trail of the cases it sent."""
-    if actor is not None:
-        require_role(actor, Role.ADMINISTRATOR)
+    access.require_administrator(actor)
     with transaction.atomic():
         client = Open311Client.objects.select_for_update().get(pk=client.pk)
         if client.active:
