@@ -67,6 +67,8 @@ def _intake_context(request, form, call_form, created=None, password=""):
 @require_http_methods(["GET", "POST"])
 def intake(request: HttpRequest) -> HttpResponse:
     """受理: the operator's intake, keyboard first. Saving also logs the call."""
+    if not access.may_intake(request.user):
+        raise PermissionDenied(_("Intake is for 1999 operators and registrars."))
     created, password = None, ""
     call_form = forms.CallForm()
     if request.method == "POST":
@@ -142,6 +144,8 @@ def duplicates(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def routing(request: HttpRequest) -> HttpResponse:
     """分案: the registrar's queue; route the chosen cases by rule or to one agency."""
+    if not access.may_route(request.user):
+        raise PermissionDenied(_("Routing is for registrars."))
     queue = selectors.routing_queue(actor=request.user)
     form = forms.BulkAssignForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
