@@ -30,6 +30,7 @@ install: $(VENV)/.installed
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports --no-cache
 
 # pytest runs on SQLite, or on PostgreSQL when DATABASE_URL is set; it includes the
 # makemigrations --check test and the browser tests (Debian's chromium).

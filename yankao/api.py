@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from ninja import NinjaAPI
-
 import yankao
 from yankao.assistant.api.router import router as assistant_router
 from yankao.core.api.auth import API_AUTH
 from yankao.core.api.errors import install_problem_handlers
+from yankao.core.api.openapi import YankaoAPI
 from yankao.core.api.router import router as core_router
 from yankao.counter.api.router import router as counter_router
 from yankao.participation.api.router import router as participation_router
@@ -16,7 +15,7 @@ from yankao.research.api.router import router as research_router
 from yankao.servicedesk.api.router import router as servicedesk_router
 from yankao.works.api.router import router as works_router
 
-api = NinjaAPI(
+api = YankaoAPI(
     title="Yankao API",
     version="1",
     description=(

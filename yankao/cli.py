@@ -48,8 +48,12 @@ def check_port(host: str, port: int) -> None:
         raise CommandError(f"--port must be between 1 and 65535, not {port}")
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     with socket.socket(family, socket.SOCK_STREAM) as probe:
+        # As the server itself binds: connections of a stopped server that linger in
+        # TIME_WAIT do not hold the port, only a process listening on it does.
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             probe.bind((host, port))
+            probe.listen()
         except OSError as error:
             if error.errno == errno.EADDRINUSE:
                 raise CommandError(
@@ -57,6 +61,28 @@ def check_port(host: str, port: int) -> None:
                     f"choose another port with --port"
                 ) from None
             raise CommandError(f"cannot listen on {host}:{port} ({error.strerror})") from None
+
+
+PARENT_PID = "YANKAO_PARENT_PID"
+
+
+def stop_with_parent() -> None:
+    """In a process `yankao up` started: stop when `yankao up` is gone, however it ended
+    (kill -9 included). The children lead their own sessions, so nothing else would stop
+    them; a thread sees the parent change and sends this process SIGTERM, which granian
+    and huey answer by shutting down."""
+    import threading
+
+    expected = os.environ.pop(PARENT_PID, "")
+    if not expected.isdigit():
+        return
+
+    def watch() -> None:
+        while os.getppid() == int(expected):
+            time.sleep(0.5)
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    threading.Thread(target=watch, name="yankao-parent-watch", daemon=True).start()
 
 
 def wait_for_port(host: str, port: int, timeout: float, process: subprocess.Popen) -> bool:
@@ -158,11 +184,47 @@ def cmd_token(args: argparse.Namespace) -> int:
     print(f"(token {token.prefix}… for {user.username}; shown once, only its hash is kept)",
           file=sys.stderr)
     return 0
+STATIC_STAMP = ".yankao-static"
+
+
+def static_sources_digest() -> str:
+    """A fingerprint of every static file the installed apps provide (names, sizes, times)."""
+    import hashlib
+
+    from django.contrib.staticfiles.finders import get_finders
+
+    digest = hashlib.sha256()
+    for finder in get_finders():
+        for path, storage in sorted(finder.list([]), key=lambda item: item[0]):
+            stat = os.stat(storage.path(path))
+            digest.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+    return digest.hexdigest()
+
+
+def collect_static() -> None:
+    """Production serves hashed, compressed static files from a manifest; without it every
+    page would fail (issue #11, finding 1). Collecting and compressing takes a while, so it
+    is done only when the files changed since the last time."""
+    from django.conf import settings
+    from django.core.management import call_command
+
+    if not settings.YANKAO_PRODUCTION:
+        return
+    stamp = Path(settings.STATIC_ROOT) / STATIC_STAMP
+    manifest = Path(settings.STATIC_ROOT) / "staticfiles.json"
+    digest = static_sources_digest()
+    if manifest.exists() and stamp.exists() and stamp.read_text().strip() == digest:
+        return
+    print("Collecting static files…", flush=True)
+    call_command("collectstatic", verbosity=0, interactive=False)
+    stamp.write_text(digest)
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
     setup_django()
     check_port(args.host, args.port)
+    collect_static()
+    stop_with_parent()
     from granian import Granian
     from granian.constants import Interfaces
 
@@ -181,6 +243,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 def cmd_worker(args: argparse.Namespace) -> int:
     setup_django()
+    stop_with_parent()
     from django.core.management import call_command
 
     call_command("run_huey", workers=args.workers, worker_type="thread")
@@ -332,7 +395,7 @@ def cmd_up(args: argparse.Namespace) -> int:
     print("Applying database migrations…", flush=True)
     call_command("migrate", verbosity=0, interactive=False)
     if settings.YANKAO_PRODUCTION:
-        call_command("collectstatic", verbosity=0, interactive=False)
+        collect_static()
     elif database_is_empty():
         print(f"Building the demo city (scale {args.scale})…", flush=True)
         try:
@@ -343,14 +406,15 @@ def cmd_up(args: argparse.Namespace) -> int:
     data = ["--data", str(settings.DATA_DIR)]
     base = [sys.executable, "-m", "yankao"]
     children: dict[str, subprocess.Popen] = {}
+    child_env = {**os.environ, PARENT_PID: str(os.getpid())}
     # Both children are this interpreter running this package: no outside input.
     children["worker"] = subprocess.Popen(  # noqa: S603
-        [*base, "worker", *data], start_new_session=True
+        [*base, "worker", *data], start_new_session=True, env=child_env
     )
     children["server"] = subprocess.Popen(  # noqa: S603
         [*base, "serve", *data, "--host", args.host, "--port", str(args.port),
          "--workers", str(args.workers)],
-        start_new_session=True,
+        start_new_session=True, env=child_env,
     )
 
     stopping = False
@@ -384,7 +448,7 @@ def cmd_up(args: argparse.Namespace) -> int:
     signal.signal(signal.SIGTERM, stop)
 
     host_for_url = "127.0.0.1" if args.host in {"0.0.0.0", "::"} else args.host  # noqa: S104
-    if not wait_for_port(host_for_url, args.port, 60, children["server"]):
+    if not wait_for_port(host_for_url, args.port, 180, children["server"]):
         stop()
         return fail("the web server did not start; see the messages above", 1)
     url = f"http://{host_for_url}:{args.port}/"

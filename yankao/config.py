@@ -130,6 +130,37 @@ def development_secret_key(folder: Path) -> str:
     return key
 
 
+def vault_keys(raw: str, folder: Path, production: bool) -> list[str]:
+    """The reporter vault's Fernet keys (yankao.core.crypto): the first encrypts, all
+    decrypt. Production must set YANKAO_VAULT_KEYS; a development data folder makes one."""
+    import base64
+    import binascii
+
+    keys = [part.strip() for part in raw.split(",") if part.strip()]
+    if not keys:
+        if production:
+            raise ConfigError("YANKAO_ENV=production needs YANKAO_VAULT_KEYS (a Fernet key: "
+                              "yankao manage vault_key prints a new one); refusing to start")
+        path = folder / "vault_keys"
+        if not path.exists():
+            from cryptography.fernet import Fernet
+
+            folder.mkdir(parents=True, exist_ok=True)
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w") as handle:
+                handle.write(Fernet.generate_key().decode())
+        keys = [part.strip() for part in path.read_text().split(",") if part.strip()]
+    for key in keys:
+        try:
+            valid = len(base64.urlsafe_b64decode(key.encode())) == 32
+        except (binascii.Error, ValueError):
+            valid = False
+        if not valid:
+            raise ConfigError("YANKAO_VAULT_KEYS must be Fernet keys (32 bytes in url-safe "
+                              "base64), comma-separated")
+    return keys
+
+
 @dataclass(frozen=True)
 class Config:
     production: bool
@@ -139,6 +170,7 @@ class Config:
     database: dict
     redis_url: str
     debug: bool
+    vault_keys: tuple[str, ...] = ()
     testing: bool = False
 
     @classmethod
@@ -176,5 +208,6 @@ class Config:
             database=database_config(env_str("DATABASE_URL"), folder),
             redis_url=redis_url,
             debug=env_bool("YANKAO_DEBUG", default=False) and not production,
+            vault_keys=tuple(vault_keys(env_str("YANKAO_VAULT_KEYS"), folder, production)),
             testing=env_str("YANKAO_ENV").lower() == "test",
         )

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import urlsplit
+
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 
 from yankao.config import Config, env_bool, env_int, env_str
 
@@ -15,6 +18,8 @@ SECRET_KEY = CONFIG.secret_key
 DEBUG = CONFIG.debug
 ALLOWED_HOSTS = CONFIG.allowed_hosts
 YANKAO_PRODUCTION = CONFIG.production
+# The reporter vault's encryption keys (yankao.core.crypto; never in the repository).
+YANKAO_VAULT_KEYS = list(CONFIG.vault_keys)
 
 # Domain apps, in dependency order: each may import core, and others only through
 # their services and selectors (docs/architecture.md).
@@ -47,17 +52,23 @@ INSTALLED_APPS = [
     "axes",
     "huey.contrib.djhuey",
     "ninja",
+    "django_htmx",
+    "csp",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "yankao.core.middleware.LanguageMiddleware",
+    "yankao.core.middleware.RequestGuardMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "yankao.core.middleware.SessionLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "yankao.core.middleware.RequestContextMiddleware",
     # django-axes must be last: it turns a locked-out login into the lockout page.
@@ -89,6 +100,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    "yankao.core.auth.DemoPasswordRefused",
     "django.contrib.auth.backends.ModelBackend",
     # OpenID Connect sign-in (yankao.sso); it answers only the provider's callback.
     "yankao.sso.backend.YankaoOIDCBackend",
@@ -134,11 +146,14 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "core:staff-home"
 LOGOUT_REDIRECT_URL = "core:public-home"
 
-# Repeated wrong logins are locked out per username and address, and audited
+# Repeated wrong logins are locked out per username and address, and per username from
+# any address (yankao.core.auth.LockoutHandler), and audited
 # (yankao.core.auth.lockout_response writes the audit event).
 AXES_FAILURE_LIMIT = env_int("YANKAO_LOGIN_FAILURE_LIMIT", 5)
+YANKAO_ACCOUNT_FAILURE_LIMIT = env_int("YANKAO_ACCOUNT_FAILURE_LIMIT", 20)
 AXES_COOLOFF_TIME = 0.25  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username"]
+AXES_HANDLER = "yankao.core.auth.LockoutHandler"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "yankao.core.auth.lockout_response"
 AXES_VERBOSE = False
@@ -194,8 +209,24 @@ YANKAO_BACKUP_KEEP = env_int("YANKAO_BACKUP_KEEP", 7)
 YANKAO_BACKUP_HOUR = env_int("YANKAO_BACKUP_HOUR", 3)
 
 YANKAO_MAX_UPLOAD_BYTES = env_int("YANKAO_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
+# Files imported from a web page run as background jobs (core.import) within these caps;
+# `yankao import` on the command line has none.
+YANKAO_IMPORT_MAX_BYTES = env_int("YANKAO_IMPORT_MAX_BYTES", 5 * 1024 * 1024)
+YANKAO_IMPORT_MAX_ROWS = env_int("YANKAO_IMPORT_MAX_ROWS", 50_000)
+# Exports of records (core.export) run as jobs too, within these caps.
+YANKAO_EXPORT_MAX_ROWS = env_int("YANKAO_EXPORT_MAX_ROWS", 200_000)
+YANKAO_EXPORT_MAX_BYTES = env_int("YANKAO_EXPORT_MAX_BYTES", 50 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = YANKAO_MAX_UPLOAD_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# A whole request (a form with several photos) may carry this much; larger ones are refused
+# by their declared length before being read, and a file past YANKAO_MAX_UPLOAD_BYTES stops
+# its upload as it arrives (yankao.core.uploads).
+YANKAO_MAX_REQUEST_BYTES = env_int("YANKAO_MAX_REQUEST_BYTES", 6 * YANKAO_MAX_UPLOAD_BYTES)
+FILE_UPLOAD_HANDLERS = [
+    "yankao.core.uploads.UploadLimitHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 if CONFIG.redis_url:
     CACHES = {
@@ -239,6 +270,34 @@ else:
     EMAIL_FILE_PATH = str(DATA_DIR / "outbox")
 DEFAULT_FROM_EMAIL = env_str("YANKAO_FROM_EMAIL", "yankao@localhost")
 
+# Content-Security-Policy (decision 0031): scripts only from our own static files — no
+# inline script, no on*= handler, no eval (templates are checked by
+# core/tests/test_security.py). A <style> element needs the request's nonce
+# (``nonce="{{ request.csp_nonce }}"``); style attributes stay allowed because the SVG
+# charts vl-convert and Vega draw carry them. Images: ours, data: URIs, the map tiles.
+_MAP_TILE_ORIGIN = "{0.scheme}://{0.netloc}".format(urlsplit(YANKAO_MAP_TILES)) if (
+    urlsplit(YANKAO_MAP_TILES).netloc) else ""
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, NONCE],
+        "style-src-attr": [UNSAFE_INLINE],
+        "img-src": [SELF, "data:", *([_MAP_TILE_ORIGIN] if _MAP_TILE_ORIGIN else [])],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+
+# A staff session lasts a working day from sign-in, and ends sooner after an idle spell
+# (yankao.core.middleware.SessionLimitMiddleware); the cookie never outlives the day.
+YANKAO_SESSION_HOURS = env_int("YANKAO_SESSION_HOURS", 9)
+YANKAO_SESSION_IDLE_MINUTES = env_int("YANKAO_SESSION_IDLE_MINUTES", 60)
+SESSION_COOKIE_AGE = YANKAO_SESSION_HOURS * 3600
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
@@ -249,7 +308,7 @@ if YANKAO_PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    SECURE_HSTS_SECONDS = 3600
+    SECURE_HSTS_SECONDS = 365 * 24 * 3600  # a year; subdomains are the city's to decide
     CSRF_TRUSTED_ORIGINS = [f"https://{host}" for host in ALLOWED_HOSTS]
 
 # Client addresses for audit events and lockouts. Behind a proxy, set
@@ -271,6 +330,7 @@ LOGGING = {
 }
 
 NINJA_PAGINATION_PER_PAGE = 50
+NINJA_PAGINATION_CLASS = "yankao.core.api.pagination.BoundedLimitOffsetPagination"
 
 if CONFIG.testing:
     # Jobs run inline, and a fast hasher keeps sign-in tests quick. Never in production:

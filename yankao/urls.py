@@ -28,6 +28,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+handler400 = "yankao.core.errorviews.bad_request"
 handler403 = "yankao.core.errorviews.forbidden"
 handler404 = "yankao.core.errorviews.not_found"
 handler500 = "yankao.core.errorviews.server_error"

@@ -22,7 +22,6 @@ from yankao.assistant.models import Conversation, Outcome
 from yankao.core import selectors as core_selectors
 from yankao.core.errors import DomainError
 from yankao.core.ratelimit import rate_limit
-from yankao.core.views import is_htmx
 
 SESSION_KEY = "assistant_conversation"
 HANDOVER_KEY = "assistant_handover"
@@ -71,14 +70,14 @@ def ask(request: HttpRequest) -> HttpResponse:
                                        conversation=_conversation(request),
                                        language=get_language() or "zh-hant")
     except DomainError as error:
-        if is_htmx(request):
+        if request.htmx:
             response = render(request, "assistant/_ask_error.html", {"error": error.message})
             response["HX-Retarget"] = "#ask-error"
             response["HX-Reswap"] = "innerHTML"
             return response
         return _chat(request, form=form, error=error.message, status=error.status)
     request.session[SESSION_KEY] = str(answer.conversation.public_id)
-    if is_htmx(request):
+    if request.htmx:
         return render(request, "assistant/_exchange.html", {
             "row": {"exchange": answer.exchange, "entries": answer.entries},
             "Outcome": Outcome, "latest": True})
@@ -97,7 +96,7 @@ def feedback(request: HttpRequest, exchange_id: int) -> HttpResponse:
             entry_id=int(raw) if raw.isdigit() else None)
     except DomainError as error:
         raise Http404(error.message) from None
-    if is_htmx(request):
+    if request.htmx:
         entries = selectors.entries_by_id(exchange.shown)
         return render(request, "assistant/_exchange.html", {
             "row": {"exchange": exchange, "entries": [entries[i] for i in exchange.shown
@@ -199,7 +198,7 @@ def faq_list(request: HttpRequest) -> HttpResponse:
     context = {"entries": entries[:400], "query": query, "topic": topic,
                "topics": selectors.topic_list(), "can_edit": can_edit(request.user),
                "total": entries.count()}
-    template = "assistant/_faq_rows.html" if is_htmx(request) else "assistant/faq_list.html"
+    template = "assistant/_faq_rows.html" if request.htmx else "assistant/faq_list.html"
     return render(request, template, context)
 
 

@@ -13,6 +13,26 @@ class CoreConfig(AppConfig):
         ("staff", "csv"): "yankao.core.services.staff.staff_import",
         ("staff", "xlsx"): "yankao.core.services.staff.staff_import",
     }
+    def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in
+
+        from yankao.core.auth import session_started
+
+        user_logged_in.connect(session_started, dispatch_uid="yankao-session-started")
+
+    yankao_exports = {"core.agencies": "yankao.core.selectors:agency_table"}
+
+    @property
+    def yankao_jobs(self):
+        from yankao.core.jobs import JobKind
+
+        return [
+            JobKind(key="core.import", title=_("Import a file"),
+                    run="yankao.core.imports:import_job_run",
+                    result_template="core/_import_result.html"),
+            JobKind(key="core.export", title=_("Export a table"),
+                    run="yankao.core.exports:export_job_run"),
+        ]
 
     @property
     def yankao_modules(self):

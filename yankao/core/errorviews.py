@@ -1,26 +1,28 @@
-"""Error pages in the site's own layout; API paths get problem JSON instead."""
+"""Error pages in the site's own layout; API and protocol paths get their own format
+(:mod:`yankao.core.protocols`)."""
 
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.http import HttpRequest
-from django.shortcuts import render
+from django.utils.translation import gettext as _
 
-from yankao.core.api.errors import problem
-from yankao.core.errors import ErrorCode
+from yankao.core.protocols import refusal
 
 
-def _is_api(request: HttpRequest) -> bool:
-    return request.path.startswith("/api/")
+def bad_request(request: HttpRequest, exception=None):
+    if isinstance(exception, RequestDataTooBig):
+        return refusal(request, 413, _("The request is larger than this server accepts."))
+    if isinstance(exception, TooManyFieldsSent | TooManyFilesSent):
+        return refusal(request, 400, _("The request has more fields or files than this "
+                                       "server accepts."))
+    return refusal(request, 400, _("The request could not be read."))
 
 
 def forbidden(request: HttpRequest, exception=None):
-    if _is_api(request):
-        return problem(ErrorCode.FORBIDDEN)
-    return render(request, "core/error.html", {"status": 403}, status=403)
+    return refusal(request, 403, str(exception) if exception and str(exception) else "")
 
 
 def not_found(request: HttpRequest, exception=None):
-    if _is_api(request):
-        return problem(ErrorCode.NOT_FOUND)
-    return render(request, "core/error.html", {"status": 404}, status=404)
+    return refusal(request, 404, "")
 
 
 def server_error(request: HttpRequest):

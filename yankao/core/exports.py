@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
 from typing import Any
@@ -20,9 +21,14 @@ from openpyxl import Workbook
 
 from yankao.core.calendar import TAIPEI
 from yankao.core.errors import DomainError, ErrorCode
+from yankao.core.jobs import JobOutcome
 
 FORMATS = ("csv", "xlsx")
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# What a spreadsheet may run as a formula, full-width forms included (an IME types ＝).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
+# Text escaped on the way out: a formula start, after any apostrophes already there (so
+# that "'=x" comes back as itself too). core.imports.unescape_cell undoes exactly this.
+ESCAPED = re.compile("^'*[" + re.escape("".join(FORMULA_STARTS)) + "]")
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -40,7 +46,7 @@ def safe_cell(value: Any) -> Any:
     if isinstance(value, dt.date):
         return value
     text = str(value)
-    if text.startswith(FORMULA_STARTS):
+    if ESCAPED.match(text):
         return "'" + text
     return text
 
@@ -97,3 +103,89 @@ def table_response(
                           field="format")
     response["Content-Disposition"] = _disposition(f"{filename}.{fmt}")
     return response
+
+
+def exporters() -> dict[str, str]:
+    """Registered tables, by key, from the installed apps' ``yankao_exports``: each maps a
+    key (``"programs.progress"``) to a callable ``(*, actor, **params) -> (headers, rows)``
+    that reads through the app's scoped selectors."""
+    from django.apps import apps
+
+    found: dict[str, str] = {}
+    for config in apps.get_app_configs():
+        found.update(getattr(config, "yankao_exports", {}))
+    return found
+
+
+def export_job_run(context) -> JobOutcome:
+    """The ``core.export`` job: a registered table written to CSV or XLSX by the worker,
+    within a row and a size cap, then offered on the job's page."""
+    import tempfile
+    from pathlib import Path
+
+    from django.conf import settings
+    from django.utils.module_loading import import_string
+    from django.utils.translation import gettext as _
+
+    params = dict(context.params)
+    key, fmt, filename = params.pop("table"), params.pop("format"), params.pop("filename", "")
+    dotted = exporters().get(key)
+    if dotted is None:
+        raise DomainError(ErrorCode.INVALID, f"No table named {key!r} to export.")
+    if fmt not in FORMATS:
+        raise DomainError(ErrorCode.INVALID, f"format must be one of {', '.join(FORMATS)}",
+                          field="format")
+    max_rows, max_bytes = settings.YANKAO_EXPORT_MAX_ROWS, settings.YANKAO_EXPORT_MAX_BYTES
+    headers, rows = import_string(dotted.replace(":", "."))(actor=context.actor, **params)
+    total = len(rows) if hasattr(rows, "__len__") else None
+    if total is not None and total > max_rows:
+        raise DomainError(ErrorCode.INVALID, _too_many(max_rows))
+    step = _("Writing rows")
+    written = {"rows": 0}
+
+    def counted():
+        for row in rows:
+            written["rows"] += 1
+            if written["rows"] > max_rows:
+                raise DomainError(ErrorCode.INVALID, _too_many(max_rows))
+            if written["rows"] % 500 == 0:
+                context.progress(written["rows"], total, step)
+            yield row
+
+    context.progress(0, total, step)
+    handle, name = tempfile.mkstemp(suffix=f".{fmt}", dir=settings.DATA_DIR)
+    path = Path(name)
+    try:
+        with open(handle, "wb") as out:
+            if fmt == "csv":
+                for line in _csv_lines(headers, counted()):
+                    out.write(line.encode("utf-8"))
+                    if out.tell() > max_bytes:
+                        raise DomainError(ErrorCode.FILE_TOO_LARGE, _too_large(max_bytes))
+            else:
+                out.write(xlsx_bytes(headers, counted(), title=key))
+        if path.stat().st_size > max_bytes:
+            raise DomainError(ErrorCode.FILE_TOO_LARGE, _too_large(max_bytes))
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+    context.progress(written["rows"], written["rows"], step)
+    return JobOutcome(
+        summary=_("%(rows)s rows written.") % {"rows": f"{written['rows']:,}"},
+        data={"rows": written["rows"], "format": fmt},
+        file_name=f"{filename or key}.{fmt}", file_path=path,
+    )
+
+
+def _too_many(limit: int) -> str:
+    from django.utils.translation import gettext as _
+
+    return _("The export has more than %(limit)s rows; narrow it (a year, an agency) and "
+             "export again.") % {"limit": f"{limit:,}"}
+
+
+def _too_large(limit: int) -> str:
+    from django.utils.translation import gettext as _
+
+    return _("The export is larger than %(size)s MB; narrow it and export again.") % {
+        "size": limit // (1024 * 1024)}

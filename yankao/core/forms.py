@@ -75,3 +75,31 @@ class FilesField(forms.FileField):
             raise forms.ValidationError(self.error_messages["required"], code="required")
         clean_one = super().clean  # (a comprehension has no zero-argument super())
         return [clean_one(upload, initial) for upload in files]
+
+
+class ImportFileField(forms.FileField):
+    """A CSV or XLSX file for a web import (the ``core.import`` job), refused on the form
+    when its name or size is wrong; the rows are counted and capped by the job."""
+
+    SUFFIXES = (".csv", ".xlsx")
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("CSV or XLSX file"))
+        super().__init__(**kwargs)
+
+    def clean(self, data, initial=None):
+        from pathlib import Path
+
+        from django.conf import settings
+
+        upload = super().clean(data, initial)
+        if upload is None:
+            return upload
+        if Path(upload.name or "").suffix.lower() not in self.SUFFIXES:
+            raise forms.ValidationError(_("Upload a .csv or .xlsx file."), code="suffix")
+        limit = settings.YANKAO_IMPORT_MAX_BYTES
+        if upload.size > limit:
+            raise forms.ValidationError(
+                _("The file is larger than %(size)s MB; split it into smaller files.")
+                % {"size": limit // (1024 * 1024)}, code="size")
+        return upload

@@ -28,12 +28,16 @@ from typing import Protocol
 
 from django.apps import apps
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
 
 from yankao.core.calendar import TAIPEI
 from yankao.core.errors import DomainError, ErrorCode
+from yankao.core.jobs import JobOutcome
 
 # Encodings seen in Taiwanese government files, tried in order.
 TEXT_ENCODINGS = ("utf-8-sig", "cp950", "big5hkscs")
+# A web import's result page lists this many rejected rows (the count says how many more).
+REJECTED_SHOWN = 500
 
 
 @dataclass
@@ -252,6 +256,14 @@ def decode_text(raw: bytes, name: str) -> str:
     raise DomainError(ErrorCode.INVALID, f"{name}: not UTF-8 or Big5 text")
 
 
+def unescape_cell(text: str) -> str:
+    """A cell as it was before ``core.exports.safe_cell`` escaped it: one leading apostrophe
+    off a formula start, so a file exported here imports back unchanged."""
+    from yankao.core.exports import ESCAPED
+
+    return text[1:] if text.startswith("'") and ESCAPED.match(text[1:]) else text
+
+
 def read_rows(path: Path) -> tuple[list[str], Iterator[tuple[int, dict[str, str]]]]:
     """(headers, iterator of (row number, row)) from a CSV or XLSX file.
 
@@ -271,7 +283,7 @@ def read_rows(path: Path) -> tuple[list[str], Iterator[tuple[int, dict[str, str]
         for number, values in enumerate(reader, start=2):
             if not any(value.strip() for value in values):
                 continue
-            yield number, {h: (values[i].strip() if i < len(values) else "")
+            yield number, {h: (unescape_cell(values[i].strip()) if i < len(values) else "")
                            for i, h in enumerate(headers)}
 
     return headers, rows()
@@ -298,7 +310,7 @@ def _xlsx_rows(path: Path):
             return ""
         if isinstance(cell, float) and cell.is_integer():
             return str(int(cell))
-        return str(cell).strip()
+        return unescape_cell(str(cell).strip())
 
     def rows():
         for number, row in enumerate(values, start=2):
@@ -319,3 +331,49 @@ def require_columns(headers: list[str], required: list[str], path: Path) -> None
             f"(found {', '.join(headers) or 'none'})",
         )
 
+
+
+def count_rows(path: Path, *, limit: int) -> int:
+    """The data rows of a CSV or XLSX file, stopping with INVALID once past ``limit``."""
+    _headers, rows = read_rows(path)
+    count = 0
+    for count, _row in enumerate(rows, start=1):
+        if count > limit:
+            raise DomainError(
+                ErrorCode.INVALID,
+                _("The file has more than %(limit)s rows; split it into files of at most "
+                  "%(limit)s rows.") % {"limit": f"{limit:,}"}, field="file")
+    return count
+
+
+def import_job_run(context) -> JobOutcome:
+    """The ``core.import`` job: one file through a registered importer, off the web worker.
+
+    The web import pages start it (``job_start(kind="core.import", params={"importer": KIND,
+    "format": "csv"}, upload=FILE)``); the importer checks what the user may write, row by
+    row, exactly as ``yankao import`` does."""
+    from django.conf import settings
+
+    importer = find_importer(context.params["importer"], context.params["format"])
+    path = context.input_path
+    if path is None:
+        raise DomainError(ErrorCode.INVALID, _("No file was sent."), field="file")
+    context.progress(0, None, _("Counting rows"))
+    total = count_rows(path, limit=settings.YANKAO_IMPORT_MAX_ROWS)
+    step = _("Importing rows")
+    context.progress(0, total, step)
+
+    def progress(done: int, _total: int | None = None) -> None:
+        context.progress(min(done, total), total, step)
+
+    result = importer(path, actor=context.actor, progress=progress)
+    context.progress(total, total, step)
+    return JobOutcome(
+        summary=_("%(read)s rows read: %(created)s created, %(updated)s updated, "
+                  "%(unchanged)s unchanged, %(rejected)s rejected.") % {
+            "read": result.read, "created": result.created, "updated": result.updated,
+            "unchanged": result.unchanged, "rejected": len(result.rejected)},
+        data={"read": result.read, "created": result.created, "updated": result.updated,
+              "unchanged": result.unchanged, "rejected_count": len(result.rejected),
+              "rejected": [[row.row, row.reason] for row in result.rejected[:REJECTED_SHOWN]]},
+    )

@@ -11,7 +11,15 @@ from django.db.models import Count, Q, QuerySet
 
 from yankao.core.calendar import WorkingCalendar
 from yankao.core.errors import DomainError, ErrorCode
-from yankao.core.models import Agency, ApiToken, Attachment, AuditEvent, District, Membership
+from yankao.core.models import (
+    Agency,
+    ApiToken,
+    Attachment,
+    AuditEvent,
+    District,
+    Job,
+    Membership,
+)
 from yankao.core.permissions import actor_scope, can_administer, scope_queryset
 
 
@@ -35,6 +43,16 @@ def agency_get(*, code: str) -> Agency:
 def agency_kind_counts() -> dict[str, int]:
     rows = Agency.objects.filter(active=True).values("kind").annotate(n=Count("id"))
     return {row["kind"]: row["n"] for row in rows}
+
+
+AGENCY_COLUMNS = ["code", "name_zh", "name_en", "short_name_zh", "kind", "parent_code", "active"]
+
+
+def agency_table(*, actor) -> tuple[list[str], QuerySet]:
+    """The agency directory in the columns ``yankao import agencies`` reads (public data)."""
+    rows = Agency.objects.order_by("sort_order", "code").values_list(
+        "code", "name_zh", "name_en", "short_name_zh", "kind", "parent__code", "active")
+    return AGENCY_COLUMNS, rows
 
 
 def district_list() -> QuerySet[District]:
@@ -151,6 +169,32 @@ def attachment_get(*, actor, uuid) -> Attachment:
         # The same answer as for a missing file: existence is not disclosed.
         raise DomainError(ErrorCode.NOT_FOUND)
     return attachment
+
+
+def jobs_visible(*, actor) -> QuerySet[Job]:
+    """Background jobs the actor may follow: their own; every job for RDEC evaluators."""
+    scope = actor_scope(actor)
+    if not scope.authenticated:
+        return Job.objects.none()
+    queryset = Job.objects.select_related("requested_by")
+    return queryset if scope.sees_all else queryset.filter(requested_by_id=scope.user_id)
+
+
+def job_get(*, actor, job_id: int) -> Job:
+    """One job its starter (or an evaluator) may follow; NOT_FOUND otherwise, so another
+    person's job is not disclosed."""
+    job = jobs_visible(actor=actor).filter(pk=job_id).first()
+    if job is None:
+        raise DomainError(ErrorCode.NOT_FOUND)
+    return job
+
+
+def job_list(*, actor, limit: int = 50) -> list[Job]:
+    """The actor's latest jobs (an evaluator's own too: the page lists one's own work)."""
+    scope = actor_scope(actor)
+    if not scope.authenticated:
+        return []
+    return list(Job.objects.filter(requested_by_id=scope.user_id)[:limit])
 
 
 @dataclass(frozen=True)

@@ -67,3 +67,19 @@ def notification_deliver(notification_id: int) -> None:
         Notification.objects.filter(pk=notification.pk).update(last_error=str(error)[:2000])
         raise
     Notification.objects.filter(pk=notification.pk).update(sent_at=timezone.now(), last_error="")
+
+
+@db_task()
+def job_task(job_id: int) -> None:
+    """Run one background job (``yankao.core.jobs``)."""
+    from yankao.core.jobs import job_run
+
+    job_run(job_id)
+
+
+@periodic_task(crontab(minute="*/5"))
+def jobs_recover_task() -> None:
+    """Fail jobs whose worker died mid-way, so their pages stop waiting."""
+    from yankao.core.jobs import jobs_recover
+
+    jobs_recover()

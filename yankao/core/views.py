@@ -22,14 +22,11 @@ from yankao.core import selectors
 from yankao.core.calendar import TAIPEI, WorkingCalendar, deadline_in_hours
 from yankao.core.errors import DomainError, ErrorCode
 from yankao.core.forms import AgencyFilterForm, AuditFilterForm, DeadlineForm, TokenCreateForm
+from yankao.core.jobs import job_kinds
 from yankao.core.models import Agency
 from yankao.core.modules import staff_home_modules
 from yankao.core.services.tokens import api_token_create, api_token_revoke
 from yankao.core.tasks import worker_last_seen
-
-
-def is_htmx(request: HttpRequest) -> bool:
-    return request.headers.get("HX-Request") == "true"
 
 
 def public_home(request: HttpRequest) -> HttpResponse:
@@ -74,7 +71,7 @@ def agency_list(request: HttpRequest) -> HttpResponse:
         if form.cleaned_data["kind"]:
             agencies = agencies.filter(kind=form.cleaned_data["kind"])
     context = {"form": form, "agencies": agencies}
-    template = "core/_agency_rows.html" if is_htmx(request) else "core/agency_list.html"
+    template = "core/_agency_rows.html" if request.htmx else "core/agency_list.html"
     return render(request, template, context)
 
 
@@ -134,7 +131,7 @@ def deadline_calculate(request: HttpRequest) -> HttpResponse:
         else:
             due = WorkingCalendar.load().deadline_in_working_days(start, amount)
     context = {"form": form, "due": due}
-    template = "core/_deadline_result.html" if is_htmx(request) else "core/deadline.html"
+    template = "core/_deadline_result.html" if request.htmx else "core/deadline.html"
     return render(request, template, context, status=200 if form.is_valid() else 422)
 
 
@@ -212,6 +209,48 @@ def attachment_response(attachment) -> FileResponse:
         "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'"
     )
     response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+@login_required
+@require_GET
+def job_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/job_list.html",
+                  {"jobs": selectors.job_list(actor=request.user)})
+
+
+@login_required
+@require_GET
+def job_detail(request: HttpRequest, job_id: int) -> HttpResponse:
+    """A background job's page: progress in real steps while it runs (htmx polls the
+    fragment), then a heading saying how it ended and its result."""
+    try:
+        job = selectors.job_get(actor=request.user, job_id=job_id)
+    except DomainError:
+        raise Http404 from None
+    kind = job_kinds().get(job.kind)
+    template = "core/_job_progress.html" if request.htmx else "core/job_detail.html"
+    response = render(request, template, {
+        "job": job, "result_template": kind.result_template if kind else "",
+    })
+    # A job's result may name people or hold figures not yet published.
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_GET
+def job_file(request: HttpRequest, job_id: int) -> FileResponse:
+    try:
+        job = selectors.job_get(actor=request.user, job_id=job_id)
+    except DomainError:
+        raise Http404 from None
+    if not job.result_file:
+        raise Http404
+    response = FileResponse(job.result_file.open("rb"), as_attachment=True,
+                            filename=job.result_name or job.result_file.name.rsplit("/", 1)[-1])
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
     return response
 
 

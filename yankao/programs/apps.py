@@ -7,6 +7,11 @@ class ProgramsConfig(AppConfig):
     label = "programs"
     verbose_name = _("Program control and evaluation")
 
+    yankao_exports = {
+        "programs.programs": "yankao.programs.exports:programs_table",
+        "programs.progress": "yankao.programs.exports:progress_table",
+        "programs.kpis": "yankao.programs.exports:kpis_table",
+    }
     yankao_importers = {
         ("programs", "csv"): "yankao.programs.imports.programs_import",
         ("programs", "xlsx"): "yankao.programs.imports.programs_import",

@@ -7,6 +7,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from yankao.core.forms import ImportFileField
 from yankao.programs.models import ControlLevel
 
 MONTH_CHOICES = [(month, str(month)) for month in range(1, 13)]
@@ -151,4 +152,18 @@ class ImportForm(forms.Form):
         ("documents", _("Document statistics")),
     ]
     kind = forms.ChoiceField(label=_("What the file holds"), choices=KINDS)
-    file = forms.FileField(label=_("CSV or XLSX file"))
+    file = ImportFileField()
+
+    def kind_label(self) -> str:
+        return str(dict(self.KINDS)[self.cleaned_data["kind"]])
+
+
+class ExportForm(forms.Form):
+    """The year of an export (the table and format are in the address)."""
+
+    TABLES = {
+        "programs": _("Programs and their approved plans"),
+        "progress": _("Monthly progress"),
+        "kpis": _("KPIs"),
+    }
+    year = forms.IntegerField(label=_("Year"), min_value=1990, max_value=2200)

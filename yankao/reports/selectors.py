@@ -46,6 +46,17 @@ def narrative_block_get(*, actor, block_id: int) -> NarrativeBlock:
     return block
 
 
+def narrative_version_get(*, actor, version_id: int):
+    """A saved version of a text whose block the actor may read; NOT_FOUND otherwise."""
+    from yankao.reports.models import NarrativeVersion
+
+    version = NarrativeVersion.objects.select_related("block").filter(pk=version_id).first()
+    if version is None:
+        raise DomainError(ErrorCode.NOT_FOUND)
+    narrative_block_get(actor=actor, block_id=version.block_id)
+    return version
+
+
 def narrative_versions(*, block: NarrativeBlock):
     return block.versions.select_related("author", "reviewer").order_by("-number")
 

@@ -10,7 +10,9 @@ from yankao.core.errors import DomainError, ErrorCode
 from yankao.core.models import Agency, Role
 from yankao.core.permissions import actor_scope, has_role, require_role
 from yankao.core.services.audit import audit_record
+from yankao.core.validation import full_clean
 from yankao.reports import figures as registry
+from yankao.reports.audit import ReportsAction
 from yankao.reports.builder import TOKEN
 from yankao.reports.models import NarrativeBlock, NarrativeVersion, ReportJob
 from yankao.reports.structures import structure_get
@@ -39,9 +41,9 @@ def narrative_block_create(
             raise DomainError(ErrorCode.CONFLICT, "This section already has a text for the period.")
         block = NarrativeBlock(structure=structure, year=year, month=month,
                                section_key=section_key, agency=agency)
-        block.full_clean()
+        full_clean(block)
         block.save()
-        audit_record(actor=actor, action="narrative.create", obj=block, agency=agency)
+        audit_record(actor=actor, action=ReportsAction.NARRATIVE_CREATE, obj=block, agency=agency)
     return block
 
 
@@ -71,15 +73,16 @@ def narrative_save(*, actor, block: NarrativeBlock, text: str) -> NarrativeVersi
         NarrativeBlock.objects.select_for_update().get(pk=block.pk)
         number = (block.versions.aggregate(n=Max("number"))["n"] or 0) + 1
         version = NarrativeVersion(block=block, number=number, text=text, author=actor)
-        version.full_clean()
+        full_clean(version)
         version.save()
-        audit_record(actor=actor, action="narrative.save", obj=block, agency=block.agency,
+        audit_record(actor=actor, action=ReportsAction.NARRATIVE_SAVE, obj=block,
+                     agency=block.agency,
                      to_state=State.DRAFT, data={"version": number})
     return version
 
 
 def _transition(*, actor, version: NarrativeVersion, allowed_from: set[str], to: str,
-                action: str, comment: str = "") -> NarrativeVersion:
+                action: ReportsAction, comment: str = "") -> NarrativeVersion:
     with transaction.atomic():
         version = NarrativeVersion.objects.select_for_update().select_related("block").get(
             pk=version.pk)
@@ -108,7 +111,7 @@ def narrative_submit(*, actor, version: NarrativeVersion) -> NarrativeVersion:
     if not _can_write(actor, version.block):
         raise DomainError(ErrorCode.FORBIDDEN)
     return _transition(actor=actor, version=version, allowed_from={State.DRAFT},
-                       to=State.SUBMITTED, action="narrative.submit")
+                       to=State.SUBMITTED, action=ReportsAction.NARRATIVE_SUBMIT)
 
 
 def narrative_review(*, actor, version: NarrativeVersion, approve: bool,
@@ -122,7 +125,8 @@ def narrative_review(*, actor, version: NarrativeVersion, approve: bool,
     return _transition(
         actor=actor, version=version, allowed_from={State.SUBMITTED},
         to=State.APPROVED if approve else State.RETURNED,
-        action="narrative.approve" if approve else "narrative.return", comment=comment.strip(),
+        action=ReportsAction.NARRATIVE_APPROVE if approve else ReportsAction.NARRATIVE_RETURN,
+        comment=comment.strip(),
     )
 
 
@@ -145,7 +149,7 @@ def report_job_start(*, actor, structure: str, year: int, fmt: str, language: st
     with transaction.atomic():
         job = ReportJob.objects.create(structure=structure, year=year, month=month, fmt=fmt,
                                        language=language, requested_by=actor)
-        audit_record(actor=actor, action="report.request", obj=job,
+        audit_record(actor=actor, action=ReportsAction.REPORT_REQUEST, obj=job,
                      data={"structure": structure, "year": year, "month": month, "format": fmt})
         transaction.on_commit(lambda: report_job_run(job.pk))
     return job

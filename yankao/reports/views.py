@@ -25,7 +25,6 @@ from yankao.reports.forms import (
     ReviewForm,
 )
 from yankao.reports.generate import build_report
-from yankao.reports.models import NarrativeVersion
 from yankao.reports.structure import module_installed
 from yankao.reports.structures import structure_get, structures
 
@@ -72,8 +71,7 @@ def job(request: HttpRequest, job_id: int) -> HttpResponse:
     except DomainError as error:
         _not_found(error)
         raise
-    template = ("reports/_job_progress.html" if request.headers.get("HX-Request")
-                else "reports/job.html")
+    template = "reports/_job_progress.html" if request.htmx else "reports/job.html"
     return render(request, template, {"job": report_job})
 
 
@@ -167,11 +165,12 @@ def narrative(request: HttpRequest, block_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def narrative_action(request: HttpRequest, version_id: int, action: str) -> HttpResponse:
-    version = NarrativeVersion.objects.select_related("block").filter(pk=version_id).first()
-    if version is None:
-        raise Http404
     try:
-        selectors.narrative_block_get(actor=request.user, block_id=version.block_id)
+        version = selectors.narrative_version_get(actor=request.user, version_id=version_id)
+    except DomainError as error:
+        _not_found(error)
+        raise
+    try:
         if action == "submit":
             services.narrative_submit(actor=request.user, version=version)
         elif action in {"approve", "return"}:

@@ -7,6 +7,7 @@ class ServiceDeskConfig(AppConfig):
     label = "servicedesk"
     verbose_name = _("Service desk: 1999, petitions, mailbox, dispatch")
 
+    yankao_error_formats = {"/open311/": "yankao.servicedesk.open311.render:refusal"}
     yankao_importers = {
         ("cases", "open1999-json"): "yankao.servicedesk.imports.published.open1999_json",
         ("cases", "taipei-csv"): "yankao.servicedesk.imports.published.taipei_csv",

@@ -25,7 +25,7 @@ from django.core.exceptions import ValidationError
 from yankao.core.cities import CityFolder
 from yankao.core.models import Agency, District
 from yankao.core.services.audit import audit_record
-from yankao.servicedesk.audit import ServiceDeskAction
+from yankao.servicedesk.audit import ServicedeskAction
 from yankao.servicedesk.models import (
     CaseKind,
     Category,
@@ -72,8 +72,8 @@ def _save(actor, instance, fields: dict, counts: dict) -> None:
     instance.full_clean()
     instance.save()
     counts["created" if created else "updated"] += 1
-    audit_record(actor=actor, action=ServiceDeskAction.CATEGORY_LOAD
-                 if isinstance(instance, Category) else ServiceDeskAction.CATALOGUE_LOAD,
+    audit_record(actor=actor, action=ServicedeskAction.CATEGORY_LOAD
+                 if isinstance(instance, Category) else ServicedeskAction.CATALOGUE_LOAD,
                  obj=instance, to_state="created" if created else "updated",
                  data={} if created else {"changed": changed})
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from yankao.core.models import Agency
-from yankao.servicedesk.audit import ServiceDeskAction as A
+from yankao.servicedesk.audit import ServicedeskAction as A
 from yankao.servicedesk.models import CaseStatus, ExtensionStatus
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from django.db import transaction
 
 from yankao.core.services.audit import audit_record
-from yankao.servicedesk.audit import ServiceDeskAction
+from yankao.servicedesk.audit import ServicedeskAction
 from yankao.servicedesk.models import Category, Topic
 
 KAOHSIUNG_TOPICS = (Path(__file__).resolve().parent.parent / "cities" / "kaohsiung"
@@ -47,7 +47,7 @@ def topics_load(*, actor=None, path: Path = KAOHSIUNG_TOPICS) -> TopicsLoaded:
                                           "sort_order": order, "active": True})
         result.groups += 1
         if created:
-            audit_record(actor=actor, action=ServiceDeskAction.TOPIC_SEED, obj=parent)
+            audit_record(actor=actor, action=ServicedeskAction.TOPIC_SEED, obj=parent)
         for index, item in enumerate(group["items"], start=1):
             category = categories.get(item["category"]) or by_name.get(item["category"])
             if category is None:
@@ -59,5 +59,5 @@ def topics_load(*, actor=None, path: Path = KAOHSIUNG_TOPICS) -> TopicsLoaded:
                     "sort_order": order + index, "active": category is not None})
             result.topics += 1
             if created:
-                audit_record(actor=actor, action=ServiceDeskAction.TOPIC_SEED, obj=topic)
+                audit_record(actor=actor, action=ServicedeskAction.TOPIC_SEED, obj=topic)
     return result

@@ -6,26 +6,21 @@ import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from yankao.core.errors import DomainError, ErrorCode
 from yankao.core.exports import table_response
-from yankao.core.models import Role
-from yankao.core.permissions import actor_scope, can_administer
 from yankao.core.views import attachment_response
-from yankao.servicedesk import forms, selectors, services
+from yankao.servicedesk import access, forms, selectors, services
 from yankao.servicedesk.models import Assignment, Case, CaseKind, Channel, Extension
 from yankao.servicedesk.reports import statistics_charts, statistics_table
 from yankao.servicedesk.services import citizen as citizen_services
-
-
-def is_htmx(request: HttpRequest) -> bool:
-    return request.headers.get("HX-Request") == "true"
 
 
 def _form_error(form, error: DomainError) -> None:
@@ -47,16 +42,15 @@ def _case_or_404(request: HttpRequest, number: str) -> Case:
 @login_required
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    scope = actor_scope(request.user)
     return render(request, "servicedesk/home.html", {
         "inbox_count": selectors.inbox_count(actor=request.user),
         "overdue_count": selectors.inbox_count(
             actor=request.user, filters=selectors.InboxFilters(status="overdue")),
         "queue_count": selectors.routing_queue(actor=request.user).count(),
         "extension_count": selectors.pending_extensions(actor=request.user).count(),
-        "can_intake": scope.sees_all or scope.has_role(Role.OPERATOR, Role.REGISTRAR),
-        "can_route": scope.sees_all or scope.has_role(Role.REGISTRAR),
-        "can_administer": can_administer(request.user),
+        "can_intake": access.may_intake(request.user),
+        "can_route": access.may_route(request.user),
+        "can_administer": access.may_administer(request.user),
     })
 
 
@@ -69,6 +63,8 @@ def _intake_context(request, form, call_form, created=None, password=""):
 @require_http_methods(["GET", "POST"])
 def intake(request: HttpRequest) -> HttpResponse:
     """受理: the operator's intake, keyboard first. Saving also logs the call."""
+    if not access.may_intake(request.user):
+        raise PermissionDenied(_("Intake is for 1999 operators and registrars."))
     created, password = None, ""
     call_form = forms.CallForm()
     if request.method == "POST":
@@ -144,6 +140,8 @@ def duplicates(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def routing(request: HttpRequest) -> HttpResponse:
     """分案: the registrar's queue; route the chosen cases by rule or to one agency."""
+    if not access.may_route(request.user):
+        raise PermissionDenied(_("Routing is for registrars."))
     queue = selectors.routing_queue(actor=request.user)
     form = forms.BulkAssignForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -192,23 +190,20 @@ def inbox(request: HttpRequest) -> HttpResponse:
     query = request.GET.copy()
     query.pop("page", None)
     context = {"filter_form": filter_form, "page": page, "query": query.urlencode()}
-    template = "servicedesk/_inbox_rows.html" if is_htmx(request) else "servicedesk/inbox.html"
+    template = "servicedesk/_inbox_rows.html" if request.htmx else "servicedesk/inbox.html"
     return render(request, template, context)
 
 
 def _case_context(request, case: Case, **forms_in_error) -> dict:
     user = request.user
-    scope = actor_scope(user)
     assignments = list(selectors.case_assignments(case=case))
-    mine = [a for a in assignments if a.is_active and scope.has_role(
-        Role.OFFICER, Role.SECTION_CHIEF, agency=a.agency)]
+    mine = [a for a in assignments if a.is_active and access.handles(user, a.agency)]
     context = {
         "case": case, "assignments": assignments, "mine": mine,
         "files": list(selectors.case_attachments(case=case)),
         "history": selectors.case_history(actor=user, case=case),
-        "is_registrar": scope.has_role(Role.REGISTRAR),
-        "is_chief_of": {a.pk for a in assignments
-                        if scope.has_role(Role.SECTION_CHIEF, agency=a.agency)},
+        "is_registrar": access.is_registrar(user),
+        "is_chief_of": {a.pk for a in assignments if access.is_chief_of(user, a.agency)},
         "pending": [e for a in assignments for e in a.extensions.all()
                     if e.status == "pending"],
         "duplicates": selectors.duplicate_candidates(
@@ -227,9 +222,8 @@ def _case_context(request, case: Case, **forms_in_error) -> dict:
         "published": citizen_services.public_description(case),
         "is_public": citizen_services.is_public(case),
         "pins": selectors.citizen.map_pins([case], lambda c: ""),
-        "can_moderate": scope.has_role(Role.REGISTRAR) or bool(
-            [a for a in assignments if scope.has_role(Role.OFFICER, Role.SECTION_CHIEF,
-                                                      agency=a.agency)]),
+        "can_moderate": access.is_registrar(user) or any(
+            access.handles(user, a.agency) for a in assignments),
     }
     context.update(forms_in_error)
     return context
@@ -257,7 +251,7 @@ def case_file(request: HttpRequest, number: str, file_uuid) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def open311_clients(request: HttpRequest) -> HttpResponse:
     """Open311 applications and their api_keys (administrators): a new key is shown once."""
-    if not can_administer(request.user):
+    if not access.may_administer(request.user):
         raise PermissionDenied(_("Only administrators manage Open311 applications."))
     form = forms.Open311ClientForm(request.POST or None)
     created, raw_key = None, ""
@@ -267,9 +261,7 @@ def open311_clients(request: HttpRequest) -> HttpResponse:
                 actor=request.user, name=form.cleaned_data["name"],
                 contact_email=form.cleaned_data["contact_email"])
         except DomainError as error:
-            form.add_error(None, error.message)
-        except ValidationError as error:
-            form.add_error(None, " ".join(error.messages))
+            form.add_error(error.field if error.field in form.fields else None, error.message)
         else:
             form = forms.Open311ClientForm()
     response = render(request, "servicedesk/open311_clients.html", {
@@ -283,7 +275,7 @@ def open311_clients(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def open311_client_revoke(request: HttpRequest, pk: int) -> HttpResponse:
-    if not can_administer(request.user):
+    if not access.may_administer(request.user):
         raise PermissionDenied(_("Only administrators manage Open311 applications."))
     client = selectors.open311_client_list().filter(pk=pk).first()
     if client is None:
@@ -301,8 +293,7 @@ def _assignment_of(request, case: Case) -> Assignment:
 
 
 def _extension_of(request, case: Case) -> Extension:
-    extension = Extension.objects.filter(assignment__case=case,
-                                         pk=request.POST.get("extension") or 0).first()
+    extension = selectors.case_extension(case=case, extension_id=request.POST.get("extension"))
     if extension is None:
         raise DomainError(ErrorCode.INVALID, _("Choose the extension."))
     return extension
@@ -385,6 +376,7 @@ def case_action(request: HttpRequest, number: str, action: str) -> HttpResponse:
     return redirect("servicedesk:case", number=case.number)
 
 
+@never_cache  # personal data: no copy in any cache (issue #11, finding 8)
 @login_required
 @require_POST
 def reporter_reveal(request: HttpRequest, number: str) -> HttpResponse:

@@ -33,3 +33,25 @@ def epb_officer(city):
 @pytest.fixture
 def administrator(city):
     return member(Role.ADMINISTRATOR, city["rdec"], "t_admin")
+
+
+@pytest.fixture
+def run_jobs(django_capture_on_commit_callbacks):
+    """Background jobs started inside ``with run_jobs():`` run when the block ends (huey
+    runs inline in tests), as the worker would run them after the request's commit."""
+
+    def runner():
+        return django_capture_on_commit_callbacks(execute=True)
+
+    return runner
+
+
+def job_download(client, response) -> bytes:
+    """The file of the finished job a page redirected to (``/staff/jobs/<id>/``)."""
+    assert response.status_code == 302, response.content[:300]
+    page = client.get(response["Location"])
+    assert page.status_code == 200 and 'id="job-file"' in page.content.decode(), (
+        page.content.decode()[:2000])
+    download = client.get(response["Location"] + "file/")
+    assert download.status_code == 200
+    return b"".join(download.streaming_content)

@@ -51,9 +51,7 @@ def test_public_pages_have_no_inline_script(demo, client):
     html = response.content.decode()
     assert response.status_code == 200
     assert html.count("哈瑪星智慧路燈") >= 49
-    # Core's {% map_scripts %} still writes its tile settings inline (core's to change);
-    # every other script of the page is a file or a JSON data block.
-    html = re.sub(r"<script>window\.YANKAO_MAP = .*?</script>", "", html)
+    # Every script of the page is a file or a JSON data block (the map settings too).
     for tag in re.findall(r"<script[^>]*>", html):
         assert "src=" in tag or 'type="application/json"' in tag, tag
     assert not re.search(r"\son[a-z]+=", html)

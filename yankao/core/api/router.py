@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as dt
 
 from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Path, Query, Router, Schema
 from ninja.responses import Status
 
 from yankao.core import selectors
+from yankao.core.api.params import BIGINT_MAX, YEAR_MAX, YEAR_MIN
 from yankao.core.calendar import TAIPEI, WorkingCalendar, deadline_in_hours
 from yankao.core.errors import DomainError, ErrorCode
 from yankao.core.models.people import person_name
@@ -144,7 +145,8 @@ def calendar_deadline(request: HttpRequest, query: Query[DeadlineIn]):
 
 
 @router.get("/calendar/{year}/{month}", response=list[CalendarDayOut])
-def calendar_month(request: HttpRequest, year: int, month: int):
+def calendar_month(request: HttpRequest, year: int = Path(..., ge=YEAR_MIN, le=YEAR_MAX),
+                   month: int = Path(..., ge=1, le=12)):
     if not (1900 <= year <= 2200 and 1 <= month <= 12):
         raise DomainError(ErrorCode.INVALID, "year must be 1900–2200 and month 1–12.")
     return [
@@ -171,6 +173,6 @@ def token_create(request: HttpRequest, payload: TokenIn):
 
 
 @router.delete("/tokens/{token_id}", response=TokenOut, summary="Revoke an API token")
-def token_revoke(request: HttpRequest, token_id: int):
+def token_revoke(request: HttpRequest, token_id: int = Path(..., ge=1, le=BIGINT_MAX)):
     token = selectors.api_token_get(actor=request.user, token_id=token_id)
     return api_token_revoke(actor=request.user, token=token)

@@ -5,6 +5,7 @@ from yankao.core.models.attachments import Attachment
 from yankao.core.models.audit import AuditEvent
 from yankao.core.models.city import City
 from yankao.core.models.closures import ClosureDay
+from yankao.core.models.jobs import Job
 from yankao.core.models.notifications import Notification
 from yankao.core.models.people import ApiToken, Membership, Role
 from yankao.core.models.vault import PersonalContact
@@ -17,6 +18,7 @@ __all__ = [
     "City",
     "ClosureDay",
     "District",
+    "Job",
     "Membership",
     "Notification",
     "PersonalContact",

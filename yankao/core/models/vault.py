@@ -3,8 +3,11 @@ from __future__ import annotations
 import uuid
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.validators import EmailValidator, MaxLengthValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from yankao.core.crypto import SealedTextField
 
 
 class PersonalContact(models.Model):
@@ -14,13 +17,16 @@ class PersonalContact(models.Model):
     does. Only officers and section chiefs of the agencies handling the record read it,
     through :func:`yankao.core.services.vault.personal_contact_reveal`, which logs every
     reveal (個人資料保護法). Exports, statistics, Open311 and open data never join it.
+    Its fields are encrypted at rest with the keys in YANKAO_VAULT_KEYS.
     """
 
+    # Encrypted at rest (yankao.core.crypto): the lengths are the plain text's.
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    name = models.CharField(_("name"), max_length=100, blank=True)
-    phone = models.CharField(_("phone"), max_length=40, blank=True)
-    email = models.EmailField(_("email"), blank=True)
-    address = models.CharField(_("address"), max_length=200, blank=True)
+    name = SealedTextField(_("name"), blank=True, validators=[MaxLengthValidator(100)])
+    phone = SealedTextField(_("phone"), blank=True, validators=[MaxLengthValidator(40)])
+    email = SealedTextField(_("email"), blank=True,
+                            validators=[MaxLengthValidator(254), EmailValidator()])
+    address = SealedTextField(_("address"), blank=True, validators=[MaxLengthValidator(200)])
     owner_type = models.ForeignKey(
         ContentType, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
+from yankao.core.audit import CoreAction
 from yankao.core.errors import DomainError, ErrorCode
 from yankao.core.models import Agency, Attachment
 from yankao.core.permissions import owning_agency
@@ -132,7 +133,7 @@ def attachment_create(
             attachment.save()
             audit_record(
                 actor=actor,
-                action="attachment.create",
+                action=CoreAction.ATTACHMENT_CREATE,
                 obj=attachment,
                 agency=agency,
                 data={"owner": str(owner) if owner is not None else "", "sha256": attachment.sha256,

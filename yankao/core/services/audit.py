@@ -5,6 +5,7 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
+from yankao.core.audit import AuditAction
 from yankao.core.context import current_ip
 from yankao.core.models import Agency, AuditEvent
 from yankao.core.permissions import owning_agency
@@ -15,7 +16,7 @@ SYSTEM_LABEL = "system"
 def audit_record(
     *,
     actor,
-    action: str,
+    action: AuditAction,
     obj: models.Model | None = None,
     agency: Agency | None = None,
     from_state: str = "",
@@ -28,7 +29,14 @@ def audit_record(
 
     ``agency`` defaults to the object's own ``agency`` (or the object itself when it is an
     agency), so the event is visible to the same people as the record.
+
+    ``action`` must be a member of an app's :class:`~yankao.core.audit.AuditAction` enum
+    (declared in ``<app>/audit.py``): a plain string is refused, so a typo cannot silently
+    empty a history.
     """
+    if not isinstance(action, AuditAction):
+        raise TypeError(f"audit_record needs an AuditAction member, not {action!r}: declare "
+                        "it in the app's audit.py")
     authenticated = actor is not None and getattr(actor, "is_authenticated", False)
     if agency is None:
         agency = owning_agency(obj)
@@ -37,7 +45,7 @@ def audit_record(
     return AuditEvent.objects.create(
         actor=actor if authenticated else None,
         actor_label=actor_label[:150],
-        action=action,
+        action=action.value,
         object_type=ContentType.objects.get_for_model(obj) if obj is not None else None,
         object_id=str(obj.pk) if obj is not None else "",
         object_repr=str(obj)[:200] if obj is not None else "",

@@ -4,10 +4,12 @@ import datetime as dt
 
 from django.db import transaction
 
+from yankao.core.audit import CoreAction
 from yankao.core.errors import DomainError, ErrorCode
 from yankao.core.models import ClosureDay
 from yankao.core.permissions import can_administer
 from yankao.core.services.audit import audit_record
+from yankao.core.validation import full_clean
 
 
 def closure_day_add(*, actor, date: dt.date, reason: str) -> ClosureDay:
@@ -23,7 +25,7 @@ def closure_day_add(*, actor, date: dt.date, reason: str) -> ClosureDay:
                 ErrorCode.CONFLICT, f"{date:%Y-%m-%d} is already a closure day.", field="date"
             )
         day = ClosureDay(date=date, reason=reason)
-        day.full_clean()
+        full_clean(day)
         day.save()
-        audit_record(actor=actor, action="closure_day.create", obj=day, reason=reason)
+        audit_record(actor=actor, action=CoreAction.CLOSURE_DAY_CREATE, obj=day, reason=reason)
     return day

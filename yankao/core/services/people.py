@@ -7,10 +7,12 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.db import models, transaction
 
+from yankao.core.audit import AuditAction, CoreAction
 from yankao.core.errors import DomainError, ErrorCode
 from yankao.core.models import Agency, Membership, Role
 from yankao.core.permissions import can_administer, forget_scope
 from yankao.core.services.audit import audit_record
+from yankao.core.validation import full_clean
 
 User = get_user_model()
 
@@ -40,7 +42,7 @@ def membership_grant(*, actor, user, agency: Agency, role: str) -> Membership:
             membership.save(update_fields=["active"])
         _sync_staff_flag(user)
         audit_record(
-            actor=actor, action="membership.grant", obj=membership, agency=agency,
+            actor=actor, action=CoreAction.MEMBERSHIP_GRANT, obj=membership, agency=agency,
             from_state=before, to_state="active",
         )
     forget_scope(user)
@@ -58,7 +60,7 @@ def membership_end(*, actor, membership: Membership, reason: str = "") -> Member
         membership.save(update_fields=["active"])
         _sync_staff_flag(membership.user)
         audit_record(
-            actor=actor, action="membership.end", obj=membership, agency=membership.agency,
+            actor=actor, action=CoreAction.MEMBERSHIP_END, obj=membership, agency=membership.agency,
             from_state="active", to_state="ended", reason=reason,
         )
     forget_scope(membership.user)
@@ -78,7 +80,7 @@ def _sync_staff_flag(user) -> None:
 
 def master_record_save(
     *, actor, instance: models.Model, changed_fields: list[str] | None = None,
-    action: str | None = None,
+    action: AuditAction | None = None,
 ) -> models.Model:
     """Validate and save a back-office record (used by the admin), with one audit event.
 
@@ -87,7 +89,7 @@ def master_record_save(
     _require_admin(actor)
     created = instance.pk is None
     exclude = ["password"] if isinstance(instance, User) else None
-    instance.full_clean(exclude=exclude)
+    full_clean(instance, exclude=exclude)
     with transaction.atomic():
         instance.save()
         changes: dict[str, Any] = {}
@@ -99,10 +101,9 @@ def master_record_save(
             changes[name] = value if isinstance(value, int | float | bool | type(None)) else str(
                 value
             )
-        model_name = instance._meta.model_name
         audit_record(
             actor=actor,
-            action=action or f"{model_name}.{'create' if created else 'update'}",
+            action=action or (CoreAction.RECORD_CREATE if created else CoreAction.RECORD_UPDATE),
             obj=instance,
             data={"changed": changes} if changes else {},
         )
@@ -114,7 +115,7 @@ def master_record_delete(*, actor, instance: models.Model, reason: str = "") -> 
     _require_admin(actor)
     with transaction.atomic():
         audit_record(
-            actor=actor, action=f"{instance._meta.model_name}.delete", obj=instance,
+            actor=actor, action=CoreAction.RECORD_DELETE, obj=instance,
             reason=reason, data={"deleted": str(instance)},
         )
         instance.delete()
@@ -142,8 +143,8 @@ def staff_user_create(
         user.set_password(password)
     else:
         user.set_unusable_password()
-    user.full_clean(exclude=["password"])
+    full_clean(user, exclude=["password"])
     with transaction.atomic():
         user.save()
-        audit_record(actor=actor, action="user.create", obj=user, to_state="active")
+        audit_record(actor=actor, action=CoreAction.USER_CREATE, obj=user, to_state="active")
     return user

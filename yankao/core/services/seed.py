@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from yankao.core import city as core_city
+from yankao.core.audit import CoreAction
 from yankao.core.cities import city_folder
 from yankao.core.errors import DomainError, ErrorCode
 from yankao.core.models import Agency, City, District
@@ -104,7 +105,7 @@ def agencies_import(path, *, actor=None, progress=None):
                         agency.full_clean()
                         agency.save()
                         audit_record(
-                            actor=actor, action="agency.import", obj=agency,
+                            actor=actor, action=CoreAction.AGENCY_IMPORT, obj=agency,
                             data={"changed": changed} if changed else {},
                         )
                 except ValidationError as error:

@@ -21,6 +21,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 
+from yankao.core.audit import CoreAction
 from yankao.core.cities import FALSE_WORDS, TRUE_WORDS
 from yankao.core.errors import DomainError, ErrorCode
 from yankao.core.imports import ImportResult, Progress, read_rows, require_columns
@@ -98,7 +99,7 @@ def staff_import(path: Path, *, actor=None, progress: Progress) -> ImportResult:
                             setattr(user, name, row[name])
                     user.full_clean(exclude=["password"])
                     user.save(update_fields=list(NAMES))
-                    audit_record(actor=actor, action="user.update", obj=user,
+                    audit_record(actor=actor, action=CoreAction.USER_UPDATE, obj=user,
                                  data={"source": "staff import"})
                     changed = True
                 users[row["username"]] = user

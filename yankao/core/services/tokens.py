@@ -10,10 +10,12 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from yankao.core.audit import CoreAction
 from yankao.core.errors import DomainError, ErrorCode
 from yankao.core.models import ApiToken
 from yankao.core.permissions import can_administer
 from yankao.core.services.audit import audit_record
+from yankao.core.validation import full_clean
 
 TOKEN_PREFIX = "yk_"  # noqa: S105 - a prefix, not a secret
 DEMO_TOKEN_PREFIX = "yk_demo_"  # noqa: S105
@@ -47,10 +49,10 @@ def api_token_create(
         token = ApiToken(
             user=user, name=name, prefix=raw[:12], key_hash=hash_token(raw), expires_at=expires_at
         )
-        token.full_clean()
+        full_clean(token)
         token.save()
         audit_record(
-            actor=actor, action="api_token.create", obj=token, to_state="active",
+            actor=actor, action=CoreAction.API_TOKEN_CREATE, obj=token, to_state="active",
             data={"user": user.get_username(), "prefix": token.prefix},
         )
     return token, raw
@@ -66,7 +68,7 @@ def api_token_revoke(*, actor, token: ApiToken, reason: str = "") -> ApiToken:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
         audit_record(
-            actor=actor, action="api_token.revoke", obj=token,
+            actor=actor, action=CoreAction.API_TOKEN_REVOKE, obj=token,
             from_state="active", to_state="revoked", reason=reason,
             data={"user": token.user.get_username(), "prefix": token.prefix},
         )

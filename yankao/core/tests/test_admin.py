@@ -21,10 +21,10 @@ def test_adding_a_closure_day_is_audited_and_shown_in_its_history(client, admini
     )
     assert response.status_code == 302
     day = ClosureDay.objects.get()
-    event = AuditEvent.objects.get(action="closureday.create")
+    event = AuditEvent.objects.get(action="record.create", object_type__model="closureday")
     assert event.actor == administrator and event.data["changed"]["reason"] == "山陀兒颱風停止上班"
     history = client.get(f"/admin/core/closureday/{day.pk}/history/").content.decode()
-    assert "closureday.create" in history
+    assert "record.create" in history
 
 
 def test_granting_administrator_through_admin_opens_the_admin(client, administrator, officer, city):

@@ -3,6 +3,7 @@
 import pytest
 from django.test import Client
 
+from yankao.core.audit import CoreAction
 from yankao.core.models import AuditEvent
 from yankao.core.selectors import audit_event_list, audit_history_for
 from yankao.core.services.audit import audit_record
@@ -53,16 +54,58 @@ def test_logout_is_a_post_and_is_audited(client, officer):
 
 def test_history_and_log_are_scoped_to_agencies(city, officer, epb_officer, evaluator):
     mine = city["pwb-maintenance"]
-    audit_record(actor=officer, action="case.reply", obj=mine, from_state="in_progress",
-                 to_state="replied", reason="路燈已修復")
-    audit_record(actor=epb_officer, action="case.reply", obj=city["environmental-protection"])
+    audit_record(actor=officer, action=CoreAction.RECORD_UPDATE, obj=mine,
+                 from_state="in_progress", to_state="replied", reason="路燈已修復")
+    audit_record(actor=epb_officer, action=CoreAction.RECORD_UPDATE,
+                 obj=city["environmental-protection"])
     history = list(audit_history_for(actor=officer, obj=mine))
-    assert [(e.from_state, e.to_state, e.reason) for e in history if e.action == "case.reply"] == [
-        ("in_progress", "replied", "路燈已修復")
-    ]
+    assert [(e.from_state, e.to_state, e.reason) for e in history
+            if e.action == "record.update"] == [("in_progress", "replied", "路燈已修復")]
     assert not audit_history_for(actor=epb_officer, obj=mine).exists()
-    assert audit_event_list(actor=officer, action="case.").count() == 1
-    assert audit_event_list(actor=evaluator, action="case.").count() == 2
+    assert audit_event_list(actor=officer, action="record.").count() == 1
+    assert audit_event_list(actor=evaluator, action="record.").count() == 2
+
+
+def test_audit_actions_must_be_enum_members(city, officer):
+    """A free string (a typo waiting to happen) is refused; so is an enum that is not an
+    AuditAction. Members are stored as their plain value."""
+    from enum import StrEnum
+
+    class Stray(StrEnum):
+        REPLY = "case.reply"
+
+    before = AuditEvent.objects.count()
+    for action in ("case.reply", Stray.REPLY, None):
+        with pytest.raises(TypeError):
+            audit_record(actor=officer, action=action, obj=city["pwb-maintenance"])
+    assert AuditEvent.objects.count() == before
+    event = audit_record(actor=officer, action=CoreAction.RECORD_UPDATE,
+                         obj=city["pwb-maintenance"])
+    event.refresh_from_db()
+    assert event.action == "record.update" and type(event.action) is str
+
+
+def test_every_app_declares_its_actions_in_its_audit_module():
+    """Each installed app with services has <app>/audit.py with one AuditAction subclass, and
+    no two apps declare the same stored value."""
+    import importlib
+
+    from django.apps import apps
+
+    from yankao.core.audit import AuditAction
+
+    seen: dict[str, str] = {}
+    for config in apps.get_app_configs():
+        if not config.name.startswith("yankao."):
+            continue
+        module = importlib.import_module(f"{config.name}.audit")
+        enums = [value for value in vars(module).values() if isinstance(value, type)
+                 and issubclass(value, AuditAction) and value is not AuditAction]
+        assert enums, f"{config.name}.audit declares no AuditAction subclass"
+        for enum in enums:
+            for member in enum:
+                assert seen.setdefault(member.value, enum.__name__) == enum.__name__, (
+                    f"{member.value} is declared twice")
 
 
 @pytest.mark.parametrize("path", ["/staff/", "/staff/agencies/", "/staff/calendar/",

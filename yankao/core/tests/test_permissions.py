@@ -2,6 +2,7 @@
 
 import pytest
 
+from yankao.core.audit import CoreAction
 from yankao.core.errors import DomainError, ErrorCode
 from yankao.core.models import Agency, AuditEvent, Role
 from yankao.core.permissions import actor_scope, require_role, scope_queryset, sees_all
@@ -13,8 +14,8 @@ from yankao.core.tests.factories import UserFactory, member
 def events(city):
     """One audit event owned by each of three agencies."""
     for code in ("pwb-maintenance", "public-works", "environmental-protection"):
-        audit_record(actor=None, action="test.event", obj=city[code])
-    return AuditEvent.objects.filter(action="test.event")
+        audit_record(actor=None, action=CoreAction.RECORD_UPDATE, obj=city[code])
+    return AuditEvent.objects.filter(action=CoreAction.RECORD_UPDATE)
 
 
 def codes(queryset):

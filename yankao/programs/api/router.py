@@ -5,10 +5,11 @@ see all); a program outside them answers 404."""
 from __future__ import annotations
 
 from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Path, Query, Router, Schema
 from ninja.pagination import paginate
 from ninja.responses import Status
 
+from yankao.core.api.params import BIGINT_MAX, YEAR_MAX, YEAR_MIN
 from yankao.core.errors import DomainError, ErrorCode
 from yankao.programs import selectors, services
 from yankao.programs.api.schemas import (
@@ -29,7 +30,7 @@ from yankao.programs.api.schemas import (
     SubsidySummaryOut,
     number,
 )
-from yankao.programs.models import ProgressReport, WorkPlan
+from yankao.programs.models import ProgressReport
 
 router = Router(tags=["programs"])
 
@@ -150,7 +151,8 @@ def subsidy_summary(request: HttpRequest, query: Query[YearQuery]):
 
 @router.get("/recommendations/summary", response=RecommendationSummaryOut,
             summary="Recommendations tracked, responded to, adopted and released")
-def recommendation_summary(request: HttpRequest, year: int | None = None,
+def recommendation_summary(request: HttpRequest,
+                           year: int | None = Query(None, ge=YEAR_MIN, le=YEAR_MAX),
                            topic: str | None = None):
     row = selectors.recommendation_summary(actor=request.user, year=year, topic_code=topic)
     return {**row.__dict__, "adopted_share_pct": number(row.adopted_share)}
@@ -165,7 +167,8 @@ def council_resolution_counts(request: HttpRequest, session: str | None = None):
 
 @router.get("/budget-pre-reviews/{int:budget_year}", response=PreReviewSummaryOut,
             summary="A budget pre-review: requests, meetings, site visits, approved budgets")
-def budget_pre_review(request: HttpRequest, budget_year: int):
+def budget_pre_review(request: HttpRequest,
+                      budget_year: int = Path(..., ge=YEAR_MIN, le=YEAR_MAX)):
     row = selectors.budget_pre_review_summary(actor=request.user, budget_year=budget_year)
     if row is None:
         raise DomainError(ErrorCode.NOT_FOUND, "No pre-review for that budget year.")
@@ -190,14 +193,15 @@ def report_queue(request: HttpRequest):
 
 
 @router.get("/reports/{int:report_id}", response=ReportOut)
-def report_get(request: HttpRequest, report_id: int):
+def report_get(request: HttpRequest, report_id: int = Path(..., ge=1, le=BIGINT_MAX)):
     return ReportOut.from_report(selectors.progress_report_get(actor=request.user,
                                                                report_id=report_id))
 
 
 @router.post("/reports/{int:report_id}/decision", response=ReportOut,
              summary="The unit head's or the commission's decision on a report")
-def report_decide(request: HttpRequest, report_id: int, payload: DecisionIn):
+def report_decide(request: HttpRequest, payload: DecisionIn,
+                  report_id: int = Path(..., ge=1, le=BIGINT_MAX)):
     report = selectors.progress_report_get(actor=request.user, report_id=report_id)
     approve = payload.decision == "approve"
     if report.status == ProgressReport.Status.SUBMITTED:
@@ -219,9 +223,9 @@ def program_list(request: HttpRequest, year: int | None = Query(None, ge=1990, l
 
 @router.get("/{int:program_id}", response=ProgramDetailOut,
             summary="A program with its planned and actual progress by month")
-def program_get(request: HttpRequest, program_id: int):
+def program_get(request: HttpRequest, program_id: int = Path(..., ge=1, le=BIGINT_MAX)):
     program = selectors.program_get(actor=request.user, program_id=program_id)
-    plan = WorkPlan.objects.filter(program=program).order_by("-version").first()
+    plan = selectors.latest_work_plan(actor=request.user, program=program)
     curve = selectors.program_s_curve(actor=request.user, program=program)
     program.plan_status = plan.status if plan else None
     program.curve = [{"month": p.month, "planned_pct": number(p.planned_pct),
@@ -232,7 +236,8 @@ def program_get(request: HttpRequest, program_id: int):
 
 @router.get("/{int:program_id}/reports", response=list[ReportOut],
             summary="A program's monthly reports")
-def program_reports(request: HttpRequest, program_id: int):
+def program_reports(request: HttpRequest,
+                    program_id: int = Path(..., ge=1, le=BIGINT_MAX)):
     program = selectors.program_get(actor=request.user, program_id=program_id)
     return [ReportOut.from_report(r) for r in selectors.progress_report_list(
         actor=request.user, program=program).select_related("program")]
@@ -240,7 +245,8 @@ def program_reports(request: HttpRequest, program_id: int):
 
 @router.post("/{int:program_id}/reports", response={201: ReportOut},
              summary="Submit a month's progress (or resubmit a returned report)")
-def program_report_submit(request: HttpRequest, program_id: int, payload: ReportIn):
+def program_report_submit(request: HttpRequest, payload: ReportIn,
+                          program_id: int = Path(..., ge=1, le=BIGINT_MAX)):
     program = selectors.program_get(actor=request.user, program_id=program_id)
     report = services.progress_report_submit(
         actor=request.user, program=program, month=payload.month,

@@ -9,6 +9,8 @@ from typing import Literal
 
 from ninja import Field, Schema
 
+from yankao.core.api.params import Amount, Month
+
 
 def number(value: Decimal | None) -> float | None:
     return None if value is None else float(value)
@@ -76,10 +78,10 @@ class ReportOut(Schema):
 
 
 class ReportIn(Schema):
-    month: int = Field(..., description="1–12")
+    month: Month
     actual_pct: Decimal = Field(..., description="Actual cumulative progress, 0–100, two "
                                                  "decimals at most")
-    budget_executed: int = Field(..., description="Cumulative spending in NT$")
+    budget_executed: Amount = Field(..., description="Cumulative spending in NT$")
     narrative: str
     delay_reason: str = ""
     budget_reason: str = ""

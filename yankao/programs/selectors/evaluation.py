@@ -10,7 +10,12 @@ from django.utils.translation import gettext as _
 
 from yankao.core.errors import DomainError, ErrorCode
 from yankao.programs.access import scoped
-from yankao.programs.models import EvaluationRound, GradeBand, YearEndEvaluation
+from yankao.programs.models import (
+    EvaluationRound,
+    GradeBand,
+    ScoreComponent,
+    YearEndEvaluation,
+)
 from yankao.programs.reference import PROGRAM_GRADES
 from yankao.programs.selectors._figures import percent
 
@@ -81,3 +86,15 @@ def grade_distribution(*, actor, year: int, agency_code: str | None = None) -> G
         for band in GradeBand.objects.filter(scale__code=scale).order_by("-min_score")
     ]
     return GradeDistribution(year, evaluations.count(), approved, grades)
+
+
+def score_components() -> list[ScoreComponent]:
+    """The components a year-end score is made of (reference data, the same for everyone)."""
+    return list(ScoreComponent.objects.all())
+
+
+def round_components(evaluation_round: EvaluationRound) -> list[tuple[ScoreComponent, int]]:
+    """(component, weight) of a round: the components it weighs, with their weights."""
+    weights = dict(evaluation_round.weights.values_list("component_id", "weight"))
+    return [(component, weights[component.pk])
+            for component in ScoreComponent.objects.filter(pk__in=weights)]

@@ -90,3 +90,22 @@ def kpi_achievement_by_agency(*, actor, year: int) -> list[KpiAchievement]:
 def kpi_achievement_trend(*, actor, years: list[int]) -> list[KpiAchievement]:
     """The city's achievement for each of ``years`` (the report compares three years)."""
     return [kpi_achievement(actor=actor, year=year) for year in years]
+
+
+def kpi_target_of(*, kpi: Kpi, year: int) -> KpiTarget | None:
+    """An indicator's target for a year (the caller has read the indicator through
+    ``kpi_get``)."""
+    return KpiTarget.objects.filter(kpi=kpi, year=year).first()
+
+
+def kpi_history(*, actor, kpi: Kpi):
+    """The indicator's audit events and those of each of its yearly targets, oldest first."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from yankao.core.selectors import audit_events_visible
+
+    years = [str(pk) for pk in kpi.years.values_list("pk", flat=True)]
+    return audit_events_visible(actor=actor).filter(
+        Q(object_type=ContentType.objects.get_for_model(kpi), object_id=str(kpi.pk))
+        | Q(object_type=ContentType.objects.get_for_model(KpiTarget), object_id__in=years)
+    ).order_by("created_at", "id")

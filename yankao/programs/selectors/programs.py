@@ -152,3 +152,16 @@ def program_table(*, actor, year: int | None = None, agency_code: str | None = N
         last_actual_bp=Subquery(latest.values("actual_bp")[:1]),
         plan_status=Subquery(newest_plan.values("status")[:1]),
     )
+
+
+def agency_choices(*, actor, year: int) -> list[tuple[str, str]]:
+    """(code, name) of the agencies with programs the actor may read in ``year``."""
+    from yankao.core.models import Agency
+
+    ids = program_list(actor=actor, year=year).values("agency_id")
+    return [(agency.code, agency.name) for agency in Agency.objects.filter(pk__in=ids)]
+
+
+def latest_work_plan(*, actor, program: Program) -> WorkPlan | None:
+    """The program's latest work plan (any status), or None."""
+    return work_plan_list(actor=actor, program=program).order_by("-version").first()

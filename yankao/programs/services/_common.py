@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from yankao.core.errors import DomainError, ErrorCode
@@ -65,14 +64,3 @@ def require_text(value: str, *, field: str, message: str) -> str:
     return text
 
 
-def validated(instance, *, exclude: list[str] | None = None):
-    """full_clean() with model errors turned into one DomainError on the first field."""
-    try:
-        instance.full_clean(exclude=exclude)
-    except ValidationError as error:
-        if hasattr(error, "message_dict"):
-            field, messages = next(iter(error.message_dict.items()))
-            raise DomainError(ErrorCode.INVALID, " ".join(messages),
-                              field=None if field == "__all__" else field) from None
-        raise DomainError(ErrorCode.INVALID, " ".join(error.messages)) from None
-    return instance

@@ -11,9 +11,11 @@ from django.utils.translation import gettext as _
 from yankao.core.errors import DomainError, ErrorCode
 from yankao.core.models import Agency
 from yankao.core.services.audit import audit_record
+from yankao.core.validation import full_clean
 from yankao.programs.access import require_officer_or_commission
+from yankao.programs.audit import ProgramsAction
 from yankao.programs.models import DocumentCategory, DocumentStat, DocumentUrgency
-from yankao.programs.services._common import to_decimal, validated
+from yankao.programs.services._common import to_decimal
 
 
 def _count(value, field: str) -> int:
@@ -54,9 +56,10 @@ def document_stat_record(*, actor, agency: Agency, year: int, month: int,
             for name, value in changed.items():
                 setattr(stat, name, value)
             outcome = "updated"
-        validated(stat)
+        full_clean(stat)
         stat.save()
-        action = "documentstat.create" if outcome == "created" else "documentstat.update"
+        action = (ProgramsAction.DOCUMENTSTAT_CREATE if outcome == "created"
+                  else ProgramsAction.DOCUMENTSTAT_UPDATE)
         audit_record(actor=actor, action=action, obj=stat,
                      data={k: str(v) for k, v in values.items()})
     return stat, outcome

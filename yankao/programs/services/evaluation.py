@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from yankao.core.errors import DomainError, ErrorCode
 from yankao.core.services.audit import audit_record
 from yankao.programs.access import require_commission, require_officer
+from yankao.programs.audit import ProgramsAction
 from yankao.programs.models import (
     EvaluationRound,
     EvaluationScore,
@@ -84,7 +85,7 @@ def evaluation_round_open(*, actor, year: int, weights: Mapping[str, int] | None
         YearEndEvaluation.objects.bulk_create([
             YearEndEvaluation(round=evaluation_round, program=program) for program in programs
         ])
-        audit_record(actor=actor, action="evaluation_round.open", obj=evaluation_round,
+        audit_record(actor=actor, action=ProgramsAction.EVALUATION_ROUND_OPEN, obj=evaluation_round,
                      to_state="open", data={"weights": weights, "scale": scale_code,
                                             "programs": programs.count()})
     return evaluation_round
@@ -127,7 +128,7 @@ def _step(*, actor, evaluation: YearEndEvaluation, action: str, stage: str,
             setattr(evaluation, name, value)
         evaluation.save(update_fields=["status", *fields])
         audit_record(
-            actor=actor, action=f"evaluation.{action}", obj=evaluation,
+            actor=actor, action=ProgramsAction(f"evaluation.{action}"), obj=evaluation,
             agency=evaluation.program.agency, from_state=before, to_state=target,
             reason=comment,
             data={"scores": {k: str(v) for k, v in values.items()},
@@ -199,7 +200,7 @@ def evaluation_approve(*, actor, evaluation: YearEndEvaluation) -> YearEndEvalua
         evaluation.approved_at = timezone.now()
         evaluation.save(update_fields=["status", "final_score", "grade", "approved_by",
                                        "approved_at"])
-        audit_record(actor=actor, action="evaluation.approve", obj=evaluation,
+        audit_record(actor=actor, action=ProgramsAction.EVALUATION_APPROVE, obj=evaluation,
                      agency=evaluation.program.agency, from_state=before, to_state=target,
                      data={"final_score": str(score), "grade": band.label_zh})
     return evaluation
@@ -217,7 +218,7 @@ def evaluation_return(*, actor, evaluation: YearEndEvaluation, reason: str) -> (
         before = evaluation.status
         evaluation.status = YEAR_END_EVALUATION.target("return", before)
         evaluation.save(update_fields=["status"])
-        audit_record(actor=actor, action="evaluation.return", obj=evaluation,
+        audit_record(actor=actor, action=ProgramsAction.EVALUATION_RETURN, obj=evaluation,
                      agency=evaluation.program.agency, from_state=before,
                      to_state=evaluation.status, reason=reason)
     return evaluation

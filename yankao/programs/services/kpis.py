@@ -11,9 +11,11 @@ from django.utils.translation import gettext as _
 from yankao.core.errors import DomainError, ErrorCode
 from yankao.core.models import Agency
 from yankao.core.services.audit import audit_record
+from yankao.core.validation import full_clean
 from yankao.programs.access import require_officer_or_commission
+from yankao.programs.audit import ProgramsAction
 from yankao.programs.models import Kpi, KpiTarget
-from yankao.programs.services._common import require_text, to_decimal, validated
+from yankao.programs.services._common import require_text, to_decimal
 
 
 def kpi_create(*, actor, agency: Agency, code: str, indicator_zh: str, unit: str,
@@ -24,12 +26,12 @@ def kpi_create(*, actor, agency: Agency, code: str, indicator_zh: str, unit: str
     if Kpi.objects.filter(code=code).exists():
         raise DomainError(ErrorCode.CONFLICT, _("The KPI code %(code)s is taken.")
                           % {"code": code}, field="code")
-    kpi = validated(Kpi(agency=agency, code=code, indicator_zh=indicator_zh.strip(),
+    kpi = full_clean(Kpi(agency=agency, code=code, indicator_zh=indicator_zh.strip(),
                         indicator_en=indicator_en.strip(), unit=unit.strip(),
                         direction=direction, definition=definition))
     with transaction.atomic():
         kpi.save()
-        audit_record(actor=actor, action="kpi.create", obj=kpi)
+        audit_record(actor=actor, action=ProgramsAction.KPI_CREATE, obj=kpi)
     return kpi
 
 
@@ -73,9 +75,9 @@ def kpi_target_set(*, actor, kpi: Kpi, year: int, target, reason: str = "") -> K
             return row
         else:
             row.target, row.target_reason = value, reason or row.target_reason
-        validated(row)
+        full_clean(row)
         row.save()
-        audit_record(actor=actor, action="kpi_target.set", obj=row, agency=kpi.agency,
+        audit_record(actor=actor, action=ProgramsAction.KPI_TARGET_SET, obj=row, agency=kpi.agency,
                      from_state=before, to_state=str(value), reason=reason)
     return row
 
@@ -93,8 +95,9 @@ def kpi_actual_record(*, actor, kpi_target: KpiTarget, actual) -> KpiTarget:
         if row.actual == value:
             return row
         row.actual = value
-        validated(row)
+        full_clean(row)
         row.save(update_fields=["actual"])
-        audit_record(actor=actor, action="kpi_target.actual", obj=row, agency=row.kpi.agency,
+        audit_record(actor=actor, action=ProgramsAction.KPI_TARGET_ACTUAL, obj=row,
+                     agency=row.kpi.agency,
                      from_state=before, to_state=str(value))
     return row

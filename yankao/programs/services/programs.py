@@ -14,13 +14,15 @@ from django.utils.translation import gettext as _
 from yankao.core.errors import DomainError, ErrorCode
 from yankao.core.models import Agency
 from yankao.core.services.audit import audit_record
+from yankao.core.validation import full_clean
 from yankao.programs.access import (
     require_commission,
     require_officer,
     require_officer_or_commission,
 )
+from yankao.programs.audit import ProgramsAction
 from yankao.programs.models import Checkpoint, ControlLevel, PlanMonth, Program, WorkPlan
-from yankao.programs.services._common import amount_value, pct_to_bp, require_text, validated
+from yankao.programs.services._common import amount_value, pct_to_bp, require_text
 from yankao.programs.states import WORK_PLAN
 
 
@@ -52,14 +54,15 @@ def program_create(
         raise DomainError(ErrorCode.CONFLICT,
                           _("A program with the code %(code)s already exists in %(year)s.")
                           % {"code": code, "year": year}, field="code")
-    program = validated(Program(
+    program = full_clean(Program(
         year=year, code=code, name_zh=(name_zh or "").strip(), name_en=(name_en or "").strip(),
         agency=agency, control_level=control_level, budget=amount_value(budget, field="budget"),
         summary=summary,
     ))
     with transaction.atomic():
         program.save()
-        audit_record(actor=actor, action="program.create", obj=program, to_state="controlled",
+        audit_record(actor=actor, action=ProgramsAction.PROGRAM_CREATE, obj=program,
+                     to_state="controlled",
                      data={"year": year, "budget": program.budget,
                            "control_level": control_level})
     return program
@@ -85,22 +88,22 @@ def program_update(*, actor, program: Program, **changes) -> Program:
             return program
         for name, value in changed.items():
             setattr(program, name, value)
-        validated(program)
+        full_clean(program)
         program.save()
-        audit_record(actor=actor, action="program.update", obj=program,
+        audit_record(actor=actor, action=ProgramsAction.PROGRAM_UPDATE, obj=program,
                      data={"changed": {k: str(v) for k, v in changed.items()}})
     return program
 
 
 def checkpoint_add(*, actor, program: Program, title: str, due_on: dt.date) -> Checkpoint:
     require_officer_or_commission(actor, program.agency)
-    checkpoint = validated(Checkpoint(
+    checkpoint = full_clean(Checkpoint(
         program=program, title=require_text(title, field="title",
                                             message=_("Name the milestone.")),
         due_on=due_on))
     with transaction.atomic():
         checkpoint.save()
-        audit_record(actor=actor, action="checkpoint.add", obj=checkpoint,
+        audit_record(actor=actor, action=ProgramsAction.CHECKPOINT_ADD, obj=checkpoint,
                      agency=program.agency, data={"program": program.code})
     return checkpoint
 
@@ -115,7 +118,7 @@ def checkpoint_complete(*, actor, checkpoint: Checkpoint, done_on: dt.date) -> C
         before = checkpoint.done_on
         checkpoint.done_on = done_on
         checkpoint.save(update_fields=["done_on"])
-        audit_record(actor=actor, action="checkpoint.complete", obj=checkpoint,
+        audit_record(actor=actor, action=ProgramsAction.CHECKPOINT_COMPLETE, obj=checkpoint,
                      agency=checkpoint.program.agency,
                      from_state=before.isoformat() if before else "open",
                      to_state=done_on.isoformat())
@@ -165,7 +168,8 @@ def work_plan_create(*, actor, program: Program, months: Iterable[MonthPlan]) ->
         for row in rows:
             row.plan = plan
         PlanMonth.objects.bulk_create(rows)
-        audit_record(actor=actor, action="work_plan.create", obj=plan, to_state=plan.status,
+        audit_record(actor=actor, action=ProgramsAction.WORK_PLAN_CREATE, obj=plan,
+                     to_state=plan.status,
                      data={"planned_pct": {r.month: str(r.planned_pct) for r in rows}})
     return plan
 
@@ -183,7 +187,7 @@ def work_plan_update(*, actor, plan: WorkPlan, months: Iterable[MonthPlan]) -> W
         for row in rows:
             row.plan = plan
         PlanMonth.objects.bulk_create(rows)
-        audit_record(actor=actor, action="work_plan.update", obj=plan,
+        audit_record(actor=actor, action=ProgramsAction.WORK_PLAN_UPDATE, obj=plan,
                      data={"planned_pct": {r.month: str(r.planned_pct) for r in rows}})
     return plan
 
@@ -196,7 +200,8 @@ def work_plan_submit(*, actor, plan: WorkPlan) -> WorkPlan:
         plan.status = WORK_PLAN.target("submit", before)
         plan.submitted_at = timezone.now()
         plan.save(update_fields=["status", "submitted_at"])
-        audit_record(actor=actor, action="work_plan.submit", obj=plan, from_state=before,
+        audit_record(actor=actor, action=ProgramsAction.WORK_PLAN_SUBMIT, obj=plan,
+                     from_state=before,
                      to_state=plan.status, reason=plan.revision_reason)
     return plan
 
@@ -213,7 +218,7 @@ def work_plan_approve(*, actor, plan: WorkPlan, comment: str = "") -> WorkPlan:
         ):
             old.status = WORK_PLAN.target("supersede", old.status)
             old.save(update_fields=["status"])
-            audit_record(actor=actor, action="work_plan.supersede", obj=old,
+            audit_record(actor=actor, action=ProgramsAction.WORK_PLAN_SUPERSEDE, obj=old,
                          from_state=WorkPlan.Status.APPROVED, to_state=old.status,
                          reason=plan.revision_reason)
         plan.status = target
@@ -221,7 +226,8 @@ def work_plan_approve(*, actor, plan: WorkPlan, comment: str = "") -> WorkPlan:
         plan.decided_by = actor
         plan.decision_comment = comment.strip()
         plan.save(update_fields=["status", "decided_at", "decided_by", "decision_comment"])
-        audit_record(actor=actor, action="work_plan.approve", obj=plan, from_state=before,
+        audit_record(actor=actor, action=ProgramsAction.WORK_PLAN_APPROVE, obj=plan,
+                     from_state=before,
                      to_state=plan.status, reason=plan.decision_comment)
     return plan
 
@@ -238,7 +244,8 @@ def work_plan_return(*, actor, plan: WorkPlan, comment: str) -> WorkPlan:
         plan.decided_by = actor
         plan.decision_comment = comment
         plan.save(update_fields=["status", "decided_at", "decided_by", "decision_comment"])
-        audit_record(actor=actor, action="work_plan.return", obj=plan, from_state=before,
+        audit_record(actor=actor, action=ProgramsAction.WORK_PLAN_RETURN, obj=plan,
+                     from_state=before,
                      to_state=plan.status, reason=comment)
     return plan
 
@@ -266,7 +273,8 @@ def work_plan_revise(*, actor, program: Program, months: Iterable[MonthPlan],
         for row in rows:
             row.plan = plan
         PlanMonth.objects.bulk_create(rows)
-        audit_record(actor=actor, action="work_plan.revise", obj=plan, to_state=plan.status,
+        audit_record(actor=actor, action=ProgramsAction.WORK_PLAN_REVISE, obj=plan,
+                     to_state=plan.status,
                      reason=reason,
                      data={"planned_pct": {r.month: str(r.planned_pct) for r in rows}})
     return plan

@@ -16,14 +16,15 @@ from django.utils.translation import gettext as _
 from yankao.core.errors import DomainError, ErrorCode
 from yankao.core.services.attachments import attachment_create
 from yankao.core.services.audit import audit_record
+from yankao.core.validation import full_clean
 from yankao.programs.access import require_commission, require_officer, require_unit_head
+from yankao.programs.audit import ProgramsAction
 from yankao.programs.models import PlanMonth, Program, ProgressReport, WorkPlan
 from yankao.programs.selectors.policy import policy_for_month, report_due_on
 from yankao.programs.services._common import (
     amount_value,
     pct_to_bp,
     require_text,
-    validated,
 )
 from yankao.programs.states import PROGRESS_REPORT
 
@@ -134,9 +135,9 @@ def progress_report_submit(
                 due_on=report_due_on(year=program.year, month=month, policy=policy),
                 submitted_at=now, submitted_by=actor, **values,
             )
-            validated(report)
+            full_clean(report)
             report.save()
-            action, before = "progress_report.submit", ""
+            action, before = ProgramsAction.PROGRESS_REPORT_SUBMIT, ""
         else:
             report = ProgressReport.objects.select_for_update().get(pk=existing.pk)
             before = report.status
@@ -144,9 +145,9 @@ def progress_report_submit(
             for name, value in values.items():
                 setattr(report, name, value)
             report.unit_reviewed_at = report.unit_reviewed_by = None
-            validated(report)
+            full_clean(report)
             report.save()
-            action = "progress_report.resubmit"
+            action = ProgramsAction.PROGRESS_REPORT_RESUBMIT
         audit_record(
             actor=actor, action=action, obj=report, agency=program.agency, from_state=before,
             to_state=report.status, reason=delay_reason,
@@ -171,7 +172,7 @@ def _decide(*, actor, report: ProgressReport, action: str, comment: str, stamp: 
             setattr(report, name, value)
         report.review_comment = comment
         report.save(update_fields=["status", "review_comment", *stamp])
-        audit_record(actor=actor, action=f"progress_report.{action}", obj=report,
+        audit_record(actor=actor, action=ProgramsAction(f"progress_report.{action}"), obj=report,
                      agency=report.program.agency, from_state=before, to_state=report.status,
                      reason=comment)
     return report

@@ -8,6 +8,7 @@ from django.db import transaction
 from yankao.core.errors import DomainError, ErrorCode
 from yankao.core.permissions import can_administer
 from yankao.core.services.audit import audit_record
+from yankao.programs.audit import ProgramsAction
 from yankao.programs.reference import ensure_reference_data
 
 
@@ -19,6 +20,7 @@ def reference_data_ensure(*, actor) -> int:
     with transaction.atomic():
         created = ensure_reference_data(apps)
         if created:
-            audit_record(actor=actor, action="programs.reference_data", to_state="present",
+            audit_record(actor=actor, action=ProgramsAction.PROGRAMS_REFERENCE_DATA,
+                         to_state="present",
                          data={"created": created})
     return created

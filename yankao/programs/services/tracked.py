@@ -14,7 +14,9 @@ from django.utils.translation import gettext as _
 from yankao.core.errors import DomainError, ErrorCode
 from yankao.core.models import Agency
 from yankao.core.services.audit import audit_record
+from yankao.core.validation import full_clean
 from yankao.programs.access import require_commission, require_officer
+from yankao.programs.audit import ProgramsAction
 from yankao.programs.models import (
     BudgetPreReview,
     BudgetRequest,
@@ -32,7 +34,7 @@ from yankao.programs.models import (
 from yankao.programs.models.tracked import ControlledItem
 from yankao.programs.reference import ENTERPRISE_GRADES
 from yankao.programs.selectors.policy import grade_bands, grade_for
-from yankao.programs.services._common import amount_value, require_text, score_value, validated
+from yankao.programs.services._common import amount_value, require_text, score_value
 from yankao.programs.services.evaluation import weighted_score
 from yankao.programs.states import CONTROLLED_ITEM, ENTERPRISE_EVALUATION
 
@@ -64,7 +66,7 @@ def controlled_item_release(*, actor, item: ControlledItem, released_on: dt.date
         item.released_on = released_on
         item.release_reason = reason
         item.save(update_fields=["control_status", "released_on", "release_reason"])
-        audit_record(actor=actor, action=f"{_label(item)}.release", obj=item,
+        audit_record(actor=actor, action=ProgramsAction(f"{_label(item)}.release"), obj=item,
                      from_state=before, to_state=item.control_status, reason=reason)
     return item
 
@@ -79,7 +81,7 @@ def controlled_item_resume(*, actor, item: ControlledItem, reason: str) -> Contr
         item.control_status = CONTROLLED_ITEM.target("resume", before)
         item.released_on = None
         item.save(update_fields=["control_status", "released_on"])
-        audit_record(actor=actor, action=f"{_label(item)}.resume", obj=item,
+        audit_record(actor=actor, action=ProgramsAction(f"{_label(item)}.resume"), obj=item,
                      from_state=before, to_state=item.control_status, reason=reason)
     return item
 
@@ -89,11 +91,11 @@ def controlled_item_resume(*, actor, item: ControlledItem, reason: str) -> Contr
 def subsidy_case_create(*, actor, year: int, code: str, title: str, agency: Agency,
                         budget: int) -> SubsidyCase:
     require_commission(actor)
-    case = validated(SubsidyCase(year=year, code=code.strip(), title=title.strip(),
+    case = full_clean(SubsidyCase(year=year, code=code.strip(), title=title.strip(),
                                  agency=agency, budget=amount_value(budget, field="budget")))
     with transaction.atomic():
         case.save()
-        audit_record(actor=actor, action="subsidycase.create", obj=case,
+        audit_record(actor=actor, action=ProgramsAction.SUBSIDYCASE_CREATE, obj=case,
                      to_state=case.control_status, data={"budget": case.budget})
     return case
 
@@ -112,7 +114,7 @@ def subsidy_case_record_execution(*, actor, case: SubsidyCase, executed: int) ->
         before = case.executed
         case.executed = amount
         case.save(update_fields=["executed"])
-        audit_record(actor=actor, action="subsidycase.execution", obj=case,
+        audit_record(actor=actor, action=ProgramsAction.SUBSIDYCASE_EXECUTION, obj=case,
                      from_state=str(before), to_state=str(amount))
     return case
 
@@ -127,7 +129,7 @@ def subsidy_case_close(*, actor, case: SubsidyCase, closed_on: dt.date,
             raise DomainError(ErrorCode.INVALID_STATE, _("The case is already closed."))
         case.closed_on = closed_on
         case.save(update_fields=["closed_on"])
-        audit_record(actor=actor, action="subsidycase.close", obj=case,
+        audit_record(actor=actor, action=ProgramsAction.SUBSIDYCASE_CLOSE, obj=case,
                      to_state="closed", data={"executed": case.executed, "budget": case.budget})
         return controlled_item_release(actor=actor, item=case, released_on=closed_on,
                                        reason=reason or _("Closed."))
@@ -138,12 +140,12 @@ def supervision_meeting_record(*, actor, year: int, held_on: dt.date, title: str
     SupervisionMeeting
 ):
     require_commission(actor)
-    meeting = validated(SupervisionMeeting(year=year, held_on=held_on, title=title.strip(),
+    meeting = full_clean(SupervisionMeeting(year=year, held_on=held_on, title=title.strip(),
                                            notes=notes))
     with transaction.atomic():
         meeting.save()
         meeting.cases.set(list(cases))
-        audit_record(actor=actor, action="supervisionmeeting.record", obj=meeting,
+        audit_record(actor=actor, action=ProgramsAction.SUPERVISIONMEETING_RECORD, obj=meeting,
                      data={"cases": meeting.cases.count()})
     return meeting
 
@@ -153,11 +155,11 @@ def supervision_meeting_record(*, actor, year: int, held_on: dt.date, title: str
 def recommendation_create(*, actor, topic: RecommendationTopic, year: int, source: str,
                           item: str, agency: Agency) -> Recommendation:
     require_commission(actor)
-    recommendation = validated(Recommendation(topic=topic, year=year, source=source.strip(),
+    recommendation = full_clean(Recommendation(topic=topic, year=year, source=source.strip(),
                                               item=item.strip(), agency=agency))
     with transaction.atomic():
         recommendation.save()
-        audit_record(actor=actor, action="recommendation.create", obj=recommendation,
+        audit_record(actor=actor, action=ProgramsAction.RECOMMENDATION_CREATE, obj=recommendation,
                      to_state=recommendation.control_status)
     return recommendation
 
@@ -173,7 +175,7 @@ def recommendation_respond(*, actor, recommendation: Recommendation, response: s
         recommendation.response = response
         recommendation.responded_on = responded_on or timezone.localdate()
         recommendation.save(update_fields=["response", "responded_on"])
-        audit_record(actor=actor, action="recommendation.respond", obj=recommendation,
+        audit_record(actor=actor, action=ProgramsAction.RECOMMENDATION_RESPOND, obj=recommendation,
                      to_state="responded")
     return recommendation
 
@@ -191,7 +193,7 @@ def recommendation_adopt(*, actor, recommendation: Recommendation,
             raise DomainError(ErrorCode.CONFLICT, _("It is already recorded as adopted."))
         recommendation.adopted_on = adopted_on
         recommendation.save(update_fields=["adopted_on"])
-        audit_record(actor=actor, action="recommendation.adopt", obj=recommendation,
+        audit_record(actor=actor, action=ProgramsAction.RECOMMENDATION_ADOPT, obj=recommendation,
                      from_state="responded", to_state="adopted")
     return recommendation
 
@@ -205,12 +207,12 @@ def council_resolution_create(*, actor, session: str, number: int,
     if CouncilResolution.objects.filter(session=session, number=number).exists():
         raise DomainError(ErrorCode.CONFLICT, _("Resolution %(number)s of this session exists.")
                           % {"number": number}, field="number")
-    resolution = validated(CouncilResolution(
+    resolution = full_clean(CouncilResolution(
         session=session.strip(), number=number, category=category, proposer=proposer.strip(),
         subject=subject.strip(), agency=agency))
     with transaction.atomic():
         resolution.save()
-        audit_record(actor=actor, action="councilresolution.create", obj=resolution,
+        audit_record(actor=actor, action=ProgramsAction.COUNCILRESOLUTION_CREATE, obj=resolution,
                      to_state=resolution.control_status)
     return resolution
 
@@ -227,7 +229,7 @@ def council_resolution_reply(*, actor, resolution: CouncilResolution, reply: str
         resolution.reply = reply
         resolution.replied_on = replied_on or timezone.localdate()
         resolution.save(update_fields=["reply", "replied_on"])
-        audit_record(actor=actor, action="councilresolution.reply", obj=resolution,
+        audit_record(actor=actor, action=ProgramsAction.COUNCILRESOLUTION_REPLY, obj=resolution,
                      from_state=before, to_state="replied")
     return resolution
 
@@ -254,7 +256,7 @@ def enterprise_evaluation_create(*, actor, enterprise: Agency, year: int,
     if not rows or sum(row.weight for row in rows) != 100:
         raise DomainError(ErrorCode.INVALID, _("The indicators' weights must add up to 100."),
                           field="indicators")
-    evaluation = validated(EnterpriseEvaluation(enterprise=enterprise, year=year,
+    evaluation = full_clean(EnterpriseEvaluation(enterprise=enterprise, year=year,
                                                 indicators_fixed_on=fixed_on))
     with transaction.atomic():
         evaluation.save()
@@ -263,7 +265,7 @@ def enterprise_evaluation_create(*, actor, enterprise: Agency, year: int,
                                 name_en=row.name_en, weight=row.weight, target=row.target)
             for row in rows
         ])
-        audit_record(actor=actor, action="enterpriseevaluation.create", obj=evaluation,
+        audit_record(actor=actor, action=ProgramsAction.ENTERPRISEEVALUATION_CREATE, obj=evaluation,
                      to_state=evaluation.status, data={"indicators": len(rows)})
     return evaluation
 
@@ -293,7 +295,8 @@ def enterprise_evaluation_approve(*, actor, evaluation: EnterpriseEvaluation,
         evaluation.comment = comment
         evaluation.save(update_fields=["status", "final_score", "grade", "reviewed_on",
                                        "comment"])
-        audit_record(actor=actor, action="enterpriseevaluation.approve", obj=evaluation,
+        audit_record(actor=actor, action=ProgramsAction.ENTERPRISEEVALUATION_APPROVE,
+                     obj=evaluation,
                      from_state=before, to_state=target,
                      data={"final_score": str(score), "grade": evaluation.grade.label_zh})
     return evaluation
@@ -306,21 +309,21 @@ def budget_pre_review_create(*, actor, budget_year: int, title: str) -> BudgetPr
     if BudgetPreReview.objects.filter(budget_year=budget_year).exists():
         raise DomainError(ErrorCode.CONFLICT, _("The pre-review for %(year)s exists.")
                           % {"year": budget_year})
-    review = validated(BudgetPreReview(budget_year=budget_year, title=title.strip()))
+    review = full_clean(BudgetPreReview(budget_year=budget_year, title=title.strip()))
     with transaction.atomic():
         review.save()
-        audit_record(actor=actor, action="budgetprereview.create", obj=review)
+        audit_record(actor=actor, action=ProgramsAction.BUDGETPREREVIEW_CREATE, obj=review)
     return review
 
 
 def budget_request_submit(*, actor, review: BudgetPreReview, agency: Agency, title: str,
                           requested: int) -> BudgetRequest:
     require_officer(actor, agency)
-    request = validated(BudgetRequest(review=review, agency=agency, title=title.strip(),
+    request = full_clean(BudgetRequest(review=review, agency=agency, title=title.strip(),
                                       requested=amount_value(requested, field="requested")))
     with transaction.atomic():
         request.save()
-        audit_record(actor=actor, action="budgetrequest.submit", obj=request,
+        audit_record(actor=actor, action=ProgramsAction.BUDGETREQUEST_SUBMIT, obj=request,
                      to_state="requested", data={"requested": request.requested})
     return request
 
@@ -338,7 +341,7 @@ def budget_request_decide(*, actor, request: BudgetRequest, approved_public: int
                 "More was approved than was requested."), field="approved_public")
         request.approved_public, request.approved_fund = public, fund
         request.save(update_fields=["approved_public", "approved_fund"])
-        audit_record(actor=actor, action="budgetrequest.decide", obj=request,
+        audit_record(actor=actor, action=ProgramsAction.BUDGETREQUEST_DECIDE, obj=request,
                      to_state="decided", data={"approved_public": public, "approved_fund": fund})
     return request
 
@@ -346,10 +349,10 @@ def budget_request_decide(*, actor, request: BudgetRequest, approved_public: int
 def pre_review_meeting_record(*, actor, review: BudgetPreReview, kind: str, held_on: dt.date,
                               subject: str) -> PreReviewMeeting:
     require_commission(actor)
-    meeting = validated(PreReviewMeeting(review=review, kind=kind, held_on=held_on,
+    meeting = full_clean(PreReviewMeeting(review=review, kind=kind, held_on=held_on,
                                          subject=subject.strip()))
     with transaction.atomic():
         meeting.save()
-        audit_record(actor=actor, action="prereviewmeeting.record", obj=meeting,
+        audit_record(actor=actor, action=ProgramsAction.PREREVIEWMEETING_RECORD, obj=meeting,
                      data={"kind": kind})
     return meeting

@@ -12,6 +12,7 @@ from yankao.core.imports import find_importer
 from yankao.core.models import AuditEvent
 from yankao.programs.models import DocumentStat, Kpi, KpiTarget, Program, ProgressReport, WorkPlan
 from yankao.programs.spreadsheets import PLAN_COLUMNS, PROGRAM_COLUMNS
+from yankao.testing.fixtures import job_download
 
 PLAN = [f"{m * 100 / 12:.2f}" for m in range(1, 13)]
 PLAN_BUDGET = [str(12_000_000 * m // 12) for m in range(1, 13)]
@@ -153,17 +154,18 @@ def test_document_statistics_import(city, tmp_path, evaluator):
     assert urgency["urgent"].over_limit is False and urgency["normal"].limit_days == 6
 
 
-def test_exports_import_back_unchanged(make_program, officer, evaluator, client, tmp_path):
+def test_exports_import_back_unchanged(make_program, officer, evaluator, client, tmp_path,
+                                       run_jobs):
     from yankao.programs.tests.conftest import submit
 
     program = make_program("107-001")
     submit(program, 1, "8.33", actor=officer)
     client.force_login(evaluator)
     for kind in ("programs", "progress"):
-        response = client.get(f"/staff/programs/export/{kind}.xlsx?year=2018")
-        assert response.status_code == 200
+        with run_jobs():
+            response = client.post(f"/staff/programs/export/{kind}.xlsx", {"year": 2018})
         path = tmp_path / f"{kind}.xlsx"
-        path.write_bytes(response.content)
+        path.write_bytes(job_download(client, response))
         sheet = load_workbook(path).active
         header = [cell.value for cell in sheet[1]]
         assert header[:3] == (["year", "code", "name_zh"] if kind == "programs" else
@@ -172,8 +174,9 @@ def test_exports_import_back_unchanged(make_program, officer, evaluator, client,
         assert (result.created, result.updated, len(result.rejected)) == (0, 0, 0), (
             kind, result.rejected)
         assert result.unchanged == 1
-    body = b"".join(client.get("/staff/programs/export/progress.csv?year=2018")
-                    .streaming_content).decode("utf-8-sig")
+    with run_jobs():
+        response = client.post("/staff/programs/export/progress.csv", {"year": 2018})
+    body = job_download(client, response).decode("utf-8-sig")
     row = next(csv.DictReader(io.StringIO(body)))
     assert (row["actual_pct"], row["planned_pct"], row["delay_points"]) == ("8.33", "8.33",
                                                                           "0.00")

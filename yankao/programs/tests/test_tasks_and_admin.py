@@ -40,7 +40,8 @@ def test_administrators_edit_the_policy(client, city, administrator_user):
     assert response.status_code == 302, response.content[:500]
     policy.refresh_from_db()
     assert (policy.delay_minor_points, policy.report_due_day) == (4, 15)
-    assert AuditEvent.objects.filter(action="controlpolicy.update").exists()
+    assert AuditEvent.objects.filter(action="record.update",
+                                     object_type__model="controlpolicy").exists()
     for path in ("/admin/programs/gradeband/", "/admin/programs/program/",
                  "/admin/programs/progressreport/", "/admin/programs/evaluationround/"):
         assert client.get(path).status_code == 200, path
@@ -66,7 +67,8 @@ def test_administrators_enter_tracked_items_and_the_release_stays_a_service(
     assert response.status_code == 302, response.content[:500]
     case = SubsidyCase.objects.get()
     assert (case.control_status, case.executed) == ("tracking", 0)
-    assert AuditEvent.objects.filter(action="subsidycase.create").exists()
+    assert AuditEvent.objects.filter(action="record.create",
+                                     object_type__model="subsidycase").exists()
     page = client.get(f"/admin/programs/subsidycase/{case.pk}/change/").content.decode()
     assert 'name="control_status"' not in page
     for path in ("/admin/programs/councilresolution/add/", "/admin/programs/budgetrequest/",

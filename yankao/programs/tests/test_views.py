@@ -135,7 +135,7 @@ def test_evaluation_pages(client, make_program, officer, evaluator):
     assert evaluation.status == "first_review"
 
 
-def test_import_page(client, city, evaluator, tmp_path):
+def test_import_page(client, city, evaluator, tmp_path, run_jobs):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     client.force_login(evaluator)
@@ -144,8 +144,10 @@ def test_import_page(client, city, evaluator, tmp_path):
         "year,code,name_zh,name_en,agency_code,control_level,budget,summary\n"
         "2018,107-001,道路平整提升計畫,,pwb-maintenance,city,1000,\n"
         "2018,107-002,x,,nowhere,city,1000,\n".encode())
-    page = client.post("/staff/programs/import/", {"kind": "programs", "file": upload})
-    html = page.content.decode()
+    with run_jobs():
+        started = client.post("/staff/programs/import/", {"kind": "programs", "file": upload})
+    assert started.status_code == 302 and started["Location"].startswith("/staff/jobs/")
+    html = client.get(started["Location"]).content.decode()
     assert "2 rows read: 1 created, 0 updated, 0 unchanged, 1 rejected." in html
     assert "unknown agency_code" in html
     text = client.post("/staff/programs/import/", {

@@ -10,10 +10,6 @@ from django.utils import timezone
 from yankao.core.errors import DomainError, ErrorCode
 
 
-def is_htmx(request: HttpRequest) -> bool:
-    return request.headers.get("HX-Request") == "true"
-
-
 def not_found_as_404(view):
     """A DomainError NOT_FOUND from a selector becomes the 404 page."""
 

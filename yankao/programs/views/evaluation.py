@@ -17,7 +17,7 @@ from yankao.core.selectors import audit_history_for
 from yankao.programs import selectors, services
 from yankao.programs.charts import as_spec, grade_chart
 from yankao.programs.forms import ReturnForm, ScoreForm
-from yankao.programs.models import EvaluationRound, ScoreComponent, YearEndEvaluation
+from yankao.programs.models import EvaluationRound, YearEndEvaluation
 from yankao.programs.views._common import (
     attach_error,
     chosen_int,
@@ -34,7 +34,7 @@ Status = YearEndEvaluation.Status
 def evaluations(request: HttpRequest) -> HttpResponse:
     years = selectors.program_years(actor=request.user)
     year = chosen_int(request, "year", years, default_year(years))
-    components = list(ScoreComponent.objects.all())
+    components = selectors.score_components()
     if request.method == "POST":
         try:
             weights = {c.code: int(request.POST.get(f"weight_{c.code}") or 0)
@@ -71,9 +71,7 @@ def evaluations(request: HttpRequest) -> HttpResponse:
 
 
 def _components(evaluation_round: EvaluationRound):
-    weights = dict(evaluation_round.weights.values_list("component_id", "weight"))
-    return [(component, weights[component.pk])
-            for component in ScoreComponent.objects.filter(pk__in=weights)]
+    return selectors.round_components(evaluation_round)
 
 
 def _step_for(user, evaluation: YearEndEvaluation) -> str | None:

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -15,9 +13,7 @@ from django.views.decorators.http import require_http_methods
 from yankao.core.errors import DomainError, ErrorCode
 from yankao.core.models import Role
 from yankao.core.permissions import has_role
-from yankao.core.selectors import audit_events_visible
 from yankao.programs import selectors, services
-from yankao.programs.models import KpiTarget
 from yankao.programs.views._common import chosen_int, default_year, not_found_as_404
 
 
@@ -52,7 +48,7 @@ def kpi_detail(request: HttpRequest, kpi_id: int) -> HttpResponse:
         try:
             year = int(request.POST.get("year", ""))
             if request.POST.get("action") == "actual":
-                row = KpiTarget.objects.filter(kpi=kpi, year=year).first()
+                row = selectors.kpi_target_of(kpi=kpi, year=year)
                 if row is None:
                     raise DomainError(ErrorCode.INVALID_STATE, _("Set the year's target first."))
                 services.kpi_actual_record(actor=request.user, kpi_target=row,
@@ -77,9 +73,4 @@ def kpi_detail(request: HttpRequest, kpi_id: int) -> HttpResponse:
 
 
 def _history(actor, kpi):
-    """The indicator's events and those of each of its years, oldest first."""
-    years = [str(pk) for pk in kpi.years.values_list("pk", flat=True)]
-    return audit_events_visible(actor=actor).filter(
-        Q(object_type=ContentType.objects.get_for_model(kpi), object_id=str(kpi.pk))
-        | Q(object_type=ContentType.objects.get_for_model(KpiTarget), object_id__in=years)
-    ).order_by("created_at", "id")
+    return selectors.kpi_history(actor=actor, kpi=kpi)

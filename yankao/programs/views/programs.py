@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from yankao.core.errors import DomainError
-from yankao.core.models import Agency, Role
+from yankao.core.models import Role
 from yankao.core.permissions import has_role
 from yankao.core.selectors import audit_history_for
 from yankao.programs import selectors, services
@@ -33,14 +33,12 @@ from yankao.programs.views._common import (
     attach_error,
     default_year,
     error_status,
-    is_htmx,
     not_found_as_404,
 )
 
 
 def _agency_choices(actor, year: int) -> list[tuple[str, str]]:
-    ids = selectors.program_list(actor=actor, year=year).values("agency_id")
-    return [(a.code, a.name) for a in Agency.objects.filter(pk__in=ids)]
+    return selectors.agency_choices(actor=actor, year=year)
 
 
 @login_required
@@ -74,7 +72,7 @@ def program_home(request: HttpRequest) -> HttpResponse:
         "is_commission": has_role(request.user, Role.EVALUATOR),
         "year": filters.get("year") or years[0],
     }
-    template = "programs/_program_rows.html" if is_htmx(request) else "programs/home.html"
+    template = "programs/_program_rows.html" if request.htmx else "programs/home.html"
     return render(request, template, context)
 
 

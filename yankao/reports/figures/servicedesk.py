@@ -23,7 +23,7 @@ from yankao.reports.figures import (
     pick,
     register,
 )
-from yankao.servicedesk.models import CallOutcome, CaseKind, Channel
+from yankao.servicedesk.selectors import CallOutcome, CaseKind, Channel
 from yankao.servicedesk.selectors import cases as case_selectors
 from yankao.servicedesk.selectors import statistics as st
 

@@ -26,7 +26,7 @@ from yankao.core.imports import (
 )
 from yankao.core.permissions import can_administer
 from yankao.core.services.audit import audit_record
-from yankao.servicedesk.audit import ServiceDeskAction
+from yankao.servicedesk.audit import ServicedeskAction
 from yankao.servicedesk.imports.lookups import Lookups, coordinate_pair
 from yankao.servicedesk.imports.pipeline import BATCH, CaseRow, parsed_rows, write_rows
 from yankao.servicedesk.models import (
@@ -203,7 +203,7 @@ def _calls_batch(batch, lookups, result, actor, case_column: bool) -> None:
         result.created += len(new)
         result.updated += len(changed)
         if new or changed:
-            audit_record(actor=actor, action=ServiceDeskAction.CALL_IMPORT,
+            audit_record(actor=actor, action=ServicedeskAction.CALL_IMPORT,
                          data={"created": len(new), "updated": len(changed)})
 
 
@@ -241,7 +241,7 @@ def surveys_csv(path: Path, *, actor=None, progress: Progress) -> ImportResult:
             survey.save()
             stored[survey.case_id] = survey
         if result.created or result.updated:
-            audit_record(actor=actor, action=ServiceDeskAction.SURVEY_IMPORT,
+            audit_record(actor=actor, action=ServicedeskAction.SURVEY_IMPORT,
                          data={"created": result.created, "updated": result.updated})
     progress(result.read)
     return result

@@ -29,7 +29,7 @@ from django.db import connection, transaction
 from yankao.core.imports import ImportResult, Progress, RowError
 from yankao.core.models import Agency, District
 from yankao.core.services.audit import audit_record
-from yankao.servicedesk.audit import ServiceDeskAction
+from yankao.servicedesk.audit import ServicedeskAction
 from yankao.servicedesk.imports.lookups import Lookups, hash_text
 from yankao.servicedesk.models import (
     DESCRIPTION_MAX,
@@ -270,7 +270,7 @@ class BatchWriter:
         self.join()
         if self.result.created or self.result.updated:
             with transaction.atomic():
-                audit_record(actor=self.actor, action=ServiceDeskAction.CASE_IMPORT_FINISH,
+                audit_record(actor=self.actor, action=ServicedeskAction.CASE_IMPORT_FINISH,
                              actor_label=None if self.actor else f"import:{self.source}",
                              data={"source": self.source, "created": self.result.created,
                                    "updated": self.result.updated,
@@ -467,7 +467,7 @@ def _write_batch(source: str, batch: PreparedBatch, actor=None) -> tuple[int, in
         Case.objects.bulk_update(changed, list(MUTABLE), batch_size=BATCH)
         _update_assignments(changed, [batch.cases[index] for index in changed_index])
     if new or changed:
-        audit_record(actor=actor, action=ServiceDeskAction.CASE_IMPORT,
+        audit_record(actor=actor, action=ServicedeskAction.CASE_IMPORT,
                      actor_label=None if actor else f"import:{source}",
                      data={"source": source, "created": len(new), "updated": len(changed)})
     return len(new), len(changed), unchanged, older

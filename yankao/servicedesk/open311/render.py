@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from typing import Any
 from xml.etree import ElementTree as ET
 
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 
 from yankao.core.calendar import TAIPEI
+from yankao.core.validation import xml_text
 
 XML_TYPE = "text/xml; charset=utf-8"
 JSON_TYPE = "application/json; charset=utf-8"
@@ -29,11 +31,19 @@ def _text(value: Any) -> str:
         return "true" if value else "false"
     if isinstance(value, dt.datetime):
         return w3c(value) or ""
-    return str(value)
+    # Whatever reached the database (an import, an older version), the document stays
+    # parseable: XML 1.0 cannot hold most control characters at all.
+    return xml_text(str(value))
+
+
+XML_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9._-]*$")
 
 
 def _append(parent: ET.Element, name: str, value: Any, item_names: dict[str, str]) -> None:
-    element = ET.SubElement(parent, name)
+    if XML_NAME.match(name) and not name.lower().startswith("xml"):
+        element = ET.SubElement(parent, name)
+    else:  # a key from data (an attribute's code) that is no XML name
+        element = ET.SubElement(parent, "attribute", {"code": xml_text(name)})
     if isinstance(value, list):
         child_name = item_names.get(name, name.rstrip("s"))
         for item in value:
@@ -84,3 +94,10 @@ def errors(fmt: str, status: int, *descriptions: str) -> HttpResponse:
     """The spec's error document: a list of {code, description}, with the HTTP status."""
     return respond(fmt, "errors", [{"code": status, "description": text}
                                    for text in descriptions], status=status)
+
+
+def refusal(request: HttpRequest, status: int, message: str) -> HttpResponse:
+    """Any refusal on /open311/ (core.protocols): the errors document, in the format the
+    address asks for (XML unless it ends in .json)."""
+    fmt = "json" if request.path.endswith(".json") else "xml"
+    return errors(fmt, status, message or "The request was refused.")

@@ -233,14 +233,27 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
     }])
 
 
+EARLIEST, LATEST = dt.datetime(1900, 1, 1, tzinfo=dt.UTC), dt.datetime(2200, 1, 1, tzinfo=dt.UTC)
+
+
 def _when(value: str | None, name: str) -> dt.datetime | None:
+    """A W3C date-time from the query; a date that does not exist (February 30th, 25
+    o'clock, an offset of 99 hours) or lies outside 1900–2199 is refused, not a 500."""
     if not value:
         return None
-    parsed = parse_datetime(value.strip().replace(" ", "+"))
-    if parsed is None:
-        raise DomainError(ErrorCode.INVALID, f"{name} must be a W3C date-time such as "
-                                             f"2018-01-01T00:00:00+08:00.")
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=TAIPEI)
+    problem = DomainError(ErrorCode.INVALID, f"{name} must be a W3C date-time between 1900 "
+                                             f"and 2199, such as 2018-01-01T00:00:00+08:00.")
+    try:
+        parsed = parse_datetime(value.strip().replace(" ", "+"))
+        if parsed is None:
+            raise problem
+        parsed = parsed if parsed.tzinfo else parsed.replace(tzinfo=TAIPEI)
+        in_range = EARLIEST <= parsed.astimezone(dt.UTC) < LATEST
+    except (ValueError, OverflowError):
+        raise problem from None
+    if not in_range:
+        raise problem
+    return parsed
 
 
 def _list(value: str | None) -> tuple[str, ...]:
@@ -314,11 +327,16 @@ def request_detail(request: HttpRequest, request_id: str, fmt: str) -> HttpRespo
 
 @require_GET
 def token_detail(request: HttpRequest, token: str, fmt: str) -> HttpResponse:
-    """The case that a POST with this client ``token`` created."""
+    """The case that a POST with this client ``token`` created. Only the application that
+    sent the token may look it up, with its api_key (issue #11, finding 8): a token is the
+    client's own retry handle, not a public search."""
+    client = services.open311_client_for_key(_api_key(request))
+    if client is None:
+        return errors(fmt, 403, "Missing or invalid api_key -- a token is looked up by the "
+                                "application that sent it.")
     if (refused := _check_jurisdiction(request, fmt)) is not None:
         return refused
-    case = selectors.open311_cases().filter(submission_key__startswith="o311:",
-                                            submission_key__endswith=f":{token}").first()
+    case = selectors.open311_token_case(client=client, token=token)
     if case is None:
         return errors(fmt, 404, f"token {token!r} was not found.")
     return respond(fmt, "service_requests", [{"service_request_id": case.number,

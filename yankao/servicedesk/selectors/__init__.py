@@ -1,10 +1,12 @@
 """Every read of the service desk that users see. Figures are in ``statistics``."""
 
+from yankao.servicedesk.models import CallOutcome, CaseKind, Channel
 from yankao.servicedesk.selectors import citizen, statistics
 from yankao.servicedesk.selectors.cases import (
     InboxFilters,
     case_assignments,
     case_attachments,
+    case_extension,
     case_get,
     case_history,
     case_visible,
@@ -21,13 +23,20 @@ from yankao.servicedesk.selectors.public import (
     open311_cases,
     open311_client_list,
     open311_services,
+    open311_token_case,
     public_timeline,
+    tracked_case_get,
 )
 
+# The choices figures are broken down by, for readers in other apps (reports).
 __all__ = [
+    "CallOutcome",
+    "CaseKind",
+    "Channel",
     "InboxFilters",
     "case_assignments",
     "case_attachments",
+    "case_extension",
     "case_get",
     "case_history",
     "case_visible",
@@ -41,8 +50,10 @@ __all__ = [
     "open311_cases",
     "open311_client_list",
     "open311_services",
+    "open311_token_case",
     "pending_extensions",
     "public_timeline",
     "routing_queue",
     "statistics",
+    "tracked_case_get",
 ]

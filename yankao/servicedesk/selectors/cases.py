@@ -23,9 +23,10 @@ from django.db.models import (
 from django.utils import timezone
 
 from yankao.core.errors import DomainError, ErrorCode
-from yankao.core.models import Attachment, AuditEvent, Role
+from yankao.core.models import Attachment, AuditEvent
 from yankao.core.permissions import actor_scope
 from yankao.core.selectors import attachments_owned_by
+from yankao.servicedesk import access
 from yankao.servicedesk.models import (
     ACTIVE_ASSIGNMENT,
     OPEN_STATUSES,
@@ -38,8 +39,6 @@ from yankao.servicedesk.models import (
     ExtensionStatus,
 )
 
-ALL_CASE_ROLES = (Role.OPERATOR, Role.REGISTRAR)
-
 
 def case_visible(*, actor) -> QuerySet[Case]:
     """Every case the actor may read."""
@@ -47,7 +46,7 @@ def case_visible(*, actor) -> QuerySet[Case]:
     queryset = Case.objects.select_related("category", "category__parent", "district", "agency")
     if not scope.authenticated:
         return queryset.none()
-    if scope.sees_all or scope.has_role(*ALL_CASE_ROLES):
+    if access.reads_all_cases(actor):
         return queryset
     agencies = scope.agency_ids()
     handled = Assignment.objects.filter(case=OuterRef("pk"), agency_id__in=agencies)
@@ -104,8 +103,7 @@ def _inbox_rows(*, actor, filters: InboxFilters, now: dt.datetime,
     if not scope.authenticated:
         return queryset.none()
     if not scope.sees_all:
-        queryset = queryset.filter(
-            agency_id__in=scope.agency_ids(Role.OFFICER, Role.SECTION_CHIEF))
+        queryset = queryset.filter(agency_id__in=access.handler_agency_ids(actor))
     if filters.agency_id:
         queryset = queryset.filter(agency_id=filters.agency_id)
     if filters.kind:
@@ -146,16 +144,14 @@ def inbox_count(*, actor, filters: InboxFilters | None = None,
 
 def routing_queue(*, actor) -> QuerySet[Case]:
     """分案: registered cases waiting for an agency, oldest first."""
-    scope = actor_scope(actor)
-    if not (scope.sees_all or scope.has_role(Role.REGISTRAR)):
+    if not access.may_route(actor):
         return Case.objects.none()
     return case_visible(actor=actor).filter(status="registered").order_by("registered_at", "id")
 
 
 def pending_extensions(*, actor) -> QuerySet[Extension]:
     """Extensions waiting for this section chief's decision."""
-    scope = actor_scope(actor)
-    agencies = scope.agency_ids(Role.SECTION_CHIEF)
+    agencies = access.chief_agency_ids(actor)
     return Extension.objects.select_related("assignment__case", "assignment__agency",
                                             "requested_by").filter(
         status=ExtensionStatus.PENDING, assignment__agency_id__in=agencies)
@@ -165,6 +161,15 @@ def case_attachments(*, case: Case) -> QuerySet[Attachment]:
     """The photos and scans of a case (the caller has checked that the actor may read the
     case; the files are the case's, whatever agency handled it when they came)."""
     return attachments_owned_by(Case, [case.pk])
+
+
+def case_extension(*, case: Case, extension_id) -> Extension | None:
+    """One extension request of a case the caller has checked the actor may read."""
+    try:
+        extension_id = int(extension_id or 0)
+    except (TypeError, ValueError):
+        return None
+    return Extension.objects.filter(assignment__case=case, pk=extension_id).first()
 
 
 def case_assignments(*, case: Case) -> QuerySet[Assignment]:

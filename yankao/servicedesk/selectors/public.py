@@ -49,10 +49,26 @@ def citizen_case_get(*, number: str, password: str) -> Case:
     return case
 
 
+def tracked_case_get(*, number: str) -> Case:
+    """A case the citizen opened in this session with its number and password (the view
+    checks the session); NOT_FOUND otherwise."""
+    case = Case.objects.select_related("category", "district", "agency").filter(
+        number=number).first()
+    if case is None:
+        raise DomainError(ErrorCode.NOT_FOUND)
+    return case
+
+
 def open311_cases() -> QuerySet[Case]:
     """Cases published through Open311: not confidential, of public categories."""
     return Case.objects.filter(confidential=False, category__public=True).select_related(
         "category", "category__parent", "agency", "district")
+
+
+def open311_token_case(*, client, token: str) -> Case | None:
+    """The case an Open311 application created with its own client ``token`` (the POST's
+    retry handle), or None; another application's tokens are not found."""
+    return open311_cases().filter(submission_key=f"o311:{client.pk}:{token[:40]}").first()
 
 
 def open311_services() -> QuerySet[Category]:

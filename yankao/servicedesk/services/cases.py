@@ -17,7 +17,6 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 
 from django.contrib.auth.hashers import check_password, make_password
-from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import Max
@@ -27,12 +26,14 @@ from django.utils.translation import gettext as _
 
 from yankao.core.errors import DomainError, ErrorCode
 from yankao.core.models import Agency, Attachment, District, PersonalContact, Role
-from yankao.core.permissions import has_role, require_role
+from yankao.core.permissions import require_role
 from yankao.core.services.attachments import attachment_create, attachment_validate
 from yankao.core.services.audit import audit_record
 from yankao.core.services.notifications import notification_queue
 from yankao.core.services.vault import personal_contact_reveal, personal_contact_store
-from yankao.servicedesk.audit import ServiceDeskAction as Action
+from yankao.core.validation import clean_text, full_clean
+from yankao.servicedesk import access
+from yankao.servicedesk.audit import ServicedeskAction as Action
 from yankao.servicedesk.models import (
     ACTIVE_ASSIGNMENT,
     DESCRIPTION_MAX,
@@ -62,25 +63,7 @@ from yankao.servicedesk.services.policy import (
     route_for,
 )
 
-INTAKE_ROLES = (Role.OPERATOR, Role.REGISTRAR)
-HANDLER_ROLES = (Role.OFFICER, Role.SECTION_CHIEF)
 PHOTO_MAX_BYTES = 5 * 1024 * 1024
-
-
-def _is_system(actor) -> bool:
-    return actor is None
-
-
-def _require_handler(actor, agency: Agency) -> None:
-    if _is_system(actor):
-        return
-    require_role(actor, *HANDLER_ROLES, agency=agency)
-
-
-def _require_registrar(actor) -> None:
-    if _is_system(actor):
-        return
-    require_role(actor, Role.REGISTRAR)
 
 
 def _save(obj, exclude: list[str] | None = None) -> None:
@@ -88,12 +71,7 @@ def _save(obj, exclude: list[str] | None = None) -> None:
     existence query per foreign key), and check constraints are left to the database,
     which enforces them on the INSERT: an intake then costs about half the queries."""
     related = [f.name for f in obj._meta.concrete_fields if f.is_relation]
-    try:
-        obj.full_clean(exclude=[*(exclude or []), *related], validate_constraints=False)
-    except ValidationError as error:
-        field, messages = next(iter(error.message_dict.items()))
-        raise DomainError(ErrorCode.INVALID, " ".join(messages),
-                          field=None if field == "__all__" else field) from None
+    full_clean(obj, exclude=[*(exclude or []), *related], validate_constraints=False)
     obj.save()
 
 
@@ -102,7 +80,8 @@ def _locked(case: Case) -> Case:
     return Case.objects.select_for_update().get(pk=case.pk)
 
 
-def _audit(actor, action: str, case: Case, *, from_state: str = "", to_state: str = "",
+def _audit(actor, action: Action, case: Case, *, from_state: str = "",
+           to_state: str = "",
            reason: str = "", data: dict | None = None, actor_label: str | None = None,
            obj=None) -> None:
     audit_record(actor=actor, action=action, obj=obj or case, agency=case.agency,
@@ -148,8 +127,7 @@ def case_register(
     gives an e-mail follows the case from the start (in ``language``, by default the
     request's): the acknowledgement and every public update reach them.
     """
-    if not _is_system(actor):
-        require_role(actor, *INTAKE_ROLES)
+    access.require_intake(actor)
     if submission_key:
         existing = Case.objects.filter(submission_key=submission_key).first()
         if existing is not None:
@@ -157,7 +135,7 @@ def case_register(
     if not category.active or category.parent_id is None:
         raise DomainError(ErrorCode.INVALID, _("Choose an active sub-category."),
                           field="category")
-    description = (description or "").strip()
+    description = clean_text(description or "").strip()
     if not description:
         raise DomainError(ErrorCode.INVALID, _("Describe the problem."), field="description")
     if len(description) > DESCRIPTION_MAX:
@@ -182,7 +160,7 @@ def case_register(
     now = timezone.now()
     registered_at = registered_at or now
     password = new_case_password() if with_password else ""
-    authenticated = not _is_system(actor)
+    authenticated = not access.is_system(actor)
     with transaction.atomic():
         for _attempt in range(5):
             case = Case(
@@ -304,7 +282,7 @@ def assignment_notify(*, assignment_id: int) -> int:
 def case_assign(*, actor, case: Case, agencies: Sequence[Agency],
                 lead: Agency | None = None) -> Case:
     """分案: route a case to one or more agencies, each with its own due time."""
-    _require_registrar(actor)
+    access.require_registrar(actor)
     if not agencies:
         raise DomainError(ErrorCode.INVALID, _("Choose at least one agency."), field="agencies")
     with transaction.atomic():
@@ -314,7 +292,7 @@ def case_assign(*, actor, case: Case, agencies: Sequence[Agency],
 def case_bulk_assign(*, actor, cases: Sequence[Case], agency: Agency | None = None
                      ) -> list[Case]:
     """Route several cases at once: to ``agency``, or each by its routing rule."""
-    _require_registrar(actor)
+    access.require_registrar(actor)
     routed = []
     with transaction.atomic():
         for case in cases:
@@ -334,20 +312,19 @@ def case_bulk_assign(*, actor, cases: Sequence[Case], agency: Agency | None = No
 
 def assignment_accept(*, actor, assignment: Assignment, officer=None) -> Assignment:
     """承辦: the agency takes the case (optionally naming the officer); in progress."""
-    _require_handler(actor, assignment.agency)
+    access.require_handler(actor, assignment.agency)
     with transaction.atomic():
         case = _locked(assignment.case)
         assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
         if assignment.status not in ACTIVE_ASSIGNMENT:
             raise DomainError(ErrorCode.INVALID_STATE, _("This assignment is finished."))
-        if officer is not None and not has_role(officer, *HANDLER_ROLES,
-                                                agency=assignment.agency):
+        if officer is not None and not access.handles(officer, assignment.agency):
             raise DomainError(ErrorCode.INVALID, _("The officer is not of this agency."),
                               field="officer")
         assignment.status = AssignmentStatus.IN_PROGRESS
         assignment.accepted_at = assignment.accepted_at or timezone.now()
         assignment.officer = officer or assignment.officer or (
-            actor if not _is_system(actor) else None)
+            actor if not access.is_system(actor) else None)
         assignment.save(update_fields=["status", "accepted_at", "officer"])
         if case.status == CaseStatus.ASSIGNED:
             case.status = CaseStatus.IN_PROGRESS
@@ -376,7 +353,7 @@ def assignment_reply(*, actor, assignment: Assignment, reply: str,
     """回覆 (or 現場回報 for dispatch): the agency's answer, with photos of the repaired
     site (public). When every handling agency has answered, the case is replied
     (field-reported) and its handling time is recorded."""
-    _require_handler(actor, assignment.agency)
+    access.require_handler(actor, assignment.agency)
     reply = (reply or "").strip()
     if not reply:
         raise DomainError(ErrorCode.INVALID, _("Write the reply."), field="reply")
@@ -395,7 +372,7 @@ def assignment_reply(*, actor, assignment: Assignment, reply: str,
         assignment.replied_at = now
         assignment.accepted_at = assignment.accepted_at or now
         assignment.reply = reply
-        if assignment.officer_id is None and not _is_system(actor):
+        if assignment.officer_id is None and not access.is_system(actor):
             assignment.officer = actor
         assignment.save(update_fields=["status", "replied_at", "accepted_at", "reply",
                                        "officer"])
@@ -423,7 +400,7 @@ def assignment_reply(*, actor, assignment: Assignment, reply: str,
 
 def supplement_request(*, actor, assignment: Assignment, request_text: str) -> Case:
     """補正: ask the citizen for more information; the case waits for it."""
-    _require_handler(actor, assignment.agency)
+    access.require_handler(actor, assignment.agency)
     if not (request_text or "").strip():
         raise DomainError(ErrorCode.INVALID, _("Say what is missing."), field="request_text")
     with transaction.atomic():
@@ -471,7 +448,7 @@ def supplement_provide(*, case: Case, text: str) -> Case:
 def extension_request(*, actor, assignment: Assignment, reason: str, notice: str,
                       new_due_at: dt.datetime) -> Extension:
     """申請展延: ask the section chief for a later due time, with the notice to the citizen."""
-    require_role(actor, *HANDLER_ROLES, agency=assignment.agency)
+    require_role(actor, *access.HANDLER_ROLES, agency=assignment.agency)  # a person
     if not (reason or "").strip():
         raise DomainError(ErrorCode.INVALID, _("Give the reason."), field="reason")
     if not (notice or "").strip():
@@ -505,7 +482,7 @@ def extension_request(*, actor, assignment: Assignment, reason: str, notice: str
 def extension_decide(*, actor, extension: Extension, approve: bool, note: str = ""
                      ) -> Extension:
     """A section chief of the handling agency approves or rejects; not their own request."""
-    require_role(actor, Role.SECTION_CHIEF, agency=extension.assignment.agency)
+    require_role(actor, Role.SECTION_CHIEF, agency=extension.assignment.agency)  # a person
     if extension.requested_by_id == actor.pk:
         raise DomainError(ErrorCode.FORBIDDEN, _("Someone else must approve your own request."))
     with transaction.atomic():
@@ -536,10 +513,7 @@ def extension_decide(*, actor, extension: Extension, approve: bool, note: str = 
 
 def case_transfer(*, actor, assignment: Assignment, to_agency: Agency, notice: str) -> Case:
     """移送 (行政程序法 art. 172): hand the case to the competent agency, telling the citizen."""
-    if not _is_system(actor) and not (has_role(actor, Role.REGISTRAR)
-                                      or has_role(actor, *HANDLER_ROLES,
-                                                  agency=assignment.agency)):
-        raise DomainError(ErrorCode.FORBIDDEN)
+    access.require_registrar_or_handler(actor, assignment.agency)
     if not (notice or "").strip():
         raise DomainError(ErrorCode.INVALID, _("Write the notice to the citizen."),
                           field="notice")
@@ -596,7 +570,7 @@ def _close_unhandled(case: Case, reason: str, notes: str, *, extra_fields: list[
 
 def case_merge(*, actor, case: Case, into: Case, reason: str = "") -> Case:
     """併案: close a duplicate into the case that is being handled."""
-    _require_registrar(actor)
+    access.require_registrar(actor)
     if case.pk == into.pk:
         raise DomainError(ErrorCode.INVALID, _("A case cannot be merged into itself."))
     with transaction.atomic():
@@ -625,9 +599,7 @@ def case_merge(*, actor, case: Case, into: Case, reason: str = "") -> Case:
 def case_downgrade(*, actor, case: Case, reason: str) -> Case:
     """A dispatch report that is no immediate hazard: handled as a petition-style case, and
     counted apart from the 4-hour rate."""
-    if not _is_system(actor) and not (has_role(actor, Role.REGISTRAR) or (
-            case.agency_id and has_role(actor, *HANDLER_ROLES, agency=case.agency))):
-        raise DomainError(ErrorCode.FORBIDDEN)
+    access.require_registrar_or_handler(actor, case.agency)
     if not (reason or "").strip():
         raise DomainError(ErrorCode.INVALID, _("Give the reason."), field="reason")
     with transaction.atomic():
@@ -647,9 +619,7 @@ def case_downgrade(*, actor, case: Case, reason: str) -> Case:
 
 def case_close(*, actor, case: Case, note: str = "") -> Case:
     """結案 after the answer; offers the satisfaction survey."""
-    if not _is_system(actor) and not (has_role(actor, Role.REGISTRAR) or (
-            case.agency_id and has_role(actor, *HANDLER_ROLES, agency=case.agency))):
-        raise DomainError(ErrorCode.FORBIDDEN)
+    access.require_registrar_or_handler(actor, case.agency)
     with transaction.atomic():
         case = _locked(case)
         if case.status not in (CaseStatus.REPLIED, CaseStatus.FIELD_REPORTED):
@@ -674,7 +644,7 @@ def case_close(*, actor, case: Case, note: str = "") -> Case:
 
 def case_file_without_handling(*, actor, case: Case, ground: str, note: str = "") -> Case:
     """存查 (行政程序法 art. 173): registered, then closed without handling — never deleted."""
-    _require_registrar(actor)
+    access.require_registrar(actor)
     if ground not in FilingGround.values:
         raise DomainError(ErrorCode.INVALID, _("Choose the ground of art. 173."), field="ground")
     with transaction.atomic():

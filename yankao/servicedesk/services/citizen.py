@@ -30,7 +30,7 @@ from yankao.core.permissions import has_role
 from yankao.core.services.audit import audit_record
 from yankao.core.services.notifications import bounce_handlers, notification_queue
 from yankao.core.services.vault import personal_contact_for_notice, personal_contact_store
-from yankao.servicedesk.audit import ServiceDeskAction
+from yankao.servicedesk.audit import ServicedeskAction
 from yankao.servicedesk.models import (
     DESCRIPTION_MAX,
     AssignmentStatus,
@@ -213,7 +213,7 @@ def follow_request(*, case: Case | None = None, district: District | None = None
         existing.status = Subscription.Status.PENDING
         existing.language = language
         existing.save()
-        audit_record(actor=None, action=ServiceDeskAction.CASE_FOLLOW, obj=case or district,
+        audit_record(actor=None, action=ServicedeskAction.CASE_FOLLOW, obj=case or district,
                      agency=case.agency if case else None, actor_label="citizen",
                      data={"subscription": existing.pk,
                            "target": "case" if case else "district"})
@@ -261,7 +261,7 @@ def follow_confirm(*, token: str) -> Subscription:
         subscription.status = Subscription.Status.ACTIVE
         subscription.confirmed_at = timezone.now()
         subscription.save(update_fields=["status", "confirmed_at"])
-        audit_record(actor=None, action=ServiceDeskAction.SUBSCRIPTION_CONFIRM,
+        audit_record(actor=None, action=ServicedeskAction.SUBSCRIPTION_CONFIRM,
                      obj=subscription, agency=None, actor_label="citizen")
     return subscription
 
@@ -276,7 +276,7 @@ def unsubscribe(*, token: str) -> Subscription:
         subscription.status = Subscription.Status.STOPPED
         subscription.stopped_at = timezone.now()
         subscription.save(update_fields=["status", "stopped_at"])
-        audit_record(actor=None, action=ServiceDeskAction.SUBSCRIPTION_STOP, obj=subscription,
+        audit_record(actor=None, action=ServicedeskAction.SUBSCRIPTION_STOP, obj=subscription,
                      agency=None, actor_label="citizen")
     return subscription
 
@@ -294,7 +294,7 @@ def _bounced(notification: Notification) -> None:
         subscription.status = Subscription.Status.BOUNCED
         subscription.stopped_at = timezone.now()
         subscription.save(update_fields=["status", "stopped_at"])
-        audit_record(actor=None, action=ServiceDeskAction.SUBSCRIPTION_BOUNCE,
+        audit_record(actor=None, action=ServicedeskAction.SUBSCRIPTION_BOUNCE,
                      obj=subscription, agency=None, reason=notification.last_error[:200])
 
 
@@ -331,7 +331,7 @@ def public_note_add(*, actor, case: Case, text: str) -> CaseUpdate:
         case.save(update_fields=["updated_at"])
         update = update_record(case=case, kind=UpdateKind.NOTE, text=text,
                                agency=case.agency)
-        audit_record(actor=actor, action=ServiceDeskAction.CASE_NOTE, obj=case,
+        audit_record(actor=actor, action=ServicedeskAction.CASE_NOTE, obj=case,
                      agency=case.agency, data={"update": update.pk})
     return update
 
@@ -363,7 +363,7 @@ def public_text_mask(*, actor, case: Case, phrase: str,
         else:
             target.public_text = masked
             target.save(update_fields=["public_text"])
-        audit_record(actor=actor, action=ServiceDeskAction.CASE_MODERATE, obj=case,
+        audit_record(actor=actor, action=ServicedeskAction.CASE_MODERATE, obj=case,
                      agency=case.agency, data={"update": update.pk if update else None,
                                                "masked": count, "length": len(phrase)})
     return count

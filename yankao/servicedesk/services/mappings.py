@@ -8,7 +8,7 @@ from django.db import transaction
 from yankao.core.errors import DomainError, ErrorCode
 from yankao.core.permissions import can_administer
 from yankao.core.services.audit import audit_record
-from yankao.servicedesk.audit import ServiceDeskAction
+from yankao.servicedesk.audit import ServicedeskAction
 from yankao.servicedesk.models import ImportMapping
 
 
@@ -36,7 +36,7 @@ def import_mapping_save(*, actor, mapping: ImportMapping) -> bool:
     mapping.full_clean()
     with transaction.atomic():
         mapping.save()
-        audit_record(actor=actor, action=ServiceDeskAction.MAPPING_SET, obj=mapping,
+        audit_record(actor=actor, action=ServicedeskAction.MAPPING_SET, obj=mapping,
                      from_state=_target_code(stored), to_state=_target_code(mapping),
                      data={"source": mapping.source, "column": mapping.column,
                            "value": mapping.value})

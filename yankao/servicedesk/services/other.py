@@ -6,6 +6,7 @@ import datetime as dt
 import hashlib
 import secrets
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,6 +15,9 @@ from yankao.core.errors import DomainError, ErrorCode
 from yankao.core.models import Role
 from yankao.core.permissions import require_role
 from yankao.core.services.audit import audit_record
+from yankao.core.validation import full_clean
+from yankao.servicedesk import access
+from yankao.servicedesk.audit import ServicedeskAction
 from yankao.servicedesk.models import Call, CallOutcome, Case, Category, Open311Client
 
 MAX_CALL_SECONDS = 4 * 3600
@@ -23,7 +27,7 @@ def call_log(*, actor, outcome: str, duration_seconds: int, category: Category |
              answered_at_once: bool = False, case: Case | None = None,
              received_at: dt.datetime | None = None) -> Call:
     """話務紀錄: one 1999 call with its outcome, duration and operator."""
-    require_role(actor, Role.OPERATOR, Role.REGISTRAR)
+    require_role(actor, *access.INTAKE_ROLES)
     if outcome not in CallOutcome.values:
         raise DomainError(ErrorCode.INVALID, _("Choose the outcome of the call."),
                           field="outcome")
@@ -41,10 +45,10 @@ def call_log(*, actor, outcome: str, duration_seconds: int, category: Category |
         answered_at_once=answered_at_once and outcome == CallOutcome.CONSULTATION,
         category=category, case=case, agency=membership.agency if membership else None,
     )
-    call.full_clean()
+    full_clean(call)
     with transaction.atomic():
         call.save()
-        audit_record(actor=actor, action="call.log", obj=call, agency=call.agency,
+        audit_record(actor=actor, action=ServicedeskAction.CALL_LOG, obj=call, agency=call.agency,
                      to_state=outcome, data={"duration_seconds": duration_seconds})
     return call
 
@@ -57,35 +61,38 @@ def open311_client_create(*, actor, name: str, contact_email: str = "",
                           raw_key: str | None = None) -> tuple[Open311Client, str]:
     """A new Open311 api_key for an application; the key is returned once, only its hash
     is kept. ``raw_key`` is for the demo city's documented key."""
-    if actor is not None:
-        require_role(actor, Role.ADMINISTRATOR)
+    access.require_administrator(actor)
     raw = raw_key or f"o311_{secrets.token_urlsafe(32)}"
     client = Open311Client(name=name.strip(), contact_email=contact_email, prefix=raw[:12],
                            key_hash=open311_key_hash(raw))
-    client.full_clean()
+    full_clean(client)
     with transaction.atomic():
         client.save()
-        audit_record(actor=actor, action="open311_client.create", obj=client)
+        audit_record(actor=actor, action=ServicedeskAction.OPEN311_CLIENT_CREATE, obj=client)
     return client, raw
 
 
 def open311_client_revoke(*, actor, client: Open311Client) -> Open311Client:
     """Stop an application's api_key from working (administrators). The record stays, for
     the audit trail of the cases it sent."""
-    if actor is not None:
-        require_role(actor, Role.ADMINISTRATOR)
+    access.require_administrator(actor)
     with transaction.atomic():
         client = Open311Client.objects.select_for_update().get(pk=client.pk)
         if client.active:
             client.active = False
             client.save(update_fields=["active"])
-            audit_record(actor=actor, action="open311_client.revoke", obj=client,
+            audit_record(actor=actor, action=ServicedeskAction.OPEN311_CLIENT_REVOKE, obj=client,
                          from_state="active", to_state="revoked")
     return client
 
 
+DEMO_KEY_PREFIX = "o311_demo_"  # the demo city's documented key; refused in production
+
+
 def open311_client_for_key(raw_key: str) -> Open311Client | None:
     if not raw_key:
+        return None
+    if settings.YANKAO_PRODUCTION and raw_key.strip().startswith(DEMO_KEY_PREFIX):
         return None
     return Open311Client.objects.filter(key_hash=open311_key_hash(raw_key.strip()),
                                         active=True).first()

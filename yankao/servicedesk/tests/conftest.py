@@ -59,3 +59,17 @@ def png_upload(name="photo.png", size=(8, 8)) -> SimpleUploadedFile:
 
 def taipei(*args) -> dt.datetime:
     return dt.datetime(*args, tzinfo=TAIPEI)
+
+
+@pytest.fixture
+def api_key(catalogue):
+    """A working Open311 api_key."""
+    from yankao.servicedesk.services import open311_client_create
+
+    return open311_client_create(actor=None, name="test app")[1]
+
+
+@pytest.fixture
+def pothole(catalogue):
+    """The pothole dispatch service (路面坑洞(一))."""
+    return next(c for c in catalogue.values() if c.name_zh == "路面坑洞(一)")

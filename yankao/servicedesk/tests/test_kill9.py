@@ -50,7 +50,7 @@ def wait_until_serving(port: int, process: subprocess.Popen, seconds: float = 60
 
 def test_acknowledged_cases_survive_a_killed_worker(tmp_path):
     env = clean_env(tmp_path)
-    built = yankao("demo", "--scale", "0.001", env=env, timeout=180)
+    built = yankao("demo", "--scale", "0.001", env=env, timeout=600)
     assert built.returncode == 0, built.stderr
     port = free_port()
     server = subprocess.Popen(

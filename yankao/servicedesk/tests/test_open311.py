@@ -18,18 +18,12 @@ from yankao.servicedesk.tests.test_services import by_name, dispatch
 
 pytestmark = pytest.mark.django_db
 
-SCHEMAS = Path(__file__).resolve().parents[4] / "shared" / "reference" / "specs" / \
-    "open311-georeport-v2"
-if not SCHEMAS.is_dir():  # a worktree beside shared/, or a clone inside the project folder
-    SCHEMAS = Path(__file__).resolve().parents[5] / "shared" / "reference" / "specs" / \
-        "open311-georeport-v2"
+# The Open311 JSON Schemas, vendored with their origin (specs/open311-georeport-v2/README.md).
+SCHEMAS = Path(__file__).resolve().parent / "specs" / "open311-georeport-v2"
 BASE = "/open311/v2"
 
 
 def validate(document, schema_name: str) -> None:
-    if not SCHEMAS.is_dir():
-        pytest.skip(f"Open311 JSON Schemas not found at {SCHEMAS} (shared/reference/specs); "
-                    "the schema check is skipped")
     from jsonschema import Draft7Validator
     from referencing import Registry, Resource
     from referencing.jsonschema import DRAFT7
@@ -43,16 +37,6 @@ def validate(document, schema_name: str) -> None:
     schema = json.loads((SCHEMAS / schema_name).read_text())
     Draft7Validator(schema, registry=registry,
                     format_checker=Draft7Validator.FORMAT_CHECKER).validate(document)
-
-
-@pytest.fixture
-def api_key(catalogue):
-    return services.open311_client_create(actor=None, name="test app")[1]
-
-
-@pytest.fixture
-def pothole(catalogue):
-    return by_name(catalogue, "路面坑洞(一)")
 
 
 def post_body(pothole, **extra):
@@ -155,9 +139,19 @@ def test_token_makes_a_retried_post_safe(client, pothole, api_key):
     again = client.post(f"{BASE}/requests.json", post_body(pothole, api_key=api_key,
                                                            token="retry-1")).json()
     assert first == again and Case.objects.count() == 1
-    found = client.get(f"{BASE}/tokens/retry-1.json").json()
+    found = client.get(f"{BASE}/tokens/retry-1.json", {"api_key": api_key}).json()
     assert found == [{"service_request_id": first[0]["service_request_id"], "token": "retry-1"}]
-    assert client.get(f"{BASE}/tokens/unknown.xml").status_code == 404
+    assert client.get(f"{BASE}/tokens/unknown.xml", {"api_key": api_key}).status_code == 404
+
+
+def test_a_token_is_found_only_by_the_application_that_sent_it(client, pothole, api_key):
+    """Finding 8 of issue #11: the token lookup was public and not tied to its client."""
+    client.post(f"{BASE}/requests.json", post_body(pothole, api_key=api_key, token="mine"))
+    assert client.get(f"{BASE}/tokens/mine.json").status_code == 403  # no key: refused
+    other = services.open311_client_create(actor=None, name="another app")[1]
+    assert client.get(f"{BASE}/tokens/mine.json", {"api_key": other}).status_code == 404
+    assert client.get(f"{BASE}/tokens/mine.json",
+                      HTTP_AUTHORIZATION=f"Bearer {api_key}").status_code == 200
 
 
 def test_get_requests_filters_extensions_and_schema(client, catalogue, people, pothole):
@@ -216,7 +210,8 @@ def test_no_reporter_data_in_any_open311_output(client, catalogue, people, potho
     client.post(f"{BASE}/requests.json", post_body(pothole, api_key=api_key, token="t"))
     bodies = [client.get(f"{BASE}/{path}").content.decode() for path in (
         "requests.json", "requests.xml", "requests.json?extensions=true",
-        "requests.xml?extensions=true", "tokens/t.json", "discovery.json", "services.xml")]
+        "requests.xml?extensions=true", f"tokens/t.json?api_key={api_key}", "discovery.json",
+        "services.xml")]
     for body in bodies:
         for value in [*REPORTER_VALUES, "測試員"]:
             assert value not in body

@@ -193,6 +193,7 @@ def test_reporter_reveal_is_logged_and_limited(signed, catalogue, people):
     shown = officer.post(reverse("servicedesk:reporter", args=[case.number]),
                          {"reason": "聯繫補充位置"})
     assert "0912-345-678" in shown.content.decode()
+    assert "no-store" in shown["Cache-Control"]  # personal data: never cached
     registrar = signed("registrar")
     refused = registrar.post(reverse("servicedesk:reporter", args=[case.number]))
     assert refused.status_code == 403 and "0912" not in refused.content.decode()

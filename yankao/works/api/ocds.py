@@ -26,7 +26,11 @@ from yankao.core.calendar import TAIPEI
 from yankao.core.errors import DomainError
 from yankao.works.models import MonthlyProgress, Tender
 from yankao.works.rules import month_end
-from yankao.works.selectors.tenders import tender_public_get, tender_public_list
+from yankao.works.selectors.tenders import (
+    progress_of_tenders,
+    tender_public_get,
+    tender_public_list,
+)
 from yankao.works.services.common import now_taipei
 
 OCDS_VERSION = "1.1"
@@ -173,10 +177,7 @@ def _json(body: dict, **headers) -> JsonResponse:
 
 
 def _progress_by_tender(tenders: list[Tender]) -> dict[int, list[MonthlyProgress]]:
-    rows: dict[int, list[MonthlyProgress]] = {tender.pk: [] for tender in tenders}
-    for row in MonthlyProgress.objects.filter(tender__in=tenders).order_by("tender_id", "month"):
-        rows[row.tender_id].append(row)
-    return rows
+    return progress_of_tenders(tenders)
 
 
 @require_GET

@@ -12,6 +12,8 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
+from yankao.core.api.pagination import MAX_OFFSET
+from yankao.core.api.params import YEAR_MAX, YEAR_MIN, Amount, Count, YearMonth
 from yankao.core.errors import DomainError, ErrorCode
 from yankao.works import selectors
 from yankao.works.models import Defect, Inspection, MonthlyProgress, Tender
@@ -28,7 +30,7 @@ router = Router(tags=["works"])
 
 class Page(Schema):
     limit: int = Field(100, ge=1, le=500)
-    offset: int = Field(0, ge=0)
+    offset: int = Field(0, ge=0, le=MAX_OFFSET)
 
 
 class TenderOut(Schema):
@@ -78,9 +80,9 @@ class ProgressOut(Schema):
 
 
 class ProgressIn(Schema):
-    month: str = Field(..., pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="YYYY-MM")
+    month: YearMonth
     actual_percent: Decimal
-    amount_spent: int = Field(..., ge=0)
+    amount_spent: Amount
     delay_reason: str = ""
     regression_reason: str = ""
     stopped: bool = False
@@ -158,14 +160,14 @@ class InspectionDetailOut(InspectionOut):
 
 class InspectorIn(Schema):
     name: str = Field(..., min_length=1, max_length=60)
-    score: int
+    score: int = Field(..., ge=0, le=100)
 
 
 class DefectIn(Schema):
     code: str
     description: str
     severity: str = "minor"
-    deduction_points: int = 0
+    deduction_points: Count = 0
 
 
 class TestIn(Schema):
@@ -196,11 +198,11 @@ class SummaryOut(Schema):
     formula_verified: bool
 
 
-class YearQuery(Schema):
+class WorksYearQuery(Schema):
     year: int = Field(..., ge=2000, le=2100)
 
 
-class ReportOut(Schema):
+class CitizenReportOut(Schema):
     number: str
     channel: str
     service_desk_case_number: str
@@ -263,23 +265,24 @@ def tender_progress_submit(request: HttpRequest, pcc_number: str, payload: Progr
 
 @router.get("/works/inspections/summary", response=SummaryOut,
             summary="Inspections of a year against the legal minimum")
-def inspections_summary(request: HttpRequest, query: Query[YearQuery]):
+def inspections_summary(request: HttpRequest, query: Query[WorksYearQuery]):
     return asdict(selectors.inspection_summary(actor=request.user, year=query.year))
 
 
 @router.get("/works/inspections/minimum", summary="The legal minimum (§4) by amount band")
-def inspections_minimum(request: HttpRequest, query: Query[YearQuery], formula: str = ""):
+def inspections_minimum(request: HttpRequest, query: Query[WorksYearQuery], formula: str = ""):
     return asdict(selectors.inspection_minimum(actor=request.user, year=query.year,
                                                formula_code=formula))
 
 
 @router.get("/works/inspections/grades", summary="Inspections of a year by grade")
-def inspections_grades(request: HttpRequest, query: Query[YearQuery]):
+def inspections_grades(request: HttpRequest, query: Query[WorksYearQuery]):
     return asdict(selectors.grade_distribution(actor=request.user, year=query.year))
 
 
 @router.get("/works/inspections", response=list[InspectionOut])
-def inspections(request: HttpRequest, query: Query[Page], year: int | None = None,
+def inspections(request: HttpRequest, query: Query[Page],
+                year: int | None = Query(None, ge=YEAR_MIN, le=YEAR_MAX),
                 kind: str = ""):
     rows = selectors.inspection_list(actor=request.user, year=year, kind=kind).select_related(
         "first_inspection")
@@ -327,20 +330,21 @@ def defects(request: HttpRequest, query: Query[Page], status: str = ""):
 
 
 @router.get("/works/compliance", summary="Monthly updates made on time, by month")
-def compliance(request: HttpRequest, query: Query[YearQuery]):
+def compliance(request: HttpRequest, query: Query[WorksYearQuery]):
     return [asdict(row) for row in selectors.progress_compliance_by_month(
         actor=request.user, year=query.year)]
 
 
-@router.get("/works/citizen-reports", response=list[ReportOut],
+@router.get("/works/citizen-reports", response=list[CitizenReportOut],
             summary="Citizen works reports (never the reporter's data)")
-def citizen_reports(request: HttpRequest, query: Query[Page], year: int | None = None):
+def citizen_reports(request: HttpRequest, query: Query[Page],
+                    year: int | None = Query(None, ge=YEAR_MIN, le=YEAR_MAX)):
     rows = selectors.citizen_report_list(actor=request.user, year=year)
     return list(rows.order_by("received_at")[query.offset:query.offset + query.limit])
 
 
 @router.get("/works/citizen-reports/summary", summary="Satisfaction and inspections arising")
-def citizen_reports_summary(request: HttpRequest, query: Query[YearQuery]):
+def citizen_reports_summary(request: HttpRequest, query: Query[WorksYearQuery]):
     return {
         "satisfaction": asdict(selectors.citizen_report_satisfaction(actor=request.user,
                                                                      year=query.year)),
@@ -350,7 +354,7 @@ def citizen_reports_summary(request: HttpRequest, query: Query[YearQuery]):
 
 
 @router.get("/works/training", summary="Training sessions of a year and their summary")
-def training(request: HttpRequest, query: Query[YearQuery]):
+def training(request: HttpRequest, query: Query[WorksYearQuery]):
     return {
         "summary": asdict(selectors.training_summary(year=query.year)),
         "sessions": [{"title": s.title, "held_on": s.held_on, "co_organiser": s.co_organiser,

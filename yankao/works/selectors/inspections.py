@@ -270,3 +270,21 @@ def defect_get(*, actor, pk: int) -> Defect:
         raise DomainError(ErrorCode.NOT_FOUND, "No such defect.")
     return defect
 
+
+
+def material_test_get(*, actor, pk: int):
+    """A material test of an inspection the actor may read; NOT_FOUND otherwise."""
+    from yankao.works.models import MaterialTest
+
+    test = MaterialTest.objects.select_related("inspection").filter(pk=pk).first()
+    inspection_get(actor=actor, pk=test.inspection_id if test else -1)
+    return test
+
+
+def consequence_get(*, actor, pk: int):
+    """A 丙等 checklist item of an inspection the actor may read; NOT_FOUND otherwise."""
+    from yankao.works.models import InspectionConsequence
+
+    consequence = InspectionConsequence.objects.filter(pk=pk).first()
+    inspection_get(actor=actor, pk=consequence.inspection_id if consequence else -1)
+    return consequence

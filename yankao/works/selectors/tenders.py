@@ -433,3 +433,31 @@ def _check_targets(year: int) -> dict[dt.date, int]:
     months = [dt.date(year, number, 1) for number in range(1, 13)]
     return {month: next((value for start, value in targets if start <= month_end(month)),
                         targets[-1][1]) for month in months}
+
+
+def tender_agencies_with_tenders():
+    """The agencies that have tenders (the tender list's agency filter)."""
+    from yankao.core.models import Agency
+
+    return Agency.objects.filter(works_tenders__isnull=False).distinct()
+
+
+def tender_entry_agencies(*, actor):
+    """The agencies whose tenders the actor may enter: an administrator's, all; an agency
+    officer's, their own (and the units below)."""
+    from yankao.core.models import Agency
+    from yankao.core.permissions import actor_scope, can_administer
+    from yankao.works.access import AGENCY_ROLES
+
+    if can_administer(actor):
+        return Agency.objects.filter(active=True)
+    return Agency.objects.filter(pk__in=actor_scope(actor).agency_ids(*AGENCY_ROLES))
+
+
+def progress_of_tenders(tenders) -> dict[int, list]:
+    """Each tender's monthly progress in month order (for tenders already read through a
+    selector: the OCDS release package)."""
+    rows: dict[int, list] = {tender.pk: [] for tender in tenders}
+    for row in MonthlyProgress.objects.filter(tender__in=tenders).order_by("tender_id", "month"):
+        rows[row.tender_id].append(row)
+    return rows

@@ -19,6 +19,7 @@ from yankao.core.permissions import require_role
 from yankao.core.services.attachments import attachment_create
 from yankao.core.services.audit import audit_record
 from yankao.core.services.vault import personal_contact_reveal, personal_contact_store
+from yankao.core.validation import full_clean
 from yankao.works.access import (
     INTAKE_ROLES,
     TRAINING_ROLES,
@@ -26,11 +27,11 @@ from yankao.works.access import (
     require_agency_staff_or_team,
     require_team,
 )
+from yankao.works.audit import WorksAction
 from yankao.works.models import CitizenReport, ReportExtension, Tender, TrainingSession
 from yankao.works.policy import policy_on
 from yankao.works.services.common import (
     PHOTO_KINDS,
-    full_clean,
     next_number,
     now_taipei,
     validate_photos,
@@ -39,7 +40,7 @@ from yankao.works.services.common import (
 Status = CitizenReport.Status
 
 
-def _transition(actor, report: CitizenReport, action: str, before: str, *, reason: str = "",
+def _transition(actor, report: CitizenReport, action: WorksAction, before: str, *, reason: str = "",
                 data: dict | None = None) -> None:
     audit_record(actor=actor, action=action, obj=report, agency=report.agency,
                  from_state=before, to_state=report.status, reason=reason, data=data)
@@ -116,7 +117,7 @@ def citizen_report_submit(
             report.save(update_fields=["contact"])
         for photo in photos:
             attachment_create(actor=recorder, upload=photo, owner=report, kinds=PHOTO_KINDS)
-        _transition(recorder, report, "citizen_report.submit", "",
+        _transition(recorder, report, WorksAction.CITIZEN_REPORT_SUBMIT, "",
                     data={"channel": channel, "photos": len(photos)})
     return report
 
@@ -141,7 +142,7 @@ def citizen_report_route(*, actor, report: CitizenReport, agency: Agency,
             now_taipei(), policy.report_handling_working_days)
         report.save(update_fields=["agency", "tender", "status", "due_at"])
         report.referred_agencies.set(referred)
-        _transition(actor, report, "citizen_report.route", before,
+        _transition(actor, report, WorksAction.CITIZEN_REPORT_ROUTE, before,
                     data={"agency": agency.code, "referred": [a.code for a in referred]})
     return report
 
@@ -156,7 +157,7 @@ def citizen_report_handle(*, actor, report: CitizenReport, note: str) -> Citizen
         before = report.status
         report.status, report.handling_note = Status.HANDLING, note.strip()
         report.save(update_fields=["status", "handling_note"])
-        _transition(actor, report, "citizen_report.handle", before)
+        _transition(actor, report, WorksAction.CITIZEN_REPORT_HANDLE, before)
     return report
 
 
@@ -180,7 +181,7 @@ def citizen_report_extend(*, actor, report: CitizenReport, reason: str) -> Citiz
                                        created_at=now_taipei(), created_by=actor)
         report.due_at, report.extension_count = new_due, report.extension_count + 1
         report.save(update_fields=["due_at", "extension_count"])
-        audit_record(actor=actor, action="citizen_report.extend", obj=report,
+        audit_record(actor=actor, action=WorksAction.CITIZEN_REPORT_EXTEND, obj=report,
                      agency=report.agency, from_state=f"{previous:%Y-%m-%d}",
                      to_state=f"{new_due:%Y-%m-%d}", reason=reason.strip())
     return report
@@ -202,7 +203,7 @@ def citizen_report_improvement(*, actor, report: CitizenReport, note: str,
         report.status, report.improvement_note = Status.IMPROVED, note.strip()
         report.improved_at = now_taipei()
         report.save(update_fields=["status", "improvement_note", "improved_at"])
-        _transition(actor, report, "citizen_report.improve", before,
+        _transition(actor, report, WorksAction.CITIZEN_REPORT_IMPROVE, before,
                     data={"photos": len(photos)})
     return report
 
@@ -224,8 +225,8 @@ def citizen_report_verify(*, actor, report: CitizenReport, accepted: bool,
         else:
             report.status = Status.HANDLING
         report.save(update_fields=["status", "verified_at", "verified_by", "closed_at"])
-        _transition(actor, report, "citizen_report.verify" if accepted
-                    else "citizen_report.return", Status.IMPROVED, reason=note.strip())
+        _transition(actor, report, WorksAction.CITIZEN_REPORT_VERIFY if accepted
+                    else WorksAction.CITIZEN_REPORT_RETURN, Status.IMPROVED, reason=note.strip())
     return report
 
 
@@ -243,7 +244,7 @@ def citizen_report_survey(*, actor, report: CitizenReport, satisfied: bool) -> C
         if not satisfied:
             report.dissatisfaction_stage = CitizenReport.Dissatisfaction.AGENCY_REVIEW
         report.save(update_fields=["satisfaction", "surveyed_at", "dissatisfaction_stage"])
-        audit_record(actor=actor, action="citizen_report.survey", obj=report,
+        audit_record(actor=actor, action=WorksAction.CITIZEN_REPORT_SURVEY, obj=report,
                      agency=report.agency, to_state=report.satisfaction)
     return report
 
@@ -262,7 +263,8 @@ def citizen_report_dissatisfaction_respond(*, actor, report: CitizenReport,
         report.dissatisfaction_response = response.strip()
         report.dissatisfaction_stage = CitizenReport.Dissatisfaction.TEAM_REVIEW
         report.save(update_fields=["dissatisfaction_response", "dissatisfaction_stage"])
-        audit_record(actor=actor, action="citizen_report.dissatisfaction_respond", obj=report,
+        audit_record(actor=actor, action=WorksAction.CITIZEN_REPORT_DISSATISFACTION_RESPOND,
+                     obj=report,
                      agency=report.agency, from_state="agency_review", to_state="team_review")
     return report
 
@@ -281,7 +283,7 @@ def citizen_report_dissatisfaction_conclude(*, actor, report: CitizenReport,
         report.dissatisfaction_outcome = outcome.strip()
         report.dissatisfaction_stage = CitizenReport.Dissatisfaction.RESOLVED
         report.save(update_fields=["dissatisfaction_outcome", "dissatisfaction_stage"])
-        audit_record(actor=actor, action="citizen_report.dissatisfaction_conclude",
+        audit_record(actor=actor, action=WorksAction.CITIZEN_REPORT_DISSATISFACTION_CONCLUDE,
                      obj=report, agency=report.agency, from_state="team_review",
                      to_state="resolved")
     return report
@@ -311,6 +313,6 @@ def training_session_record(*, actor, title: str, held_on: dt.date, attendance: 
     full_clean(session)
     with transaction.atomic():
         session.save()
-        audit_record(actor=actor, action="training.record", obj=session,
+        audit_record(actor=actor, action=WorksAction.TRAINING_RECORD, obj=session,
                      data={"attendance": attendance})
     return session

@@ -16,12 +16,14 @@ from yankao.core.errors import DomainError, ErrorCode
 from yankao.core.services.attachments import attachment_create
 from yankao.core.services.audit import audit_record
 from yankao.core.services.notifications import notification_queue
+from yankao.core.validation import full_clean
 from yankao.works.access import (
     require_agency_staff,
     require_agency_staff_or_team,
     require_team,
     team_agency,
 )
+from yankao.works.audit import WorksAction
 from yankao.works.models import (
     CitizenReport,
     ConsequenceTemplate,
@@ -40,7 +42,6 @@ from yankao.works.rules import Band, grade_for, inspection_score
 from yankao.works.services.common import (
     PHOTO_KINDS,
     agency_officer_emails,
-    full_clean,
     next_number,
     now_taipei,
     today_taipei,
@@ -164,7 +165,7 @@ def inspection_plan(*, actor, tender: Tender, planned_on: dt.date,
         )
         full_clean(inspection, exclude=["created_by"])
         inspection.save()
-        audit_record(actor=actor, action="inspection.plan", obj=inspection,
+        audit_record(actor=actor, action=WorksAction.INSPECTION_PLAN, obj=inspection,
                      agency=team_agency(actor), to_state=Inspection.Status.PLANNED)
     return inspection
 
@@ -244,7 +245,7 @@ def inspection_record(
                          result_on=inspected_on if entry.result != "pending" else None,
                          note=entry.note.strip()) for entry in tests])
         band = _apply_score(inspection, policy)
-        audit_record(actor=actor, action="inspection.record", obj=inspection,
+        audit_record(actor=actor, action=WorksAction.INSPECTION_RECORD, obj=inspection,
                      from_state=before, to_state=inspection.status,
                      data={"score": inspection.score, "grade": band.code,
                            "provisional": inspection.score_provisional,
@@ -291,7 +292,7 @@ def material_test_result(*, actor, test: MaterialTest, result: str,
         test.result, test.result_on = result, result_on or today_taipei()
         test.save(update_fields=["result", "result_on"])
         band = _apply_score(inspection, policy_on(inspection.inspected_on))
-        audit_record(actor=actor, action="material_test.result", obj=inspection,
+        audit_record(actor=actor, action=WorksAction.MATERIAL_TEST_RESULT, obj=inspection,
                      from_state=MaterialTest.Result.PENDING, to_state=result,
                      data={"material": test.material, "before": before,
                            "score": inspection.score, "grade": band.code,
@@ -310,7 +311,7 @@ def inspection_send(*, actor, inspection: Inspection) -> Inspection:
             raise DomainError(ErrorCode.INVALID_STATE, _("Only a recorded inspection is sent."))
         inspection.status, inspection.sent_at = Inspection.Status.SENT, now
         inspection.save(update_fields=["status", "sent_at"])
-        audit_record(actor=actor, action="inspection.send", obj=inspection,
+        audit_record(actor=actor, action=WorksAction.INSPECTION_SEND, obj=inspection,
                      from_state=Inspection.Status.RECORDED, to_state=Inspection.Status.SENT,
                      data={"on_time": bool(inspection.record_due_at
                                            and now <= inspection.record_due_at)})
@@ -336,7 +337,7 @@ def _close_when_done(actor, inspection: Inspection) -> None:
         return
     inspection.status, inspection.closed_at = Inspection.Status.CLOSED, now_taipei()
     inspection.save(update_fields=["status", "closed_at"])
-    audit_record(actor=actor, action="inspection.close", obj=inspection,
+    audit_record(actor=actor, action=WorksAction.INSPECTION_CLOSE, obj=inspection,
                  from_state=Inspection.Status.SENT, to_state=Inspection.Status.CLOSED)
 
 
@@ -375,7 +376,7 @@ def defect_improvement_report(*, actor, defect: Defect, note: str,
         defect.improvement_note = note.strip()
         defect.improved_at, defect.improved_by = now_taipei(), actor
         defect.save(update_fields=["status", "improvement_note", "improved_at", "improved_by"])
-        audit_record(actor=actor, action="defect.improve", obj=defect,
+        audit_record(actor=actor, action=WorksAction.DEFECT_IMPROVE, obj=defect,
                      agency=defect.inspection.agency, from_state=Defect.Status.OPEN,
                      to_state=Defect.Status.SUBMITTED,
                      data={"before": len(before_photos), "after": len(after_photos)})
@@ -399,7 +400,8 @@ def defect_verify(*, actor, defect: Defect, accepted: bool, note: str = "") -> D
         if accepted:
             defect.verified_at, defect.verified_by = now_taipei(), actor
         defect.save(update_fields=["status", "verification_note", "verified_at", "verified_by"])
-        audit_record(actor=actor, action="defect.verify" if accepted else "defect.return",
+        audit_record(actor=actor,
+                     action=WorksAction.DEFECT_VERIFY if accepted else WorksAction.DEFECT_RETURN,
                      obj=defect, agency=defect.inspection.agency,
                      from_state=Defect.Status.SUBMITTED, to_state=target, reason=note.strip())
         _close_when_done(actor, defect.inspection)
@@ -418,7 +420,7 @@ def consequence_done(*, actor, consequence: InspectionConsequence,
         consequence.done_at, consequence.done_by = now_taipei(), actor
         consequence.note = note.strip()[:300]
         consequence.save(update_fields=["done_at", "done_by", "note"])
-        audit_record(actor=actor, action="inspection.consequence_done",
+        audit_record(actor=actor, action=WorksAction.INSPECTION_CONSEQUENCE_DONE,
                      obj=consequence.inspection, to_state=consequence.template.code,
                      reason=consequence.note)
     return consequence

@@ -8,6 +8,7 @@ from django.db import transaction
 from yankao.core.errors import DomainError, ErrorCode
 from yankao.core.permissions import can_administer
 from yankao.core.services.audit import audit_record
+from yankao.works.audit import WorksAction
 from yankao.works.models import WorksPolicy
 from yankao.works.policy_defaults import load_defaults
 
@@ -20,6 +21,6 @@ def works_policy_seed(*, actor) -> bool:
     with transaction.atomic():
         created = load_defaults(apps.get_model)
         if created:
-            audit_record(actor=actor, action="works_policy.seed",
+            audit_record(actor=actor, action=WorksAction.WORKS_POLICY_SEED,
                          obj=WorksPolicy.objects.order_by("effective_from").first())
     return created

@@ -20,14 +20,15 @@ from yankao.core.permissions import can_administer, require_role
 from yankao.core.services.attachments import attachment_create
 from yankao.core.services.audit import audit_record
 from yankao.core.services.notifications import notification_queue
+from yankao.core.validation import full_clean
 from yankao.works.access import AGENCY_ROLES, TEAM_ROLES
+from yankao.works.audit import WorksAction
 from yankao.works.models import MonthlyProgress, ProgressCheck, Tender, month_key
 from yankao.works.policy import policy_on
 from yankao.works.rules import month_end, month_start, progress_due_at
 from yankao.works.services.common import (
     PHOTO_KINDS,
     agency_officer_emails,
-    full_clean,
     now_taipei,
     validate_photos,
 )
@@ -86,7 +87,8 @@ def _tender_save(*, actor, agency: Agency, pcc_number: str, district: District |
             setattr(tender, name, value)
         full_clean(tender)
         tender.save()
-        audit_record(actor=actor, action="tender.create" if created else "tender.update",
+        audit_record(actor=actor,
+                     action=WorksAction.TENDER_CREATE if created else WorksAction.TENDER_UPDATE,
                      obj=tender, from_state=before, to_state=tender.status)
     return tender, "created" if created else "updated"
 
@@ -113,7 +115,8 @@ def progress_check_record(*, actor, tender: Tender, month: dt.date, finding: str
     with transaction.atomic():
         check = ProgressCheck.objects.select_for_update().filter(tender=tender,
                                                                  month=month).first()
-        action = "progress_check.update" if check else "progress_check.record"
+        action = (WorksAction.PROGRESS_CHECK_UPDATE if check
+                  else WorksAction.PROGRESS_CHECK_RECORD)
         before = check.finding if check else ""
         check = check or ProgressCheck(tender=tender, month=month)
         check.finding, check.note, check.checked_at = finding, note, now
@@ -224,7 +227,8 @@ def progress_submit(
         for photo in photos:
             attachment_create(actor=actor, upload=photo, owner=row, agency=tender.agency,
                               kinds=PHOTO_KINDS)
-        audit_record(actor=actor, action="progress.submit" if created else "progress.update",
+        audit_record(actor=actor,
+                     action=WorksAction.PROGRESS_SUBMIT if created else WorksAction.PROGRESS_UPDATE,
                      obj=row, agency=tender.agency, from_state=before,
                      to_state=str(row.actual_percent),
                      data={"month": month_key(month), "planned": str(planned),

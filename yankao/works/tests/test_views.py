@@ -323,7 +323,7 @@ def test_reporter_data_stays_in_the_vault(tender, inspector, officer, epb_office
     shown = client_for(officer).post(f"/staff/works/reports/{report.number}/contact/",
                                      {"reason": "聯繫通報人"})
     assert shown.status_code == 200 and "0987654321" in shown.content.decode()
-    assert shown["Cache-Control"] == "no-store"
+    assert "no-store" in shown["Cache-Control"]
     assert AuditEvent.objects.filter(action="personal_contact.reveal").count() == 1
     assert AuditEvent.objects.filter(action="personal_contact.reveal_denied").count() == 1
 
@@ -396,8 +396,10 @@ def test_administrators_correct_the_minimum_formula_with_an_audit_event(db, city
     formula.refresh_from_db()
     assert formula.verified
     assert formula.bands.get(sort_order=3).percent == 7
-    assert AuditEvent.objects.filter(action="minimumformulaband.update").count() == 1
-    assert AuditEvent.objects.filter(action="minimumformula.update").count() == 1
+    assert AuditEvent.objects.filter(action="record.update",
+                                     object_type__model="minimumformulaband").count() == 1
+    assert AuditEvent.objects.filter(action="record.update",
+                                     object_type__model="minimumformula").count() == 1
 
 
 def test_the_staff_home_lists_public_works(db, city, officer):

@@ -16,8 +16,6 @@ from yankao.works.services.common import today_taipei
 T = TypeVar("T")
 
 
-def is_htmx(request: HttpRequest) -> bool:
-    return request.headers.get("HX-Request") == "true"
 
 
 def fetch(selector: Callable[..., T], **kwargs) -> T:

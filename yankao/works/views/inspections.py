@@ -30,7 +30,7 @@ from yankao.works.forms import (
     TestResultForm,
     VerifyForm,
 )
-from yankao.works.models import Defect, Inspection, InspectionConsequence, MaterialTest
+from yankao.works.models import Defect, Inspection, MaterialTest
 from yankao.works.services.common import today_taipei
 from yankao.works.services.inspections import (
     DefectEntry,
@@ -46,7 +46,6 @@ from yankao.works.services.inspections import (
 )
 from yankao.works.views.common import (
     fetch,
-    is_htmx,
     put_error,
     works_context,
     year_from,
@@ -235,9 +234,8 @@ def inspection_send_view(request: HttpRequest, number: str) -> HttpResponse:
 @login_required
 @require_POST
 def test_result(request: HttpRequest, pk: int) -> HttpResponse:
-    test = MaterialTest.objects.select_related("inspection").filter(pk=pk).first()
-    inspection = fetch(selectors.inspection_get, actor=request.user,
-                       pk=test.inspection_id if test else -1)
+    test = fetch(selectors.material_test_get, actor=request.user, pk=pk)
+    inspection = test.inspection
     form = TestResultForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose passed or failed."))
@@ -289,9 +287,9 @@ def defect_verify_view(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def consequence_done_view(request: HttpRequest, pk: int) -> HttpResponse:
-    consequence = InspectionConsequence.objects.filter(pk=pk).first()
+    consequence = fetch(selectors.consequence_get, actor=request.user, pk=pk)
     inspection = fetch(selectors.inspection_get, actor=request.user,
-                       pk=consequence.inspection_id if consequence else -1)
+                       pk=consequence.inspection_id)
     form = NoteForm(request.POST)
     note = form.cleaned_data["note"] if form.is_valid() else ""
     return _post_action(request, lambda: consequence_done(
@@ -308,6 +306,6 @@ def defect_board(request: HttpRequest) -> HttpResponse:
     columns = selectors.defect_board(actor=request.user, agency_code=agency, year=year)
     context = works_context(request, columns=columns, agency=agency, year=year,
                             today=today_taipei())
-    template = "works/_board.html" if is_htmx(request) else "works/defect_board.html"
+    template = "works/_board.html" if request.htmx else "works/defect_board.html"
     return render(request, template, context)
 

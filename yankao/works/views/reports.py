@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from yankao.core.errors import DomainError, ErrorCode
@@ -223,6 +224,7 @@ def report_action(request: HttpRequest, number: str, action: str) -> HttpRespons
     return redirect("works:report-detail", number=report.number)
 
 
+@never_cache  # personal data: no copy in any cache
 @login_required
 @require_POST
 def report_contact(request: HttpRequest, number: str) -> HttpResponse:
@@ -236,10 +238,8 @@ def report_contact(request: HttpRequest, number: str) -> HttpResponse:
         if error.code == ErrorCode.NOT_FOUND:
             raise Http404(error.message) from None
         raise PermissionDenied(error.message) from None
-    response = render(request, "works/report_contact.html",
-                      works_context(request, report=report, contact=contact))
-    response["Cache-Control"] = "no-store"
-    return response
+    return render(request, "works/report_contact.html",
+                  works_context(request, report=report, contact=contact))
 
 
 @login_required

@@ -17,8 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from yankao.core.errors import DomainError
 from yankao.core.exports import table_response
-from yankao.core.models import Agency
-from yankao.core.permissions import actor_scope, can_administer, has_role
+from yankao.core.permissions import can_administer, has_role
 from yankao.core.selectors import audit_history_for
 from yankao.works import selectors
 from yankao.works.access import AGENCY_ROLES, is_team, reads_all
@@ -28,7 +27,7 @@ from yankao.works.policy import policy_on
 from yankao.works.selectors.tenders import DELAY_CLASSES
 from yankao.works.services.common import today_taipei
 from yankao.works.services.tenders import progress_check_record, progress_submit, tender_save
-from yankao.works.views.common import fetch, is_htmx, put_error, works_context, year_from
+from yankao.works.views.common import fetch, put_error, works_context, year_from
 
 
 def default_year(actor) -> int:
@@ -74,7 +73,7 @@ def _tender_rows(tenders):
 @login_required
 @require_GET
 def tender_list(request: HttpRequest) -> HttpResponse:
-    agencies = Agency.objects.filter(works_tenders__isnull=False).distinct()
+    agencies = selectors.tender_agencies_with_tenders()
     form = TenderFilterForm(request.GET or None, agencies=agencies)
     filters = form.cleaned_data if form.is_valid() else {}
     tenders = selectors.tender_list(actor=request.user, agency_code=filters.get("agency", ""),
@@ -94,7 +93,7 @@ def tender_list(request: HttpRequest) -> HttpResponse:
     query.pop("page", None)
     context = works_context(request, form=form, page=page, query=query.urlencode(),
                             can_enter=_tender_agencies(request.user).exists())
-    template = "works/_tender_rows.html" if is_htmx(request) else "works/tender_list.html"
+    template = "works/_tender_rows.html" if request.htmx else "works/tender_list.html"
     return render(request, template, context)
 
 
@@ -137,9 +136,7 @@ def tender_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _tender_agencies(user):
     """The agencies whose tenders the user may enter: an administrator's, all; an agency
     officer's, their own (and the units below)."""
-    if can_administer(user):
-        return Agency.objects.filter(active=True)
-    return Agency.objects.filter(pk__in=actor_scope(user).agency_ids(*AGENCY_ROLES))
+    return selectors.tender_entry_agencies(actor=user)
 
 
 @login_required

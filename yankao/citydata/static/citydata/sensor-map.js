@@ -5,13 +5,12 @@
   function draw() {
     var element = document.getElementById("sensor-map");
     var source = document.getElementById("sensor-points");
-    if (!element || !source || typeof window.L === "undefined") { return; }
+    if (!element || !source || typeof window.L === "undefined" || !window.YankaoMaps) { return; }
     var points = JSON.parse(source.textContent);
-    var map = window.L.map(element, { scrollWheelZoom: false }).setView([22.62, 120.27], 15);
-    var settings = window.YANKAO_MAP || {};
-    if (settings.tiles) {
-      window.L.tileLayer(settings.tiles, { attribution: settings.attribution, maxZoom: 19 }).addTo(map);
-    }
+    // Core's base map: the district boundaries offline, tiles when the city names a server.
+    var map = window.YankaoMaps.baseMap(element).map;
+    map.scrollWheelZoom.disable();
+    map.setView([22.62, 120.27], 15);
     var chartUrl = element.dataset.chartUrl;
     points.forEach(function (point) {
       var marker = window.L.circleMarker([point.lat, point.lng], {

@@ -8,8 +8,13 @@
       var source = document.getElementById(element.dataset.vegaSpec);
       if (!source) { return; }
       element.dataset.rendered = "1";
+      // The expression interpreter instead of compiled code, and no injected <style>
+      // (the tooltip's look is in yankao.css):
+      // the Content-Security-Policy allows neither eval nor inline styles.
       window.vegaEmbed(element, JSON.parse(source.textContent), {
-        actions: false, renderer: "svg", width: "container"
+        actions: false, renderer: "svg", width: "container", defaultStyle: false,
+        tooltip: {disableDefaultStyle: true},
+        ast: true, expr: window.vega.expressionInterpreter
       }).then(function () { element.dataset.ready = "1"; })
         .catch(function (error) { element.dataset.error = String(error); });
     });
