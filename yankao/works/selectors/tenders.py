@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
+from django.template.defaultfilters import floatformat
+from django.utils.translation import gettext as _
 
 from yankao.core.errors import DomainError, ErrorCode
 from yankao.works.access import reads_all, works_scope
@@ -274,6 +276,23 @@ class PriorityReason:
     code: str
     detail: str
 
+    @property
+    def label(self) -> str:
+        """The reason in the reader's language, numbers as people write them
+        ("20.85 points behind", not the stored Decimal's digits)."""
+        number = floatformat(self.detail, "-2") if self.detail else ""
+        if self.code == "behind":
+            return _("%(points)s points behind") % {"points": number}
+        if self.code == "citizen_reports":
+            return _("%(count)s citizen reports") % {"count": number}
+        if self.code == "low_award_ratio":
+            return _("award ratio %(ratio)s%%") % {"ratio": number}
+        if self.code == "change_orders":
+            return _("%(count)s months with design changes") % {"count": number}
+        if self.code == "written_check":
+            return _("put forward by a written progress check")
+        return _("previous 丙等")
+
 
 @dataclass
 class PriorityEntry:
@@ -286,7 +305,7 @@ class PriorityEntry:
 
 
 def inspection_priority_list(*, actor, as_of: dt.date | None = None,
-                             limit: int = 100) -> list[PriorityEntry]:
+                             limit: int | None = 100) -> list[PriorityEntry]:
     """優先查核名單: active tenders with their reasons — ≥ N points behind, citizen reports,
     a low award ratio, repeated design changes, a previous 丙等, a written progress check of
     the last three months that put it forward — most reasons first, then
@@ -346,6 +365,21 @@ def inspection_priority_list(*, actor, as_of: dt.date | None = None,
     entries.sort(key=lambda entry: (-len(entry.reasons), -(entry.delay or Decimal(-999)),
                                     entry.pcc_number))
     return entries[:limit]
+
+
+def priority_reasons(*, actor, pcc_number: str, as_of: dt.date | None = None
+                     ) -> list[PriorityReason]:
+    """Why one tender is on the priority list (empty when it is not): the inspection form
+    opened from the list keeps them."""
+    return next((entry.reasons for entry in inspection_priority_list(
+        actor=actor, as_of=as_of, limit=None) if entry.pcc_number == pcc_number), [])
+
+
+def progress_check_latest_month(*, actor) -> dt.date | None:
+    """The latest month with written checks the actor may read (the page opens there, not
+    on an empty month)."""
+    return works_scope(ProgressCheck.objects.all(), actor, agency_field="tender__agency") \
+        .order_by("-month").values_list("month", flat=True).first()
 
 
 @dataclass(frozen=True)

@@ -403,3 +403,35 @@ def test_administrators_correct_the_minimum_formula_with_an_audit_event(db, city
 def test_the_staff_home_lists_public_works(db, city, officer):
     page = client_for(officer).get("/staff/").content.decode()
     assert 'href="/staff/works/"' in page
+
+
+def test_priority_list_prints_numbers_and_keeps_the_reason_for_the_inspection(
+        tender, officer, inspector):
+    """20.85, not the database's 20.8500000000000; the inspection form opened from the list
+    starts as a priority inspection with the reasons in its summary; the written checks
+    open on the latest month that has checks."""
+    from decimal import Decimal
+
+    from django.template.defaultfilters import floatformat
+
+    from yankao.core.calendar import TAIPEI
+    from yankao.works.services.tenders import progress_check_record, progress_submit
+
+    progress_submit(actor=officer, tender=tender, month=dt.date(2018, 5, 1),
+                    actual_percent=Decimal("0.15"), amount_spent=1, delay_reason="用地取得",
+                    submitted_at=dt.datetime(2018, 6, 3, 9, tzinfo=TAIPEI))
+    entry = selectors.inspection_priority_list(actor=inspector, as_of=dt.date(2018, 6, 10))[0]
+    points = floatformat(entry.delay, "-2")
+    client = client_for(inspector)
+    client.cookies["django_language"] = "en"
+    html = client.get("/staff/works/priority/?as_of=2018-06-10").content.decode()
+    assert f"{points} points behind" in html and not re.search(r"\d\.\d{5,}", html)
+    link = re.search(r'href="(/staff/works/inspections/new/\?[^"]+)"', html).group(1)
+    form = client.get(link.replace("&amp;", "&")).content.decode()
+    assert re.search(r'<option value="priority" selected>', form)
+    assert f"On the priority list: {points} points behind" in form
+
+    progress_check_record(actor=inspector, tender=tender, month=dt.date(2018, 5, 1),
+                          finding="inspect", note="落後逾十個百分點")
+    checks = client.get("/staff/works/checks/").content.decode()
+    assert tender.pcc_number in checks and 'value="2018-05"' in checks

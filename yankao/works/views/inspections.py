@@ -92,7 +92,8 @@ def inspection_list(request: HttpRequest) -> HttpResponse:
 
 
 def _inspection_initial(request: HttpRequest) -> tuple[dict, Inspection | None, object]:
-    """Initial values from ?tender=, ?first= (re-inspection) or ?planned=."""
+    """Initial values from ?tender= (with ?origin=priority from the priority list), ?first=
+    (re-inspection) or ?planned=."""
     initial = {"inspected_on": today_taipei(), "origin": Inspection.Origin.ROUTINE,
                "tender": request.GET.get("tender", "")}
     first = planned = None
@@ -104,6 +105,13 @@ def _inspection_initial(request: HttpRequest) -> tuple[dict, Inspection | None, 
         planned = fetch(selectors.inspection_get, actor=request.user,
                         number=request.GET["planned"])
         initial.update(tender=planned.tender.pcc_number, origin=planned.origin)
+    if request.GET.get("origin") == Inspection.Origin.PRIORITY and initial["tender"]:
+        # Opened from the priority list: the origin and the reasons go with it.
+        reasons = selectors.priority_reasons(actor=request.user, pcc_number=initial["tender"])
+        initial["origin"] = Inspection.Origin.PRIORITY
+        if reasons:
+            initial["summary"] = _("On the priority list: %(reasons)s.") % {
+                "reasons": _("; ").join(reason.label for reason in reasons)}
     if request.GET.get("report"):
         initial.update(citizen_report=request.GET["report"],
                        origin=Inspection.Origin.CITIZEN_REPORT)

@@ -232,7 +232,8 @@ def _month_from(request: HttpRequest) -> dt.date:
 def progress_checks(request: HttpRequest) -> HttpResponse:
     """進度書面查核: the month's written checks against the target; the inspection team
     records them from the list of tenders still to check, the most behind first."""
-    month = _month_from(request)
+    month = _month_from(request) if request.GET.get("month") else (
+        selectors.progress_check_latest_month(actor=request.user) or _month_from(request))
     team = is_team(request.user)
     form = ProgressCheckForm(request.POST or None,
                              initial={"tender": request.GET.get("tender", "")})
