@@ -25,6 +25,7 @@ YANKAO_APPS = [
     "yankao.works",
     "yankao.participation",
     "yankao.research",
+    "yankao.citydata",
     "yankao.counter",
     "yankao.assistant",
     "yankao.reports",
@@ -276,3 +277,10 @@ if CONFIG.testing:
     # YANKAO_ENV has one value.
     HUEY["immediate"] = True
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# City data platform (SensorThings API): request rates of the public (per address) and of
+# staff tokens; each API key carries its own rate (decision 0701).
+CITYDATA_PUBLIC_RATE = env_str("YANKAO_STA_PUBLIC_RATE", "600/m")
+CITYDATA_USER_RATE = env_str("YANKAO_STA_USER_RATE", "3000/m")
+CITYDATA_MAX_EXPAND_DEPTH = env_int("YANKAO_STA_MAX_EXPAND_DEPTH", 3)
+CITYDATA_READ_TIMEOUT_MS = env_int("YANKAO_STA_READ_TIMEOUT_MS", 10_000)

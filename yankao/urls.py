@@ -14,6 +14,8 @@ urlpatterns = [
     path("", include("yankao.participation.urls")),
     path("", include("yankao.research.urls")),
     path("", include("yankao.servicedesk.urls")),
+    path("sta/v1.1/", include("yankao.citydata.sta_urls")),
+    path("", include("yankao.citydata.urls")),
     path("", include("yankao.assistant.urls")),
     path("", include("yankao.counter.urls")),
     path("open311/v2/", include("yankao.servicedesk.open311.urls", namespace="open311")),

@@ -411,7 +411,8 @@ def ballot_cast(*, pot: Pot, choices: Mapping[int, int], code: str = "", user=No
 
 
 def _ballot_cast(*, pot, choices, code, user, channel, actor, label) -> Ballot:
-    pot = Pot.objects.select_for_update().select_related("process", "residence").get(pk=pot.pk)
+    pot = Pot.objects.select_for_update(of=("self",)).select_related("process", "residence").get(
+        pk=pot.pk)
     now = timezone.now()
     if pot.status != Pot.Status.VOTING or (pot.closes_at and now > pot.closes_at and
                                            channel == Ballot.Channel.ONLINE):

@@ -134,7 +134,11 @@ ANNUAL = Structure(
                 S("(一)", "全府全球資訊網暨機關網站整合服務平台", "The city's website platform"),
                 S("(二)", "機關網站平台軟硬體功能擴充", "Agency website hosting"),
                 S("(三)", "全府電子郵件帳號管理系統", "Staff e-mail accounts"),
-                S("(四)", "高雄城市資料平台功能提升", "The city data platform", "citydata"),
+                S("(四)", "高雄城市資料平台功能提升", "The city data platform", "citydata",
+                  figures=("citydata.sensors", "citydata.datastreams",
+                           "citydata.open_datastreams", "citydata.observations",
+                           "citydata.alert_episodes", "citydata.alert_cases"),
+                  tables=("citydata.alerts_by_rule",), charts=("citydata.alerts_by_month",)),
                 S("(五)", "單一帳號認證平台功能提昇", "Single sign-on"),
             )),
             S("三", "機房網路及資安防護", "Data centre, network and security", children=(

@@ -20,6 +20,7 @@ class Channel(models.TextChoices):
     FAX = "fax", _("Fax")
     EMAIL = "email", _("Email")
     OPEN311 = "open311", _("Open311")
+    SENSOR = "sensor", _("City sensor")  # an alert of the city data platform
 
 
 class PetitionKind(models.TextChoices):
