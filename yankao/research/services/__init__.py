@@ -10,12 +10,12 @@ from collections.abc import Mapping
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from yankao.core.calendar import today_taipei
 from yankao.core.errors import DomainError, ErrorCode
 from yankao.core.models import Agency
 from yankao.core.permissions import actor_scope
 from yankao.core.services.audit import audit_record
-from yankao.participation.services.budgets import today_taipei
-from yankao.participation.services.common import full_clean, refusals_audited
+from yankao.core.services.writes import full_clean, refusals_audited
 from yankao.research.audit import ResearchAction as Action
 from yankao.research.models import (
     Article,
