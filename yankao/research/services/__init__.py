@@ -149,6 +149,23 @@ def glossary_review(*, actor, term: GlossaryTerm, approve: bool, note: str = "",
     return term
 
 
+def nomination_submit(*, actor, year: int, agency: Agency,
+                      category: str) -> ServiceAwardNomination:
+    """An agency nominated for the Government Service Award; its written review comes next.
+    The same agency twice in a category of a year is refused."""
+    require_commission(actor)
+    with transaction.atomic():
+        if ServiceAwardNomination.objects.filter(year=year, agency=agency,
+                                                 category=category.strip()).exists():
+            raise DomainError(ErrorCode.CONFLICT, _(
+                "This agency is already nominated in this category this year."),
+                field="agency")
+        return _save(actor, ServiceAwardNomination(year=year, agency=agency,
+                                                   category=category.strip()),
+                     Action.NOMINATION_SAVE, agency=agency,
+                     to_state=ServiceAwardNomination.Stage.WRITTEN)
+
+
 def nomination_review(*, actor, nomination: ServiceAwardNomination, score: int,
                       passed: bool, note: str = "") -> ServiceAwardNomination:
     """One stage's review (written, first, site): a nomination that passes moves on; one
