@@ -1,4 +1,5 @@
-"""Helpers shared by the participation services."""
+"""Helpers for service functions of any app: model validation as one DomainError, and
+refusals audited after their transaction rolled back."""
 
 from __future__ import annotations
 
