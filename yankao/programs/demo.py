@@ -20,6 +20,7 @@ from django.db import transaction
 
 from yankao.core.calendar import TAIPEI, WorkingCalendar
 from yankao.core.models import Agency, District
+from yankao.core.numbers import percent
 from yankao.programs.data import demo_kaohsiung as data
 from yankao.programs.models import (
     BudgetPreReview,
@@ -53,7 +54,6 @@ from yankao.programs.models import (
 )
 from yankao.programs.models.tracked import Recommendation
 from yankao.programs.reference import ENTERPRISE_GRADES, PROGRAM_GRADES
-from yankao.programs.selectors._figures import percent
 from yankao.programs.selectors.policy import grade_for, policy_for_month, report_due_on
 from yankao.programs.services import reference_data_ensure, weighted_score
 from yankao.programs.services.evaluation import default_weights

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.apps import apps
-from django.utils import timezone
 
+from yankao.core.years import default_year
 from yankao.reports import figures as registry
 from yankao.reports.figures import Chart, Figure, Period, Table, pick
 
@@ -35,8 +35,8 @@ class Dashboard:
     latest_year: Callable[[], int | None] | None = None
 
     def default_year(self) -> int:
-        year = self.latest_year() if self.latest_year else None
-        return year or timezone.localdate().year
+        """The latest year with records of this dashboard (``core.years``)."""
+        return default_year([self.latest_year() if self.latest_year else None])
 
     def title(self, language: str | None = None) -> str:
         return pick(self.title_zh, self.title_en, language)

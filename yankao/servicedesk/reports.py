@@ -5,16 +5,13 @@ from __future__ import annotations
 import altair as alt
 from django.utils.translation import gettext as _
 
+from yankao.core.numbers import average, format_percent
 from yankao.servicedesk.models import CallOutcome, CaseKind, Channel
 from yankao.servicedesk.selectors import statistics as figures
 
 
-def _percent(rate: float | None) -> str:
-    return "—" if rate is None else f"{rate:.1f}%"
-
-
 def _hours(seconds: int | None) -> str:
-    return "—" if seconds is None else f"{seconds / 3600:.1f}"
+    return "—" if seconds is None else f"{average(seconds, 3600, 1)}"
 
 
 def statistics_table(*, year: int, months: tuple[int, int]) -> tuple[list[str], list[list]]:
@@ -40,7 +37,8 @@ def statistics_table(*, year: int, months: tuple[int, int]) -> tuple[list[str], 
             f"{year}-{label:02d}" if isinstance(label, int) else label,
             calls.calls, calls.consultations,
             *[kinds.get(kind, 0) for kind in CaseKind.values], sum(kinds.values()),
-            on_time.on_time, _percent(on_time.rate), dispatch.within, _percent(dispatch.rate),
+            on_time.on_time, format_percent(on_time.rate), dispatch.within,
+            format_percent(dispatch.rate),
             dispatch.merged + dispatch.downgraded, _hours(handling.median_seconds),
             _hours(handling.p90_seconds), survey.answered, survey.satisfied,
         ])

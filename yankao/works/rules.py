@@ -15,9 +15,10 @@ import datetime as dt
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from yankao.core.calendar import END_OF_DAY, TAIPEI
+from yankao.core.numbers import average
 
 # Materials whose failed test fixes the score (§7–8).
 DECISIVE_MATERIALS = frozenset({"concrete", "asphalt", "compaction"})
@@ -29,10 +30,6 @@ class ScoreResult:
     score: int
     provisional: bool
     fixed_by_test: bool
-
-
-def round_half_up(value: Decimal) -> int:
-    return int(value.quantize(Decimal("1"), rounding=ROUND_HALF_UP))
 
 
 def inspection_score(
@@ -55,10 +52,8 @@ def inspection_score(
     for score in scores:
         if isinstance(score, bool) or not isinstance(score, int) or not 0 <= score <= 100:
             raise ValueError(f"a score must be a whole number from 0 to 100, not {score!r}")
-    mean = (Decimal(sum(scores)) / Decimal(len(scores))).quantize(
-        Decimal("0.01"), rounding=ROUND_HALF_UP
-    )
-    rounded = round_half_up(Decimal(sum(scores)) / Decimal(len(scores)))
+    mean = average(sum(scores), len(scores), 2)
+    rounded = int(average(sum(scores), len(scores)))
     tests = list(tests)
     decisive_failed = any(
         material in DECISIVE_MATERIALS and result == "failed" for material, result in tests
@@ -130,15 +125,6 @@ def legal_minimum(bands: Sequence[MinimumBand], amounts: Iterable[int]) -> list[
                 break
     return [MinimumRow(band=band, tenders=count, required=band_requirement(band, count))
             for band, count in zip(bands, counts, strict=True)]
-
-
-def percent(part: int, whole: int, places: int = 2) -> Decimal | None:
-    """part ÷ whole in %, rounded half up; None when there is no whole."""
-    if not whole:
-        return None
-    return (Decimal(part) * 100 / Decimal(whole)).quantize(
-        Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP
-    )
 
 
 def month_start(day: dt.date) -> dt.date:

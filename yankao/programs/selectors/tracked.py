@@ -9,6 +9,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from yankao.core.errors import DomainError, ErrorCode
+from yankao.core.numbers import percent
 from yankao.core.permissions import actor_scope
 from yankao.programs.access import scoped
 from yankao.programs.models import (
@@ -23,7 +24,6 @@ from yankao.programs.models import (
     SubsidyCase,
     SupervisionMeeting,
 )
-from yankao.programs.selectors._figures import percent
 
 
 def _visible_to_staff(actor) -> bool:

@@ -11,7 +11,7 @@ from decimal import Decimal
 import altair as alt
 
 from yankao.core import selectors as core_selectors
-from yankao.core.numbers import percent
+from yankao.core.numbers import average, percent
 from yankao.reports.dashboards import Dashboard, register_dashboard
 from yankao.reports.figures import (
     Chart,
@@ -84,7 +84,7 @@ def _outcome_share(period: Period, outcomes: tuple[str, ...]) -> Decimal | None:
 
 
 def _per_month(count: int, period: Period) -> Value:
-    return Value.count(round(count / months_in(period)))
+    return Value.count(average(count, months_in(period)))
 
 
 def _category_rows(period: Period, kind: str | None = None):

@@ -20,6 +20,7 @@ import datetime as dt
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db.models import Count, F, Max, Min, Q, QuerySet
 from django.db.models.functions import TruncMonth
@@ -27,6 +28,7 @@ from django.utils import timezone
 
 from yankao.core.calendar import TAIPEI
 from yankao.core.models import Agency
+from yankao.core.numbers import percent
 from yankao.servicedesk.models import Call, CallOutcome, Case, CaseKind, CloseReason, Survey
 
 
@@ -38,9 +40,10 @@ class Ratio:
     whole: int
 
     @property
-    def rate(self) -> float | None:
-        """Percentage, computed when read (None when there is nothing to divide)."""
-        return None if not self.whole else 100 * self.part / self.whole
+    def rate(self) -> Decimal | None:
+        """Percentage, computed when read with ``core.numbers.percent`` (half up, two
+        decimals; None when there is nothing to divide)."""
+        return percent(self.part, self.whole)
 
 
 @dataclass(frozen=True)
@@ -53,7 +56,7 @@ class OnTime:
         return self.on_time + self.late
 
     @property
-    def rate(self) -> float | None:
+    def rate(self) -> Decimal | None:
         return Ratio(self.on_time, self.answered_or_due).rate
 
 
@@ -73,7 +76,7 @@ class DispatchRate:
         return self.within + self.late + self.open_overdue
 
     @property
-    def rate(self) -> float | None:
+    def rate(self) -> Decimal | None:
         return Ratio(self.within, self.counted).rate
 
 
@@ -91,11 +94,11 @@ class Satisfaction:
     satisfied: int
 
     @property
-    def response_rate(self) -> float | None:
+    def response_rate(self) -> Decimal | None:
         return Ratio(self.answered, self.invited).rate
 
     @property
-    def satisfaction_rate(self) -> float | None:
+    def satisfaction_rate(self) -> Decimal | None:
         return Ratio(self.satisfied, self.answered).rate
 
 
@@ -108,11 +111,11 @@ class ConsultationRate:
     answered_at_once: int
 
     @property
-    def consultation_share(self) -> float | None:
+    def consultation_share(self) -> Decimal | None:
         return Ratio(self.consultations, self.calls).rate
 
     @property
-    def at_once_rate(self) -> float | None:
+    def at_once_rate(self) -> Decimal | None:
         return Ratio(self.answered_at_once, self.consultations).rate
 
 

@@ -11,6 +11,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from yankao.core.numbers import percent
+
 PERCENT_VALIDATORS = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))]
 
 
@@ -106,11 +108,7 @@ class Tender(models.Model):
     @property
     def award_ratio(self) -> Decimal | None:
         """決標比: contract amount ÷ budget, in %."""
-        if not self.budget_amount:
-            return None
-        return (Decimal(self.contract_amount) * 100 / Decimal(self.budget_amount)).quantize(
-            Decimal("0.01")
-        )
+        return percent(self.contract_amount, self.budget_amount)
 
 
 class MonthlyProgress(models.Model):

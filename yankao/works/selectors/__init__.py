@@ -12,6 +12,7 @@ from yankao.works.selectors.citizen import (
     citizen_report_visible,
     training_list,
     training_summary,
+    training_years,
 )
 from yankao.works.selectors.files import (
     citizen_report_photos,
@@ -51,6 +52,7 @@ from yankao.works.selectors.tenders import (
     tender_s_curve,
     tender_visible,
 )
+from yankao.works.selectors.years import record_years
 
 __all__ = [
     "citizen_report_channels",
@@ -81,6 +83,7 @@ __all__ = [
     "progress_checks_month",
     "progress_compliance_by_agency",
     "progress_compliance_by_month",
+    "record_years",
     "tender_delay_map",
     "tender_for_report",
     "tender_get",
@@ -93,5 +96,6 @@ __all__ = [
     "tender_visible",
     "training_list",
     "training_summary",
+    "training_years",
     "works_photo_get",
 ]

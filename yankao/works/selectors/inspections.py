@@ -10,6 +10,7 @@ from decimal import Decimal
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 
 from yankao.core.errors import DomainError, ErrorCode
+from yankao.core.numbers import percent
 from yankao.works.access import reads_all, works_scope
 from yankao.works.models import (
     Defect,
@@ -19,7 +20,7 @@ from yankao.works.models import (
     InspectionConsequence,
 )
 from yankao.works.policy import formula_for_year, minimum_bands, policy_on
-from yankao.works.rules import legal_minimum, percent
+from yankao.works.rules import legal_minimum
 from yankao.works.selectors.tenders import tender_list
 from yankao.works.services.common import today_taipei
 

@@ -11,6 +11,7 @@ from decimal import Decimal
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 
 from yankao.core.errors import DomainError, ErrorCode
+from yankao.core.numbers import percent
 from yankao.works.access import reads_all, works_scope
 from yankao.works.models import (
     CitizenReport,
@@ -22,7 +23,7 @@ from yankao.works.models import (
     month_key,
 )
 from yankao.works.policy import policy_on
-from yankao.works.rules import month_end, months_between, percent
+from yankao.works.rules import month_end, months_between
 from yankao.works.services.common import today_taipei
 
 ACTIVE_STATUSES = (Tender.Status.IN_PROGRESS, Tender.Status.SUSPENDED)

@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 
 from yankao.core.calendar import TAIPEI
+from yankao.core.numbers import percent
 from yankao.works.rules import (
     Band,
     MinimumBand,
@@ -14,7 +15,6 @@ from yankao.works.rules import (
     grade_for,
     inspection_score,
     legal_minimum,
-    percent,
     progress_due_at,
 )
 

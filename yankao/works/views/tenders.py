@@ -20,6 +20,7 @@ from yankao.core.exports import table_response
 from yankao.core.models import Agency
 from yankao.core.permissions import actor_scope, can_administer, has_role
 from yankao.core.selectors import audit_history_for
+from yankao.core.years import default_year as core_default_year
 from yankao.works import selectors
 from yankao.works.access import AGENCY_ROLES, is_team, reads_all
 from yankao.works.charts import compliance_chart, grade_chart, s_curve_chart
@@ -32,8 +33,8 @@ from yankao.works.views.common import fetch, is_htmx, put_error, works_context, 
 
 
 def default_year(actor) -> int:
-    years = selectors.inspection_years(actor=actor)
-    return years[0] if years else today_taipei().year
+    """The latest year with inspections the actor may read."""
+    return core_default_year(selectors.inspection_years(actor=actor))
 
 
 @login_required
