@@ -66,7 +66,7 @@ ANNUAL = Structure(
             S("一", "公共工程品質查核", "Quality inspections", "works",
               figures=("works.inspections", "works.re_inspections", "works.legal_minimum",
                        "works.minimum_ratio"),
-              tables=("works.grades",), charts=("works.grade_chart",)),
+              tables=("works.minimum", "works.grades"), charts=("works.grade_chart",)),
             S("二", "公共工程進度追蹤管制及查核", "Progress tracking and checks", "works"),
             S("三", "標案管理系統控管", "Tender system updates", "works",
               figures=("works.update_compliance",), tables=("works.compliance",)),

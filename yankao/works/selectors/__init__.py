@@ -33,10 +33,12 @@ from yankao.works.selectors.inspections import (
     inspection_summary,
     inspection_visible,
     inspection_years,
+    minimum_adjustments,
 )
 from yankao.works.selectors.tenders import (
     delay_class,
     inspection_priority_list,
+    priority_flag_list,
     progress_check_candidates,
     progress_checks_by_month,
     progress_checks_month,
@@ -78,6 +80,8 @@ __all__ = [
     "inspection_summary",
     "inspection_visible",
     "inspection_years",
+    "minimum_adjustments",
+    "priority_flag_list",
     "progress_check_candidates",
     "progress_checks_by_month",
     "progress_checks_month",
