@@ -479,6 +479,7 @@ def _councillor(rng) -> str:
 
 def _council_resolutions(ctx, agencies) -> None:
     rng = ctx.rng_for("programs.council")
+    dates = ctx.rng_for("programs.council.dates")  # adopted at the session, autumn 2018
     categories = {c.code: c for c in ResolutionCategory.objects.all()}
     rows = [code for code, n in data.RESOLUTION_COUNTS.items() for _ in range(n)]
     rng.shuffle(rows)
@@ -491,6 +492,7 @@ def _council_resolutions(ctx, agencies) -> None:
         replied_on = dt.date(2019, 1, rng.randrange(2, 31)) if replied else None
         resolutions.append(CouncilResolution(
             session=data.COUNCIL_SESSION, number=number, category=categories[code],
+            resolved_on=dt.date(2018, 12, 20) - dt.timedelta(days=dates.randrange(0, 70)),
             proposer=proposers, subject=rng.choice(data.RESOLUTION_SUBJECTS[code]).format(
                 d=district),
             agency=agencies[rng.choice(data.RESOLUTION_AGENCIES[code])],

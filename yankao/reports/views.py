@@ -161,7 +161,8 @@ def narrative(request: HttpRequest, block_id: int) -> HttpResponse:
     return render(request, "reports/narrative.html", {
         "block": block, "section": section, "versions": versions, "latest": latest,
         "form": form, "review_form": ReviewForm(),
-        "figures": figures_for_module(section.module) if section else [],
+        "figures": [(entry.key, entry.label(get_language(), Period(block.year, block.month)))
+                    for entry in figures_for_module(section.module)] if section else [],
         "period": Period(block.year, block.month),
         "is_evaluator": has_role(request.user, Role.EVALUATOR),
     }, status=422 if request.method == "POST" else 200)

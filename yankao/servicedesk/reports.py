@@ -19,7 +19,7 @@ def statistics_table(*, year: int, months: tuple[int, int]) -> tuple[list[str], 
     headers = [_("Month"), _("Calls"), _("Consultations answered on the line"),
                *[str(label) for label in CaseKind.labels], _("Cases"),
                _("Answered on time"), _("On-time rate"), _("Dispatch within 4 hours"),
-               _("4-hour rate"), _("Merged or downgraded (not in the rate)"),
+               _("4-hour rate"), _("Left out of the 4-hour rate"),
                _("Median handling time (h)"), _("90th percentile (h)"),
                _("Surveys answered"), _("Satisfied")]
     rows = []
@@ -39,7 +39,7 @@ def statistics_table(*, year: int, months: tuple[int, int]) -> tuple[list[str], 
             *[kinds.get(kind, 0) for kind in CaseKind.values], sum(kinds.values()),
             on_time.on_time, format_percent(on_time.rate), dispatch.within,
             format_percent(dispatch.rate),
-            dispatch.merged + dispatch.downgraded, _hours(handling.median_seconds),
+            dispatch.left_out, _hours(handling.median_seconds),
             _hours(handling.p90_seconds), survey.answered, survey.satisfied,
         ])
     return headers, rows

@@ -46,7 +46,8 @@ ANNUAL = Structure(
                 S("(一)", "施政計畫評核", "Controlled programs", "programs",
                   figures=("programs.controlled", "programs.on_schedule",
                            "programs.on_schedule_share", "programs.behind",
-                           "programs.behind_share"),
+                           "programs.behind_share", "programs.not_reported",
+                           "programs.not_reported_share"),
                   tables=("programs.grades_previous_year",), charts=("programs.delay_trend",)),
                 S("(二)", "市營事業機構年度考核", "Municipal enterprise evaluations", "programs",
                   tables=("programs.enterprises",)),
@@ -88,7 +89,8 @@ ANNUAL = Structure(
                    "servicedesk.dispatch_four_hour", "servicedesk.dispatch_excluded",
                    "servicedesk.on_time", "servicedesk.satisfaction",
                    "servicedesk.app_dispatch", "servicedesk.app_mailbox"),
-          tables=("servicedesk.by_channel",), charts=("servicedesk.month_chart",)),
+          tables=("servicedesk.dispatch_accounting", "servicedesk.by_channel"),
+          charts=("servicedesk.month_chart",)),
         S("陸", "資訊業務", "Information services", children=(
             S("一", "資訊整合規劃設計與推廣", "Information integration", children=(
                 S("(一)", "機關資訊共享平台功能提升", "The agencies' information-sharing platform"),

@@ -192,7 +192,7 @@ def test_from_2021_a_score_of_70_or_more_waits_for_the_tests(tender, inspector, 
     assert body["score_withheld"] is True
     client.force_login(officer)
     page = client.get(f"/staff/works/inspections/{new.number}/").content.decode()
-    assert "The score is told once the material test results are in" in page
+    assert "查核成績俟試驗結果判定完成後通知（第8條）" in page
     client.force_login(inspector)
     assert ">85 <" in client.get(f"/staff/works/inspections/{new.number}/").content.decode()
     client.logout()
