@@ -74,6 +74,35 @@ def _share_label(base, language_zh: bool):
     return label
 
 
+@once_per_build
+def kpis_previous(period: Period):
+    return s.kpi_achievement(actor=CITY_WIDE, year=period.year - 1)
+
+
+def _kpi_value(period: Period) -> Value:
+    found = kpis_previous(period)
+    if not found.measured:
+        return Value.none(pick(f"{period.year - 1}年度無已衡量之績效指標紀錄。",
+                               f"No indicator was measured in {period.year - 1}."))
+    return Value.percent(found.rate)
+
+
+def _subsidy_value(period: Period, pick_value) -> Value:
+    found = subsidies(period)
+    if not found.cases and not found.meetings:
+        return Value.none(pick(f"{period.year}年度無列管之基本設施補助案件紀錄。",
+                               f"No subsidy case was under control in {period.year}."))
+    return pick_value(found)
+
+
+def _road_safety_value(period: Period, pick_value) -> Value:
+    found = road_safety(period)
+    if not found.total:
+        return Value.none(pick(f"{period.year}年度無列管之道安建議事項紀錄。",
+                               f"No road-safety recommendation was tracked in {period.year}."))
+    return pick_value(found)
+
+
 def _pre_review_value(period: Period, pick_value) -> Value:
     """A figure of the pre-review of the next year's budget, or words saying there is none."""
     found = pre_review(period)
@@ -132,9 +161,11 @@ def _enterprise_rows(period: Period):
 
 
 def _document_rows(period: Period):
-    return [[d.name, d.total, d.overdue, format_percent(d.overdue_share)]
-            for d in s.document_overdue_by_category(actor=CITY_WIDE, year=period.year,
-                                                    month=period.month)]
+    rows = s.document_overdue_by_category(actor=CITY_WIDE, year=period.year,
+                                          month=period.month)
+    if not any(d.total for d in rows):
+        return []
+    return [[d.name, d.total, d.overdue, format_percent(d.overdue_share)] for d in rows]
 
 
 def _by_agency_rows(period: Period):
@@ -219,40 +250,39 @@ register(
            "Previous year's KPI achievement",
            "上年度已衡量之績效衡量指標中達成目標者所占比率。",
            "Share of the previous year's measured indicators that met their targets.",
-           lambda p: Value.percent(s.kpi_achievement(actor=CITY_WIDE, year=p.year - 1).rate),
+           _kpi_value,
            lambda p: f"/staff/programs/kpis/?year={p.year - 1}", filters=()),
     figure("subsidy_cases", "基本設施補助列管案件", "Basic-infrastructure subsidy cases",
            "該年度列管之基本設施補助案件數。", "Subsidy cases under control in the year.",
-           lambda p: Value.count(subsidies(p).cases),
+           lambda p: _subsidy_value(p, lambda r: Value.count(r.cases)),
            lambda p: "/staff/programs/tracked/subsidies/", unit=("案", ""), filters=()),
     figure("subsidy_closed", "已結案解除列管", "Closed and released",
            "上列案件中已結案解除列管者。", "Of those, the cases closed and released.",
-           lambda p: Value.count(subsidies(p).closed),
+           lambda p: _subsidy_value(p, lambda r: Value.count(r.closed)),
            lambda p: "/staff/programs/tracked/subsidies/?status=released", unit=("案", ""),
            filters=()),
     figure("subsidy_budget", "補助經費", "Subsidy budget",
            "各補助案件核定經費之合計（新臺幣元）。", "Sum of the cases' budgets, NT$.",
-           lambda p: Value.money(subsidies(p).budget),
+           lambda p: _subsidy_value(p, lambda r: Value.money(r.budget)),
            lambda p: "/staff/programs/tracked/subsidies/", filters=()),
     figure("subsidy_execution", "整體預算執行率", "Budget execution",
            "各案執行數合計除以經費合計，由金額計算。",
            "Executed amounts over budgets, computed from the amounts.",
-           lambda p: Value.percent(subsidies(p)
-                                   .execution_rate),
+           lambda p: _subsidy_value(p, lambda r: Value.percent(r.execution_rate)),
            lambda p: "/staff/programs/tracked/subsidies/", filters=()),
     figure("subsidy_meetings", "公共工程督導會報", "Supervision meetings",
            "該年度召開之督導會報次數。", "Supervision meetings held in the year.",
-           lambda p: Value.count(subsidies(p).meetings),
+           lambda p: _subsidy_value(p, lambda r: Value.count(r.meetings)),
            lambda p: "/staff/programs/tracked/subsidies/", unit=("次", ""), filters=()),
     figure("road_safety", "道安委員建議事項列管", "Road-safety recommendations tracked",
            "該年度列管之道路交通安全委員建議事項件數。",
            "Road-safety recommendations of the year under control.",
-           lambda p: Value.count(road_safety(p).total),
+           lambda p: _road_safety_value(p, lambda r: Value.count(r.total)),
            lambda p: f"/staff/programs/tracked/recommendations/?topic=road-safety&year={p.year}",
            unit=("案", ""), filters=()),
     figure("road_safety_adopted", "已參採", "Adopted",
            "上列建議事項中各機關已參採者。", "Of those, the recommendations adopted.",
-           lambda p: Value.count(road_safety(p).adopted),
+           lambda p: _road_safety_value(p, lambda r: Value.count(r.adopted)),
            lambda p: f"/staff/programs/tracked/recommendations/?topic=road-safety&year={p.year}",
            unit=("案", ""), filters=()),
     figure("pre_review_requested", "先期作業提報總經費需求", "Requested in the pre-review",
