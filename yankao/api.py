@@ -5,9 +5,11 @@ from __future__ import annotations
 from ninja import NinjaAPI
 
 import yankao
+from yankao.assistant.api.router import router as assistant_router
 from yankao.core.api.auth import API_AUTH
 from yankao.core.api.errors import install_problem_handlers
 from yankao.core.api.router import router as core_router
+from yankao.counter.api.router import router as counter_router
 from yankao.programs.api.router import router as programs_router
 from yankao.servicedesk.api.router import router as servicedesk_router
 from yankao.works.api.router import router as works_router
@@ -29,3 +31,5 @@ api.add_router("/", core_router)
 api.add_router("/", servicedesk_router)
 api.add_router("/", works_router)
 api.add_router("/programs", programs_router)
+api.add_router("/", assistant_router)
+api.add_router("/", counter_router)

@@ -159,40 +159,10 @@ def load_minimum_versions(get_model) -> int:
     return created
 
 
-SCORE_AFTER_TESTS_FROM = dt.date(2021, 3, 19)
-
-
-def load_policy_2021(get_model) -> bool:
-    """From 2021-03-19 a score of 70 or more is told to the agency only once the material
-    test results are in (§8 ¶3 as amended then): a policy from that day, a copy of the one
-    in force the day before with that rule on; later policies get the rule too."""
-    WorksPolicy = get_model("works", "WorksPolicy")
-    GradeBand = get_model("works", "GradeBand")
-    WorksPolicy.objects.filter(effective_from__gte=SCORE_AFTER_TESTS_FROM).update(
-        score_after_tests=True)
-    if WorksPolicy.objects.filter(effective_from=SCORE_AFTER_TESTS_FROM).exists():
-        return False
-    before = (WorksPolicy.objects.filter(effective_from__lt=SCORE_AFTER_TESTS_FROM)
-              .order_by("-effective_from").first())
-    if before is None:
-        return False
-    bands = list(GradeBand.objects.filter(policy=before))
-    before.pk, before.id = None, None
-    before.effective_from, before.score_after_tests = SCORE_AFTER_TESTS_FROM, True
-    before.note = ("As the policy before, and from 2021-03-19 a score of 70 or more is told "
-                   "to the agency only after the material test results (§8 ¶3).")
-    before.save()
-    for band in bands:
-        band.pk, band.id, band.policy = None, None, before
-        band.save()
-    return True
-
-
 def load_defaults(get_model) -> bool:
     """Create the default policy where there is none and the three texts of §4; ``get_model``
     is Django's ``apps.get_model``. Returns whether anything was created."""
     created = load_policy(get_model)
-    created = load_policy_2021(get_model) or created
     return load_minimum_versions(get_model) > 0 or created
 
 

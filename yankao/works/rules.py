@@ -29,6 +29,10 @@ from yankao.core.numbers import average
 # 鑽心試體) and subgrade compaction (路基工程壓實度).
 DECISIVE_MATERIALS = frozenset({"concrete", "asphalt", "compaction"})
 
+# §8 ¶3 as amended by 工程管字第1100300003號令 (2021-03-19): a score of 70 or more is told to
+# the agency only once the test results are in. The law's own date, not a city's choice.
+SCORE_AFTER_TESTS_FROM = dt.date(2021, 3, 19)
+
 
 @dataclass(frozen=True)
 class ScoreResult:
@@ -38,11 +42,12 @@ class ScoreResult:
     fixed_by_test: bool
     fixed_by_finding: bool = False
 
-    def withheld(self, *, score_after_tests: bool) -> bool:
+    def withheld(self, inspected_on: dt.date) -> bool:
         """Whether the agency may not learn the score yet: a score of 70 or more while tests
-        are pending, where the policy follows §8 ¶3 as amended on 2021-03-19 (「原查核成績
-        達七十分以上者，應於試驗結果判定完成後，始通知機關查核成績」)."""
-        return score_after_tests and self.provisional and self.score >= 70
+        are pending, for an inspection on or after 2021-03-19, when §8 ¶3 was amended
+        (「原查核成績達七十分以上者，應於試驗結果判定完成後，始通知機關查核成績」)."""
+        return (inspected_on >= SCORE_AFTER_TESTS_FROM and self.provisional
+                and self.score >= 70)
 
 
 def inspection_score(

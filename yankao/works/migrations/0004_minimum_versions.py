@@ -121,11 +121,6 @@ class Migration(migrations.Migration):
             name='arrangement',
             field=models.CharField(choices=[('own', 'By the agency itself'), ('subsidised', 'Subsidised (補助)'), ('delegated', 'Delegated to another agency (委託其他機關辦理)')], default='own', help_text='Subsidised and delegated tenders are left out of the yearly minimum of inspections since 2021-03-19 (§4).', max_length=12, verbose_name='carried out as'),
         ),
-        migrations.AddField(
-            model_name='workspolicy',
-            name='score_after_tests',
-            field=models.BooleanField(default=False, help_text='The agency learns a score of 70 or more only once the material test results are in (§8 ¶3 from 2021-03-19).', verbose_name='score of 70 or more told after the tests'),
-        ),
         migrations.AlterField(
             model_name='minimumformula',
             name='effective_from',

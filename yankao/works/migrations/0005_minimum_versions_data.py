@@ -1,6 +1,5 @@
 """The three texts of 工程施工查核小組作業辦法 §4 replace the assumed formulas; the 丙等
-checklist takes the wording of §10; from 2021-03-19 a score of 70 or more waits for the
-test results (§8). Decision 0304."""
+checklist takes the wording of §10. Decision 0304."""
 
 from django.db import migrations
 
@@ -10,7 +9,6 @@ def forward(apps, schema_editor):
         CONSEQUENCES,
         OLD_CONSEQUENCES,
         load_minimum_versions,
-        load_policy_2021,
     )
 
     MinimumFormula = apps.get_model("works", "MinimumFormula")
@@ -20,7 +18,6 @@ def forward(apps, schema_editor):
     MinimumFormula.objects.filter(verified=False).delete()
     load_minimum_versions(apps.get_model)
     if WorksPolicy.objects.exists():
-        load_policy_2021(apps.get_model)
         retired = 0
         for code, text in OLD_CONSEQUENCES.items():
             retired += ConsequenceTemplate.objects.filter(code=code, text_zh=text).update(

@@ -68,11 +68,6 @@ class WorksPolicy(models.Model):
         _("failed-test rule"), max_length=8, choices=FailedTestRule.choices,
         default=FailedTestRule.CAP,
     )
-    score_after_tests = models.BooleanField(
-        _("score of 70 or more told after the tests"), default=False,
-        help_text=_("The agency learns a score of 70 or more only once the material test "
-                    "results are in (§8 ¶3 from 2021-03-19)."),
-    )
     report_handling_working_days = models.PositiveSmallIntegerField(
         _("citizen report handling (working days)"), default=10,
         validators=[MinValueValidator(1), MaxValueValidator(120)],

@@ -272,7 +272,7 @@ def _apply_score(inspection: Inspection, policy: WorksPolicy) -> Band:
     inspection.grade = band.code
     inspection.score_provisional = result.provisional
     inspection.score_fixed_by_test = result.fixed_by_test
-    inspection.score_withheld = result.withheld(score_after_tests=policy.score_after_tests)
+    inspection.score_withheld = result.withheld(inspection.inspected_on)
     inspection.save(update_fields=["mean_score", "score", "grade", "score_provisional",
                                    "score_fixed_by_test", "score_withheld"])
     if band.triggers_consequences and not result.provisional:

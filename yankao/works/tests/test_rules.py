@@ -136,14 +136,14 @@ def test_a_score_of_70_or_more_waits_for_the_tests_from_2021():
     """§8 ¶3 as amended on 2021-03-19: 「原查核成績達七十分以上者，應於試驗結果判定完成後，
     始通知機關查核成績」."""
     pending = inspection_score([85, 86], [("concrete", "pending")])
-    assert pending.withheld(score_after_tests=True)
-    assert not pending.withheld(score_after_tests=False)  # the 2003 text says nothing
+    assert pending.withheld(dt.date(2021, 3, 19))
+    assert not pending.withheld(dt.date(2021, 3, 18))  # the 2003 text says nothing of it
     assert not inspection_score([60], [("concrete", "pending")]).withheld(
-        score_after_tests=True)
+        dt.date(2022, 1, 3))
     assert not inspection_score([85], [("concrete", "passed")]).withheld(
-        score_after_tests=True)
+        dt.date(2022, 1, 3))
     edge = inspection_score([69, 70], [("asphalt", "pending")])  # 69.5 → 70
-    assert edge.score == 70 and edge.withheld(score_after_tests=True)
+    assert edge.score == 70 and edge.withheld(dt.date(2022, 1, 3))
 
 
 @pytest.mark.parametrize("bad", [[], [101], [-1], [80, 100.5], [True], ["90"], [None]])
