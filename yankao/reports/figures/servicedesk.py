@@ -90,6 +90,11 @@ def _dispatch_reasons(period: Period, zh: bool) -> str:
              (rate.not_dispatched, "未派工（無時限起算）", "never dispatched, so no clock ran"),
              (rate.open_not_due, "處理中且未逾4小時", "open, within its 4 hours"),
              (rate.filed, "依行政程序法第173條存查", "filed without handling (§173)"))
+    return _counted(parts, zh)
+
+
+def _counted(parts, zh: bool) -> str:
+    """(count, Chinese label, English label) as 「併案1件、…」 or "1 merged; …"."""
     if zh:
         return "、".join(f"{label}{count:,}件" for count, label, _en in parts)
     return "; ".join(f"{count:,} {label}" for count, _zh, label in parts)
@@ -101,9 +106,7 @@ def _on_time_reasons(period: Period, zh: bool) -> str:
              (found.no_limit, "未訂期限", "with no time limit"),
              (found.merged, "併案", "merged"),
              (found.filed, "依行政程序法第173條存查", "filed without handling (§173)"))
-    if zh:
-        return "、".join(f"{label}{count:,}件" for count, label, _en in parts)
-    return "; ".join(f"{count:,} {label}" for count, _zh, label in parts)
+    return _counted(parts, zh)
 
 
 def _dispatch_rows(period: Period):
