@@ -18,6 +18,8 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
+	# The tallies' test oracle, without its proprietary solver (decision 0601).
+	$(BIN)/python -m pip install --quiet --no-deps 'pabutools>=1.2.3,<1.3'
 	touch $@ $(VENV)/.installed
 
 up: $(VENV)/.installed

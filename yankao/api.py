@@ -10,7 +10,9 @@ from yankao.core.api.auth import API_AUTH
 from yankao.core.api.errors import install_problem_handlers
 from yankao.core.api.router import router as core_router
 from yankao.counter.api.router import router as counter_router
+from yankao.participation.api.router import router as participation_router
 from yankao.programs.api.router import router as programs_router
+from yankao.research.api.router import router as research_router
 from yankao.servicedesk.api.router import router as servicedesk_router
 from yankao.works.api.router import router as works_router
 
@@ -33,3 +35,5 @@ api.add_router("/", works_router)
 api.add_router("/programs", programs_router)
 api.add_router("/", assistant_router)
 api.add_router("/", counter_router)
+api.add_router("/participation", participation_router)
+api.add_router("/research", research_router)

@@ -225,6 +225,33 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 1 if args.strict and result.rejected else 0
 
 
+def cmd_tally(args: argparse.Namespace) -> int:
+    """Count a participatory-budget pot and print the winners as JSON."""
+    setup_django()
+    import json
+
+    from yankao.core.errors import DomainError
+    from yankao.participation.selectors import pot_by_key
+    from yankao.participation.services import pot_election
+    from yankao.participation.tally import equal_shares, greedy
+
+    try:
+        pot = pot_by_key(args.pot)
+    except DomainError as error:
+        return fail(error.message)
+    election = pot_election(pot)
+    rule = args.rule or pot.rule
+    if rule == "greedy":
+        result = greedy(election, threshold=pot.vote_threshold if args.threshold is None
+                        else args.threshold)
+    else:
+        completion = pot.completion if args.completion is None else args.completion
+        result = equal_shares(election, completion=completion)
+    print(json.dumps({"pot": args.pot, **result.as_json(), "stop": result.stop_reason},
+                     ensure_ascii=False, indent=2))
+    return 0
+
+
 def cmd_report(args: argparse.Namespace) -> int:
     setup_django()
     from tqdm import tqdm
@@ -457,6 +484,19 @@ def build_parser() -> argparse.ArgumentParser:
                           help="exit with 1 when any row is rejected")
     importer.add_argument("--quiet", action="store_true", help="no progress bar")
     importer.set_defaults(func=cmd_import)
+
+    tally = sub.add_parser(
+        "tally", parents=[common], help="count a participatory-budget pot (prints JSON)",
+        description="Count a pot's ballots and print the winners (project ids as in the "
+        "file they came from) and their total cost as JSON. POT is PROCESS/POT, as "
+        "`yankao import ballots pb` prints it, or PROCESS when it has one pot.",
+    )
+    tally.add_argument("pot", help="PROCESS/POT or PROCESS")
+    tally.add_argument("--rule", choices=["greedy", "mes"], help="default: the pot's own rule")
+    tally.add_argument("--completion", choices=["add1", "add1-exhaustive", ""],
+                       help="equal shares' completion (default: the pot's)")
+    tally.add_argument("--threshold", type=int, help="greedy: least votes to win")
+    tally.set_defaults(func=cmd_tally)
 
     report = sub.add_parser(
         "report", parents=[common], help="generate a report from the records",

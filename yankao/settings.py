@@ -23,6 +23,9 @@ YANKAO_APPS = [
     "yankao.servicedesk",
     "yankao.programs",
     "yankao.works",
+    "yankao.participation",
+    "yankao.research",
+    "yankao.citydata",
     "yankao.counter",
     "yankao.assistant",
     "yankao.reports",
@@ -167,10 +170,15 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = not YANKAO_PRODUCTION
 
-# Map tiles come from a tile server (never vendored); every map has a text alternative.
-YANKAO_MAP_TILES = env_str("YANKAO_MAP_TILES", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
-YANKAO_MAP_ATTRIBUTION = env_str(
-    "YANKAO_MAP_ATTRIBUTION", "&copy; OpenStreetMap contributors"
+# Maps work offline: they draw the city's district boundaries (a data file) and their pins.
+# A tile server is optional, e.g. YANKAO_MAP_TILES=https://tile.openstreetmap.org/{z}/{x}/{y}.png
+# with YANKAO_MAP_ATTRIBUTION="&copy; OpenStreetMap contributors". Every map has a text
+# alternative.
+YANKAO_MAP_TILES = env_str("YANKAO_MAP_TILES", "")
+YANKAO_MAP_ATTRIBUTION = env_str("YANKAO_MAP_ATTRIBUTION", "")
+YANKAO_DISTRICT_BOUNDARIES = env_str(
+    "YANKAO_DISTRICT_BOUNDARIES",
+    str(Path(__file__).resolve().parent / "core" / "data" / "kaohsiung-districts.geojson"),
 )
 
 # django-ratelimit counts in the shared cache (files or Redis).
@@ -269,3 +277,10 @@ if CONFIG.testing:
     # YANKAO_ENV has one value.
     HUEY["immediate"] = True
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# City data platform (SensorThings API): request rates of the public (per address) and of
+# staff tokens; each API key carries its own rate (decision 0701).
+CITYDATA_PUBLIC_RATE = env_str("YANKAO_STA_PUBLIC_RATE", "600/m")
+CITYDATA_USER_RATE = env_str("YANKAO_STA_USER_RATE", "3000/m")
+CITYDATA_MAX_EXPAND_DEPTH = env_int("YANKAO_STA_MAX_EXPAND_DEPTH", 3)
+CITYDATA_READ_TIMEOUT_MS = env_int("YANKAO_STA_READ_TIMEOUT_MS", 10_000)

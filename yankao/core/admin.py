@@ -11,12 +11,14 @@ from django.contrib.contenttypes.models import ContentType
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext_lazy as _
 
+from yankao.core.audit import CoreAction
 from yankao.core.errors import DomainError
 from yankao.core.models import (
     Agency,
     ApiToken,
     Attachment,
     AuditEvent,
+    City,
     ClosureDay,
     District,
     Membership,
@@ -97,6 +99,24 @@ class AgencyAdmin(AuditedAdmin):
     search_fields = ("code", "name_zh", "name_en", "short_name_zh")
     autocomplete_fields = ("parent",)
     ordering = ("sort_order", "code")
+
+
+@admin.register(City)
+class CityAdmin(AuditedAdmin):
+    """The city this installation serves: set up by ``yankao city setup`` (or the demo),
+    never added here; its names may be corrected."""
+
+    list_display = ("code", "name_zh", "name_en", "government_zh", "demo", "set_up_at")
+    fields = ("code", "name_zh", "name_en", "government_zh", "demo", "loaded_from",
+              "set_up_at")
+    readonly_fields = ("code", "demo", "loaded_from", "set_up_at")
+
+    def has_add_permission(self, request) -> bool:
+        return False  # `yankao city setup` loads a city; one city per data folder
+
+    def save_model(self, request, obj, form, change) -> None:
+        master_record_save(actor=request.user, instance=obj, changed_fields=form.changed_data,
+                           action=CoreAction.CITY_CHANGE)
 
 
 @admin.register(District)

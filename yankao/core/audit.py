@@ -25,4 +25,5 @@ class CoreAction(AuditAction):
     AGENCY_LOAD = "agency.load"
     DISTRICT_LOAD = "district.load"
     CITY_SETUP = "city.setup"
+    CITY_CHANGE = "city.update"
     STAFF_IMPORT = "staff.import"

@@ -124,6 +124,15 @@ def demo_builders() -> list[tuple[int, str, object]]:
     return sorted(found, key=lambda item: item[0])
 
 
+def demo_declared_cases(kind: str, year: int) -> int:
+    """Service-desk cases of ``kind`` in ``year`` that other apps' demos open through the
+    service desk (each declares ``DEMO_CASES = {(kind, year): count}`` in its demo
+    module), so the service desk's own demo leaves room for them and the demo city's
+    totals stay those of the reference report."""
+    return sum(getattr(module, "DEMO_CASES", {}).get((kind, year), 0)
+               for _order, _label, module in demo_builders())
+
+
 def database_is_empty() -> bool:
     return not Agency.objects.exists()
 

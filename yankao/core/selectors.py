@@ -41,6 +41,26 @@ def district_list() -> QuerySet[District]:
     return District.objects.select_related("office")
 
 
+def district_boundaries() -> dict | None:
+    """The city's district boundaries as GeoJSON, each Feature with the district's postal
+    ``code`` and names as the city records them; None when the city has no boundaries."""
+    from yankao.core.geo import boundaries_document
+
+    document = boundaries_document()
+    if document is None:
+        return None
+    districts = {d.name_zh: d for d in District.objects.all()}
+    features = []
+    for feature in document["features"]:
+        district = districts.get(feature["properties"]["name_zh"])
+        properties = {"name_zh": feature["properties"]["name_zh"],
+                      "name_en": district.name_en if district
+                      else feature["properties"].get("name_en", ""),
+                      "code": district.code if district else ""}
+        features.append({**feature, "properties": properties})
+    return {"type": "FeatureCollection", "features": features}
+
+
 def membership_list(*, actor) -> QuerySet[Membership]:
     """The actor's own active memberships."""
     if not actor_scope(actor).authenticated:

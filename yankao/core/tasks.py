@@ -36,18 +36,33 @@ def worker_heartbeat() -> None:
 
 @db_task(retries=3, retry_delay=60)
 def notification_deliver(notification_id: int) -> None:
-    """Send one recorded notification; mark it sent, or record the error and retry."""
-    from django.core.mail import send_mail
+    """Send one recorded notification; mark it sent, or record the error and retry. An
+    address the mail server refuses for good (5xx) is not retried: the notification is
+    marked bounced and ``core.services.notifications.bounce_handlers`` are told, so the
+    module that wrote it can stop writing to that address."""
+    import smtplib
+
+    from django.core.mail import EmailMessage
     from django.db.models import F
 
     from yankao.core.models import Notification
+    from yankao.core.services.notifications import notification_bounced
 
     notification = Notification.objects.filter(pk=notification_id, sent_at__isnull=True).first()
     if notification is None:
         return
     Notification.objects.filter(pk=notification.pk).update(attempts=F("attempts") + 1)
+    message = EmailMessage(notification.subject, notification.body, None,
+                           [notification.recipient], headers=notification.headers or None)
     try:
-        send_mail(notification.subject, notification.body, None, [notification.recipient])
+        message.send()
+    except smtplib.SMTPRecipientsRefused as error:
+        codes = [code for code, _text in error.recipients.values()]
+        if codes and all(500 <= code < 600 for code in codes):
+            notification_bounced(notification=notification, error=str(error.recipients))
+            return
+        Notification.objects.filter(pk=notification.pk).update(last_error=str(error)[:2000])
+        raise
     except OSError as error:
         Notification.objects.filter(pk=notification.pk).update(last_error=str(error)[:2000])
         raise

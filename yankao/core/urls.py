@@ -14,5 +14,6 @@ urlpatterns = [
     path("staff/tokens/<int:token_id>/revoke/", views.token_revoke, name="token-revoke"),
     path("staff/audit/", views.audit_log, name="audit-log"),
     path("attachments/<uuid:uuid>/", views.attachment_download, name="attachment"),
+    path("map/districts.geojson", views.map_districts, name="map-districts"),
     path("healthz", views.healthz, name="healthz"),
 ]

@@ -225,6 +225,18 @@ def attachment_download(request: HttpRequest, uuid) -> FileResponse:
 
 
 @require_GET
+def map_districts(request: HttpRequest) -> JsonResponse:
+    """The district boundaries every map draws (no tile server needed)."""
+    document = selectors.district_boundaries()
+    if document is None:
+        raise Http404
+    response = JsonResponse(document, json_dumps_params={"ensure_ascii": False,
+                                                         "separators": (",", ":")})
+    response["Cache-Control"] = "public, max-age=3600"
+    return response
+
+
+@require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
     """Liveness for load balancers: the database answers; when did the worker last run?"""
     try:

@@ -2,9 +2,17 @@
 Cases are never deleted; their changes go through the case page (and its services)."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from yankao.core.admin import AuditedAdmin
-from yankao.servicedesk.models import Category, DeadlineRule, Open311Client, RoutingRule
+from yankao.servicedesk.models import (
+    Category,
+    DeadlineRule,
+    ImportMapping,
+    Open311Client,
+    RoutingRule,
+)
+from yankao.servicedesk.services import import_mapping_save
 
 
 class RoutingRuleInline(admin.TabularInline):
@@ -49,3 +57,26 @@ class Open311ClientAdmin(AuditedAdmin):
 
     def has_add_permission(self, request):
         return False  # keys come from `yankao manage open311_key NAME`, shown once
+
+
+@admin.register(ImportMapping)
+class ImportMappingAdmin(AuditedAdmin):
+    """What a name in an imported file means here (also loaded with ``yankao import mapping
+    csv``). Cases already imported under a placeholder move when the file is imported
+    again."""
+
+    list_display = ["source", "column", "value", "category", "agency"]
+    list_filter = ["source", "column"]
+    search_fields = ["value", "category__code", "category__name_zh", "agency__code",
+                     "agency__name_zh"]
+    autocomplete_fields = ["category", "agency"]
+    fieldsets = [(None, {
+        "fields": ["source", "column", "value", "category", "agency"],
+        "description": _("Name the sub-category for a category's value, or the agency for a "
+                         "unit's. Cases already imported move when their file is imported "
+                         "again."),
+    })]
+    allow_delete = True
+
+    def save_model(self, request, obj, form, change) -> None:
+        import_mapping_save(actor=request.user, mapping=obj)

@@ -24,6 +24,30 @@ class ServiceDeskConfig(AppConfig):
         ("mapping", "xlsx"): "yankao.servicedesk.imports.mapping.mapping_import",
     }
 
+    def ready(self):
+        from yankao.core.history import register_sentences
+        from yankao.servicedesk.history import SENTENCES
+        from yankao.servicedesk.services import citizen  # noqa: F401 - bounce handler
+
+        register_sentences(SENTENCES)
+
+    def yankao_todo(self, user):
+        """The header's to-do count: new cases for the officer's agencies, not yet taken,
+        and cases due soon or overdue."""
+        from django.urls import reverse
+
+        from yankao.core.models import Role
+        from yankao.core.permissions import actor_scope
+        from yankao.servicedesk.selectors import InboxFilters, inbox_count
+
+        scope = actor_scope(user)
+        if scope.sees_all or not scope.has_role(Role.OFFICER, Role.SECTION_CHIEF):
+            return []
+        new = inbox_count(actor=user, filters=InboxFilters(status="assigned"))
+        due = inbox_count(actor=user, filters=InboxFilters(status="due_soon")) + inbox_count(
+            actor=user, filters=InboxFilters(status="overdue"))
+        return [(_("Cases to do"), new + due, reverse("servicedesk:inbox"))]
+
     @property
     def yankao_modules(self):
         from yankao.core.modules import ModuleLink

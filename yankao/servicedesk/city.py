@@ -49,7 +49,15 @@ def load(*, actor, city: CityFolder) -> list[str]:
     categories = _categories(actor, city)
     if len(city.problems) > before:
         return []
-    return [categories, _routing(actor, city), _deadlines(actor, city)]
+    lines = [categories, _routing(actor, city), _deadlines(actor, city)]
+    if city.has("servicedesk/topics.json"):
+        from yankao.servicedesk.topics import topics_load
+
+        topics = topics_load(actor=actor, path=city.path / "servicedesk/topics.json")
+        for code in topics.unknown:
+            city.problem("servicedesk/topics.json", 0, "category", f"unknown category {code}")
+        lines.append(f"topics: {topics.topics} in {topics.groups} groups")
+    return lines
 
 
 def _save(actor, instance, fields: dict, counts: dict) -> None:

@@ -21,7 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from yankao.core.calendar import TAIPEI, WorkingCalendar
-from yankao.core.demo import DemoContext
+from yankao.core.demo import DemoContext, demo_declared_cases
 from yankao.core.models import Agency, District
 from yankao.servicedesk import services
 from yankao.servicedesk.catalogue import catalogue_seed, dispatch_entries
@@ -323,7 +323,10 @@ def build_history(ctx: DemoContext) -> None:
     petition_picker = _weighted(history.rng, {history.categories[code]: weight
                                               for code, weight in PETITION_WEIGHTS.items()})
     app_share = DISPATCH_BY_APP_2018 / DISPATCH_2018
-    history.case_rows(CaseKind.DISPATCH, ctx.scaled(DISPATCH_2018),
+    # Other modules' demos open some of the year's dispatch cases themselves (a sensor's
+    # flood alert): the city's total stays the report's.
+    others = demo_declared_cases(CaseKind.DISPATCH, 2018)
+    history.case_rows(CaseKind.DISPATCH, ctx.scaled(DISPATCH_2018) - others,
                       lambda: next(dispatch_picker),
                       {Channel.APP: app_share, Channel.PHONE: 0.5,
                        Channel.WEB: 0.5 - app_share})

@@ -135,6 +135,21 @@ class ReplyForm(forms.Form):
 
     reply = forms.CharField(label=_("Reply to the citizen"), max_length=DESCRIPTION_MAX,
                             widget=forms.Textarea(attrs={"rows": 4}))
+    photos = FilesField(label=_("Photos after the repair (public)"), max_files=3)
+
+
+class NoteForm(forms.Form):
+    prefix = "note"
+
+    text = forms.CharField(label=_("Public progress update"), max_length=DESCRIPTION_MAX,
+                           widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class MaskForm(forms.Form):
+    prefix = "mask"
+
+    phrase = forms.CharField(label=_("Text to mask in the published text"), max_length=200)
+    update = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
 class SupplementRequestForm(forms.Form):
@@ -237,6 +252,43 @@ class CitizenReportForm(LocationMixin):
         super().__init__(*args, **kwargs)
         self.fields["category"].queryset = category_choices(public_only=True)
         self.fields["category"].label_from_instance = lambda c: c.full_name
+
+
+class PlaceForm(forms.Form):
+    """Step 1 of a report: where (a map point, or an address with its district)."""
+
+    lat = forms.CharField(label=_("Latitude"), required=False, max_length=20,
+                          widget=forms.TextInput(attrs={"inputmode": "decimal"}))
+    lng = forms.CharField(label=_("Longitude"), required=False, max_length=20,
+                          widget=forms.TextInput(attrs={"inputmode": "decimal"}))
+    address = forms.CharField(label=_("Address or landmark"), required=False, max_length=200,
+                              widget=forms.TextInput(attrs={"autocomplete": "street-address"}))
+    district = forms.ModelChoiceField(label=_("District"), required=False,
+                                      queryset=District.objects.all(), to_field_name="code",
+                                      empty_label=_("From the map point"))
+
+
+class DetailsForm(forms.Form):
+    """The last step of a report: what, photos, and how to reach the reporter."""
+
+    description = forms.CharField(label=_("Describe the problem"), max_length=DESCRIPTION_MAX,
+                                  widget=forms.Textarea(attrs={"rows": 4}))
+    photos = FilesField(label=_("Photos (optional, up to 3)"), max_files=3)
+    name = forms.CharField(label=_("Your name (optional)"), required=False, max_length=100,
+                           widget=forms.TextInput(attrs={"autocomplete": "name"}))
+    phone = forms.CharField(label=_("Your phone (optional)"), required=False, max_length=40,
+                            widget=forms.TextInput(attrs={"autocomplete": "tel",
+                                                          "inputmode": "tel"}))
+    email = forms.EmailField(
+        label=_("Your e-mail (for updates)"), required=False,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        help_text=_("We e-mail you when the case moves on and when it is answered."))
+    submission_key = forms.CharField(widget=forms.HiddenInput, max_length=64)
+
+
+class FollowForm(forms.Form):
+    email = forms.EmailField(label=_("Your e-mail"),
+                             widget=forms.EmailInput(attrs={"autocomplete": "email"}))
 
 
 class TrackForm(forms.Form):

@@ -16,7 +16,7 @@ from yankao.servicedesk.models import ACTIVE_ASSIGNMENT, Assignment
 from yankao.servicedesk.selectors import due_flags
 
 
-def _recipients(agency_id: int, role: str) -> list[str]:
+def agency_recipients(agency_id: int, role: str) -> list[str]:
     return list(Membership.objects.filter(agency_id=agency_id, role=role, active=True,
                                           user__is_active=True).exclude(user__email="")
                 .values_list("user__email", flat=True))
@@ -31,7 +31,7 @@ def deadline_reminders_send(*, now=None) -> dict[str, int]:
         "case", "agency").annotate(**due_flags(prefix="case__", now=now))
     for assignment in open_assignments.filter(is_due_soon=True).iterator():
         recipients = ([assignment.officer.email] if assignment.officer_id and
-                      assignment.officer.email else _recipients(assignment.agency_id,
+                      assignment.officer.email else agency_recipients(assignment.agency_id,
                                                                 Role.OFFICER))
         sent["reminders"] += len(notification_queue(
             kind="servicedesk.reminder", recipients=recipients,
@@ -45,7 +45,7 @@ def deadline_reminders_send(*, now=None) -> dict[str, int]:
     for assignment in open_assignments.filter(due_at__lt=now).iterator():
         sent["escalations"] += len(notification_queue(
             kind="servicedesk.escalation",
-            recipients=_recipients(assignment.agency_id, Role.SECTION_CHIEF),
+            recipients=agency_recipients(assignment.agency_id, Role.SECTION_CHIEF),
             subject=_("Case %(number)s is overdue") % {"number": assignment.case.number},
             body=_("Case %(number)s of %(agency)s passed its due time without an answer.")
             % {"number": assignment.case.number, "agency": assignment.agency.name_zh},

@@ -17,14 +17,12 @@ from yankao.core.errors import DomainError, ErrorCode
 from yankao.core.exports import table_response
 from yankao.core.models import Role
 from yankao.core.permissions import actor_scope, can_administer
-from yankao.core.ratelimit import rate_limit
 from yankao.core.views import attachment_response
 from yankao.core.years import default_year
 from yankao.servicedesk import forms, selectors, services
 from yankao.servicedesk.models import Assignment, Case, CaseKind, Channel, Extension
 from yankao.servicedesk.reports import statistics_charts, statistics_table
-
-TRACKED_SESSION_KEY = "servicedesk_tracked"
+from yankao.servicedesk.services import citizen as citizen_services
 
 
 def is_htmx(request: HttpRequest) -> bool:
@@ -224,6 +222,15 @@ def _case_context(request, case: Case, **forms_in_error) -> dict:
         "merge_form": forms.MergeForm(), "file_form": forms.FileForm(),
         "downgrade_form": forms.DowngradeForm(), "close_form": forms.CloseForm(),
         "decision_form": forms.DecisionForm(), "kinds": CaseKind,
+        "note_form": forms.NoteForm(), "mask_form": forms.MaskForm(),
+        "updates": [(u, citizen_services.public_update_text(u))
+                    for u in selectors.citizen.public_updates(case=case)],
+        "published": citizen_services.public_description(case),
+        "is_public": citizen_services.is_public(case),
+        "pins": selectors.citizen.map_pins([case], lambda c: ""),
+        "can_moderate": scope.has_role(Role.REGISTRAR) or bool(
+            [a for a in assignments if scope.has_role(Role.OFFICER, Role.SECTION_CHIEF,
+                                                      agency=a.agency)]),
     }
     context.update(forms_in_error)
     return context
@@ -334,6 +341,13 @@ CASE_ACTIONS = {
         services.case_downgrade(actor=request.user, case=case, **data))),
     "close": (forms.CloseForm, "close_form", lambda request, case, data: services.case_close(
         actor=request.user, case=case, **data)),
+    "note": (forms.NoteForm, "note_form", lambda request, case, data: (
+        citizen_services.public_note_add(actor=request.user, case=case, **data))),
+    "mask": (forms.MaskForm, "mask_form", lambda request, case, data: (
+        citizen_services.public_text_mask(
+            actor=request.user, case=case, phrase=data["phrase"],
+            update=case.updates.filter(pk=data["update"]).first() if data["update"]
+            else None))),
 }
 
 
@@ -344,7 +358,7 @@ def _run_action(request, case: Case, action: str):
     form_class, name, call = CASE_ACTIONS[action]
     data = {}
     if form_class is not None:
-        form = form_class(request.POST)
+        form = form_class(request.POST, request.FILES)
         if not form.is_valid():
             return name, form
         data = form.cleaned_data
@@ -409,108 +423,3 @@ def statistics(request: HttpRequest) -> HttpResponse:
         "months": months, "charts": statistics_charts(year=year, months=months),
         "query": request.GET.urlencode() or f"year={year}&month_from=1&month_to=12",
     })
-
-
-# --- the citizen ----------------------------------------------------------------------------
-
-
-@require_http_methods(["GET", "POST"])
-def citizen_report(request: HttpRequest) -> HttpResponse:
-    """A citizen reports a problem: category, place, photo, description, contact."""
-    if request.method == "POST":
-        form = forms.CitizenReportForm(request.POST, request.FILES)
-        try:
-            rate_limit(request, group="servicedesk-report", rate="10/h")
-        except DomainError as error:
-            return render(request, "servicedesk/citizen_report.html",
-                          {"form": form, "error": error.message}, status=error.status)
-        if form.is_valid():
-            data = form.cleaned_data
-            photo = data.get("photo")
-            try:
-                case, password = services.case_register(
-                    actor=None, actor_label="citizen", category=data["category"],
-                    description=data["description"], channel=Channel.WEB,
-                    latitude=data["latitude"], longitude=data["longitude"],
-                    address=data["address"], reporter_name=data["name"],
-                    reporter_phone=data["phone"], reporter_email=data["email"],
-                    photos=[photo] if photo else [], with_password=True,
-                    submission_key=f"web:{data['submission_key']}",
-                )
-            except DomainError as error:
-                _form_error(form, error)
-            else:
-                if not password:
-                    # The same form sent twice: show the case again, without a new password.
-                    return render(request, "servicedesk/citizen_done.html",
-                                  {"case": case, "repeat": True})
-                return render(request, "servicedesk/citizen_done.html",
-                              {"case": case, "password": password})
-        return render(request, "servicedesk/citizen_report.html", {"form": form}, status=422)
-    form = forms.CitizenReportForm(initial={"submission_key": uuid.uuid4().hex})
-    return render(request, "servicedesk/citizen_report.html", {"form": form})
-
-
-@require_http_methods(["GET", "POST"])
-def citizen_track(request: HttpRequest) -> HttpResponse:
-    """Track a case with its number and password; the case stays open in this session."""
-    form = forms.TrackForm(request.POST or None)
-    if request.method == "POST":
-        try:
-            rate_limit(request, group="servicedesk-track", rate="20/h")
-        except DomainError as error:
-            return render(request, "servicedesk/citizen_track.html",
-                          {"form": form, "error": error.message}, status=error.status)
-        if form.is_valid():
-            try:
-                case = selectors.citizen_case_get(number=form.cleaned_data["number"],
-                                                  password=form.cleaned_data["password"])
-            except DomainError as error:
-                form.add_error(None, error.message)
-            else:
-                tracked = set(request.session.get(TRACKED_SESSION_KEY, []))
-                tracked.add(case.number)
-                request.session[TRACKED_SESSION_KEY] = sorted(tracked)
-                return redirect("servicedesk:citizen-case", number=case.number)
-        return render(request, "servicedesk/citizen_track.html", {"form": form}, status=422)
-    return render(request, "servicedesk/citizen_track.html", {"form": form})
-
-
-def _tracked_case(request, number: str) -> Case:
-    if number not in request.session.get(TRACKED_SESSION_KEY, []):
-        raise Http404
-    case = Case.objects.select_related("category", "district", "agency").filter(
-        number=number).first()
-    if case is None:
-        raise Http404
-    return case
-
-
-@require_http_methods(["GET", "POST"])
-def citizen_case(request: HttpRequest, number: str) -> HttpResponse:
-    case = _tracked_case(request, number)
-    survey_form, supplement_form = forms.SurveyForm(), forms.SupplementForm()
-    status = 200
-    if request.method == "POST":
-        try:
-            if "score" in request.POST:
-                survey_form = forms.SurveyForm(request.POST)
-                if survey_form.is_valid():
-                    services.survey_answer(case=case, **survey_form.cleaned_data)
-                    messages.success(request, _("Thank you for your answer."))
-                    return redirect("servicedesk:citizen-case", number=case.number)
-            else:
-                supplement_form = forms.SupplementForm(request.POST)
-                if supplement_form.is_valid():
-                    services.supplement_provide(case=case, **supplement_form.cleaned_data)
-                    messages.success(request, _("Your information is added to the case."))
-                    return redirect("servicedesk:citizen-case", number=case.number)
-        except DomainError as error:
-            messages.error(request, error.message)
-            return redirect("servicedesk:citizen-case", number=case.number)
-        status = 422
-    survey = getattr(case, "survey", None) if hasattr(case, "survey") else None
-    return render(request, "servicedesk/citizen_case.html", {
-        "case": case, "timeline": selectors.public_timeline(case=case), "survey": survey,
-        "survey_form": survey_form, "supplement_form": supplement_form,
-    }, status=status)

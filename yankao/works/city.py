@@ -13,12 +13,14 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal, InvalidOperation
 
+from django.apps import apps
 from django.core.exceptions import ValidationError
 
 from yankao.core.cities import CityFolder
 from yankao.core.services.audit import audit_record
 from yankao.works.audit import WorksAction
 from yankao.works.models import GradeBand, WorksPolicy
+from yankao.works.policy_defaults import load_defaults
 
 CITY_ORDER = 40
 WHOLE = ("progress_update_day", "monthly_written_checks", "repeated_change_orders",
@@ -28,6 +30,9 @@ DECIMALS = ("priority_delay_points", "low_award_ratio_percent")
 
 
 def load(*, actor, city: CityFolder) -> list[str]:
+    # The national law's part (grade bands, defect codes, the minimum) comes first, where
+    # a database lacks it (migration 0002 loads it into a new one).
+    load_defaults(apps.get_model)
     entries = city.section("works", "policy")
     if entries is None:
         return ["no [[works.policy]] in city.toml: policy left as it is"]

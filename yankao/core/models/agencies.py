@@ -6,10 +6,15 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 
-def localized(zh: str, en: str) -> str:
-    """The zh-Hant or English form, by the active language; falls back to the other."""
+def localized(zh: str, en: str, *, glossary: bool = False) -> str:
+    """The zh-Hant or English form, by the active language; falls back to the other.
+    With ``glossary``, English prefers the approved bilingual glossary's name."""
     language = (get_language() or "zh-hant").lower()
     if language.startswith("en"):
+        if glossary:
+            from yankao.core.glossary import english_name
+
+            en = english_name(zh, en)
         return en or zh
     return zh or en
 
@@ -61,7 +66,7 @@ class Agency(models.Model):
 
     @property
     def name(self) -> str:
-        return localized(self.name_zh, self.name_en)
+        return localized(self.name_zh, self.name_en, glossary=True)
 
     @property
     def label_zh(self) -> str:
@@ -110,4 +115,4 @@ class District(models.Model):
 
     @property
     def name(self) -> str:
-        return localized(self.name_zh, self.name_en)
+        return localized(self.name_zh, self.name_en, glossary=True)

@@ -17,6 +17,8 @@ class Notification(models.Model):
     subject = models.CharField(_("subject"), max_length=200)
     body = models.TextField(_("body"))
     dedupe_key = models.CharField(max_length=200, unique=True)
+    # Extra mail headers, e.g. List-Unsubscribe and List-Unsubscribe-Post (RFC 8058).
+    headers = models.JSONField(default=dict, blank=True)
     object_type = models.ForeignKey(
         ContentType, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -29,6 +31,7 @@ class Notification(models.Model):
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     last_error = models.TextField(_("last error"), blank=True)
+    bounced_at = models.DateTimeField(_("bounced at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("notification")

@@ -66,3 +66,11 @@ def personal_contact_reveal(
     audit_record(actor=actor, action="personal_contact.reveal", obj=contact, agency=agency,
                  reason=reason)
     return contact
+
+
+def personal_contact_for_notice(*, contact: PersonalContact, purpose: str) -> PersonalContact:
+    """The contact, read by the system itself to send the person a notice they asked for
+    (an acknowledgement, an update of a case they follow). No person sees it; the read is
+    logged like a reveal."""
+    audit_record(actor=None, action="personal_contact.use", obj=contact, reason=purpose[:200])
+    return contact

@@ -28,6 +28,24 @@ def chart_scripts():
 
 @register.inclusion_tag("core/_map_scripts.html")
 def map_scripts():
+    """Leaflet, the maps' script and their settings as a JSON block: the tile server (none
+    by default: maps draw the district boundaries offline) and the city's bounds."""
     from django.conf import settings
+    from django.urls import reverse
 
-    return {"tiles": settings.YANKAO_MAP_TILES, "attribution": settings.YANKAO_MAP_ATTRIBUTION}
+    from yankao.core.geo import city_bounds
+
+    west, south, east, north = city_bounds() or (119.3, 21.8, 122.1, 25.4)
+    return {"map_config": {
+        "tiles": settings.YANKAO_MAP_TILES, "attribution": settings.YANKAO_MAP_ATTRIBUTION,
+        "boundaries": reverse("core:map-districts"),
+        "bounds": [[south, west], [north, east]],
+    }}
+
+
+@register.filter
+def audit_sentence(event) -> str:
+    """An audit event as a sentence in the reader's language (core.history)."""
+    from yankao.core.history import sentence
+
+    return sentence(event)

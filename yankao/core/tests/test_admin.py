@@ -59,3 +59,31 @@ def test_audit_events_are_read_only(client, administrator):
     assert response.status_code == 403
     event.refresh_from_db()
     assert event.reason == ""
+
+
+def test_the_city_is_corrected_through_the_admin_not_added(client, administrator, tmp_path):
+    from yankao.core.models import City
+    from yankao.core.services.city import city_setup
+
+    (tmp_path / "city.toml").write_text(
+        'code = "tainan"\nname_zh = "臺南市"\nname_en = "Tainan"\ngovernment_zh = "臺南市政府"\n',
+        encoding="utf-8")
+    (tmp_path / "agencies.csv").write_text(
+        "code,parent_code,kind,name_zh,name_en,short_name_zh\n"
+        "rdec,,first_level,臺南市政府研究發展考核委員會,RDEC,研考會\n", encoding="utf-8")
+    (tmp_path / "districts.csv").write_text(
+        "code,name_zh,name_en,office_code,latitude,longitude\n", encoding="utf-8")
+    city_setup(actor=None, folder=tmp_path)
+    city = City.objects.get()
+    client.force_login(administrator)
+    assert client.get("/admin/core/city/add/").status_code == 403
+    page = client.get(f"/admin/core/city/{city.pk}/change/")
+    assert page.status_code == 200 and "臺南市政府" in page.content.decode()
+    response = client.post(f"/admin/core/city/{city.pk}/change/", {
+        "name_zh": "臺南市", "name_en": "Tainan City", "government_zh": "臺南市政府"})
+    assert response.status_code == 302
+    city.refresh_from_db()
+    assert (city.name_en, city.code, city.demo) == ("Tainan City", "tainan", False)
+    event = AuditEvent.objects.get(action="city.update")
+    assert event.actor == administrator and event.data == {"changed": {"name_en": "Tainan City"}}
+    assert client.get(f"/admin/core/city/{city.pk}/delete/").status_code == 403

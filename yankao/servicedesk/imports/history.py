@@ -102,7 +102,10 @@ def cases_csv(path: Path, *, actor=None, progress: Progress) -> ImportResult:
     _require_admin(actor)
     headers, rows = read_rows(Path(path))
     require_columns(headers, CASE_COLUMNS, Path(path))
+    rows = list(rows)
     lookups = Lookups("cases")
+    lookups.refuse_other_cities(Path(path).name,
+                                ((number, "agency", row.get("agency")) for number, row in rows))
     result = ImportResult()
     return write_rows(source="cases", rows=parsed_rows(rows, _case_row, lookups, result),
                       result=result, progress=progress, lookups=lookups, actor=actor)

@@ -16,21 +16,43 @@ from collections import Counter
 from decimal import Decimal
 
 from yankao.core.calendar import WorkingCalendar
-from yankao.core.errors import DomainError
+from yankao.core.city import TAIWAN_CITIES, other_city
+from yankao.core.errors import DomainError, ErrorCode
 from yankao.core.imports import ImportResult, RowError, Unmapped
-from yankao.core.models import Agency, District
+from yankao.core.models import Agency, City, District
 from yankao.servicedesk.catalogue import UNIT_ALIASES
 from yankao.servicedesk.models import CaseKind, Category, DeadlineRule, ImportMapping
 from yankao.servicedesk.services.policy import deadline_rule_for, due_time, location_check
 
-CITY_PREFIXES = ("高雄市政府", "臺北市政府", "台北市政府", "高雄市", "臺北市", "台北市")
 PLACEHOLDER_PREFIX = "IMP"
+OTHER_CITY_SHOWN = 20  # rows named in the refusal of a file of another city's agencies
 
 
 def name_key(name: str) -> str:
     """A name as compared across files: full-width forms folded (（一） and (一) are the
     same), spaces removed."""
     return "".join(unicodedata.normalize("NFKC", name or "").split())
+
+
+def own_city(agencies: list[Agency]) -> tuple[str, str]:
+    """The city's name and its government's prefix (臺北市, 臺北市政府): the city set up
+    here, or, in a database given only agencies (no ``yankao city setup``), the city most
+    agencies' names start with."""
+    city = City.objects.first()
+    if city is not None:
+        return city.name_zh, city.government_zh
+    counts = Counter(next((p for p in TAIWAN_CITIES if a.name_zh.startswith(p)), "")
+                     for a in agencies)
+    counts.pop("", None)
+    name = counts.most_common(1)[0][0] if counts else ""
+    return name, f"{name}政府" if name else ""
+
+
+def name_prefixes(city_name: str, government: str) -> tuple[str, ...]:
+    """The prefixes of the city's own names, longest first, 臺 and 台 alike."""
+    names = {variant for name in (government, city_name) if name
+             for variant in (name, name.replace("臺", "台"), name.replace("台", "臺"))}
+    return tuple(sorted(names, key=len, reverse=True))
 
 
 def hash_text(text: str) -> int:
@@ -50,10 +72,12 @@ class Lookups:
         self.by_name = {c.name_zh: c for c in self.categories.values()}
         self.by_key = {name_key(c.name_zh): c for c in self.categories.values()}
         agencies = list(Agency.objects.all())
+        self.city_name, government = own_city(agencies)
+        self.prefixes = name_prefixes(self.city_name, government)
         self.agencies = {a.short_name_zh: a for a in agencies if a.short_name_zh}
         self.agencies.update({a.name_zh: a for a in agencies})
         for agency in agencies:  # 高雄市政府環境保護局 also answers to 環境保護局
-            for prefix in CITY_PREFIXES:
+            for prefix in self.prefixes:
                 if agency.name_zh.startswith(prefix):
                     self.agencies.setdefault(agency.name_zh[len(prefix):], agency)
                     break
@@ -126,7 +150,7 @@ class Lookups:
         name = (name or "").strip()
         if name in self.agencies:
             return self.agencies[name]
-        for prefix in CITY_PREFIXES:
+        for prefix in self.prefixes:
             if name.startswith(prefix) and name[len(prefix):] in self.agencies:
                 return self.agencies[name[len(prefix):]]
         found = self.mapped.get(("agency", name_key(name)))
@@ -146,6 +170,31 @@ class Lookups:
         self.unknown[("agency", name)] += 1
         self.placeholders[("agency", name)] = fallback.code if fallback else ""
         return fallback
+
+    def refuse_other_cities(self, file: str, names) -> None:
+        """Refuse the whole file, before anything is saved, when any of ``names`` ((row,
+        column, unit's name)) is another city's or county's agency (臺北市政府警察局 in
+        Kaohsiung): its short name would otherwise be taken for this city's 警察局. A
+        name the city mapped itself is its answer and passes."""
+        found: dict[str, str] = {}
+        problems = []
+        for number, column, name in names:
+            name = (name or "").strip()
+            if not name or not self.city_name:
+                continue
+            if name not in found:
+                found[name] = "" if self.mapped.get(("agency", name_key(name))) else \
+                    other_city(name, self.city_name)
+            if found[name]:
+                problems.append(f"row {number}, column {column}: {name} is an agency of "
+                                f"{found[name]}, not of {self.city_name}")
+        if problems:
+            shown = "\n  ".join(problems[:OTHER_CITY_SHOWN])
+            more = (f"\n  … and {len(problems) - OTHER_CITY_SHOWN} more"
+                    if len(problems) > OTHER_CITY_SHOWN else "")
+            raise DomainError(ErrorCode.INVALID,
+                              f"{file}: {len(problems)} rows name another city's agencies; "
+                              f"nothing was imported:\n  {shown}{more}", field=column)
 
     def unmapped(self, result: ImportResult) -> None:
         """Put the names not found into the result, most rows first."""

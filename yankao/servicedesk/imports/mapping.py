@@ -18,9 +18,8 @@ from yankao.core.errors import DomainError, ErrorCode
 from yankao.core.imports import ImportResult, Progress, read_rows, require_columns
 from yankao.core.models import Agency
 from yankao.core.permissions import can_administer
-from yankao.core.services.audit import audit_record
-from yankao.servicedesk.audit import ServiceDeskAction
 from yankao.servicedesk.models import Category, ImportMapping
+from yankao.servicedesk.services.mappings import import_mapping_save
 
 
 def mapping_import(path: Path, *, actor=None, progress: Progress) -> ImportResult:
@@ -60,21 +59,15 @@ def mapping_import(path: Path, *, actor=None, progress: Progress) -> ImportResul
                 continue
             mapping = ImportMapping.objects.filter(source=source, column=column,
                                                    value=value[:200]).first()
-            if mapping is not None and (mapping.category, mapping.agency) == (
-                    target["category"], target["agency"]):
-                result.unchanged += 1
-                continue
-            before = (mapping.category or mapping.agency).code if mapping else ""
-            if mapping is None:
+            created = mapping is None
+            if created:
                 mapping = ImportMapping(source=source, column=column, value=value[:200])
+            mapping.category, mapping.agency = target["category"], target["agency"]
+            if not import_mapping_save(actor=actor, mapping=mapping):
+                result.unchanged += 1
+            elif created:
                 result.created += 1
             else:
                 result.updated += 1
-            mapping.category, mapping.agency = target["category"], target["agency"]
-            mapping.full_clean()
-            mapping.save()
-            audit_record(actor=actor, action=ServiceDeskAction.MAPPING_SET, obj=mapping,
-                         from_state=before, to_state=code,
-                         data={"source": source, "column": column, "value": value})
             progress(result.read)
     return result

@@ -124,6 +124,9 @@ def open1999_json(path: Path, *, actor=None, progress: Progress) -> ImportResult
     of records whose values are all strings."""
     records = _open1999_records(Path(path))
     lookups = Lookups("open1999")
+    lookups.refuse_other_cities(Path(path).name, (
+        (number, "UnitName_", record.get("UnitName_"))
+        for number, record in enumerate(records, start=1) if isinstance(record, dict)))
     result = ImportResult()
     return write_rows(source="open1999", rows=parsed_rows(enumerate(records, start=1),
                                                           _open1999_row, lookups, result),
@@ -167,7 +170,10 @@ def taipei_csv(path: Path, *, actor=None, progress: Progress) -> ImportResult:
     """Taipei's petition cases (臺北市陳情案件): CSV in Big5 or UTF-8, ROC dates."""
     headers, rows = read_rows(Path(path))
     require_columns(headers, TAIPEI_COLUMNS, Path(path))
+    rows = list(rows)
     lookups = Lookups("taipei")
+    lookups.refuse_other_cities(Path(path).name,
+                                ((number, "受理機關", row["受理機關"]) for number, row in rows))
     result = ImportResult()
     return write_rows(source="taipei", rows=parsed_rows(rows, _taipei_row, lookups, result),
                       result=result, progress=progress, lookups=lookups, actor=actor)
@@ -237,6 +243,9 @@ def open311_xml(path: Path, *, actor=None, progress: Progress) -> ImportResult:
                           f"{Path(path).name}: expected <service_requests>, found <{root.tag}>")
     requests = root.findall("request")
     lookups = Lookups("open311")
+    lookups.refuse_other_cities(Path(path).name, (
+        (number, "agency_responsible", element.findtext("agency_responsible"))
+        for number, element in enumerate(requests, start=1)))
     result = ImportResult()
     return write_rows(source="open311", rows=parsed_rows(enumerate(requests, start=1),
                                                          _open311_row, lookups, result),

@@ -17,6 +17,7 @@ from yankao.servicedesk.models.cases import (
     PetitionKind,
     Survey,
 )
+from yankao.servicedesk.models.citizen import CaseUpdate, Subscription, Topic, UpdateKind
 from yankao.servicedesk.models.policy import (
     CaseKind,
     Category,
@@ -27,8 +28,31 @@ from yankao.servicedesk.models.policy import (
 )
 
 __all__ = [
-    "ACTIVE_ASSIGNMENT", "DESCRIPTION_MAX", "OPEN_STATUSES", "Assignment", "AssignmentStatus",
-    "Call", "CallOutcome", "Case", "CaseKind", "CaseStatus", "Category", "Channel",
-    "CloseReason", "DeadlineRule", "DeadlineUnit", "Extension", "ExtensionStatus",
-    "FilingGround", "ImportMapping", "Open311Client", "PetitionKind", "RoutingRule", "Survey",
+    "ACTIVE_ASSIGNMENT",
+    "DESCRIPTION_MAX",
+    "OPEN_STATUSES",
+    "Assignment",
+    "AssignmentStatus",
+    "Call",
+    "CallOutcome",
+    "Case",
+    "CaseKind",
+    "CaseStatus",
+    "CaseUpdate",
+    "Category",
+    "Channel",
+    "CloseReason",
+    "DeadlineRule",
+    "DeadlineUnit",
+    "Extension",
+    "ExtensionStatus",
+    "FilingGround",
+    "ImportMapping",
+    "Open311Client",
+    "PetitionKind",
+    "RoutingRule",
+    "Subscription",
+    "Survey",
+    "Topic",
+    "UpdateKind",
 ]

@@ -20,6 +20,7 @@ class Channel(models.TextChoices):
     FAX = "fax", _("Fax")
     EMAIL = "email", _("Email")
     OPEN311 = "open311", _("Open311")
+    SENSOR = "sensor", _("City sensor")  # an alert of the city data platform
 
 
 class PetitionKind(models.TextChoices):
@@ -155,6 +156,12 @@ class Case(models.Model):
         help_text=_("From registration (dispatch: from assignment) to the answer."),
     )
     status_notes = models.TextField(_("public status notes"), blank=True)
+    public_description = models.TextField(  # a database default: imports insert raw rows
+        _("description as published"), blank=True, db_default="",
+        help_text=_("Set when a moderator masked part of the description; otherwise the "
+                    "public pages show the description with personal data masked "
+                    "automatically."),
+    )
 
     class Meta:
         verbose_name = _("case")

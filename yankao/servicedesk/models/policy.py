@@ -206,5 +206,25 @@ class ImportMapping(models.Model):
         ]
 
     def __str__(self) -> str:
-        target = self.category.code if self.category_id else self.agency.code
+        target = self.category.code if self.category_id else (
+            self.agency.code if self.agency_id else "?")
         return f"{self.source} {self.column} {self.value!r} → {target}"
+
+    def clean(self) -> None:
+        """A category's value maps to a sub-category, a unit's to an agency: one target,
+        the one its column names (as the check constraint says, in words)."""
+        errors = {}
+        if self.column == self.Column.CATEGORY:
+            if self.category_id is None:
+                errors["category"] = _("Choose the category this value means.")
+            elif self.category.parent_id is None:
+                errors["category"] = _("Choose a sub-category: cases are filed under one.")
+            if self.agency_id is not None:
+                errors["agency"] = _("A category's value maps to a category, not an agency.")
+        elif self.column == self.Column.AGENCY:
+            if self.agency_id is None:
+                errors["agency"] = _("Choose the agency this unit's name means.")
+            if self.category_id is not None:
+                errors["category"] = _("A unit's value maps to an agency, not a category.")
+        if errors:
+            raise ValidationError(errors)

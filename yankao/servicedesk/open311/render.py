@@ -63,7 +63,7 @@ def to_xml(root: str, value: Any, item_names: dict[str, str]) -> bytes:
 ITEM_NAMES = {
     "services": "service", "service_requests": "request", "errors": "error",
     "attributes": "attribute", "values": "value", "endpoints": "endpoint",
-    "formats": "format", "notes": "note",
+    "formats": "format", "notes": "note", "service_request_updates": "request_update",
 }
 
 

@@ -11,6 +11,7 @@ urlpatterns = [
     re_path(r"^services/(?P<code>[^/]+?)" + FMT, views.service_definition, name="service"),
     re_path(r"^requests" + FMT, views.requests, name="requests"),
     re_path(r"^requests/(?P<request_id>[^/]+?)" + FMT, views.request_detail, name="request"),
+    re_path(r"^servicerequestupdates" + FMT, views.request_updates, name="updates"),
     re_path(r"^tokens/(?P<token>[^/]+?)" + FMT, views.token_detail, name="token"),
     re_path(r"^(?P<rest>.*)$", views.not_found),
 ]

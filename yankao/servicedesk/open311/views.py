@@ -30,11 +30,13 @@ from yankao.core.models.agencies import localized
 from yankao.servicedesk import selectors, services
 from yankao.servicedesk.models import Case, CaseStatus, Category, Channel
 from yankao.servicedesk.open311.render import errors, respond, w3c
+from yankao.servicedesk.selectors.citizen import open311_updates
 from yankao.servicedesk.selectors.public import (
     OPEN311_MAX_PAGE_SIZE,
     Open311Query,
     open311_request_list,
 )
+from yankao.servicedesk.services.citizen import public_description, public_update_text
 
 SPEC = "http://wiki.open311.org/GeoReport_v2"
 CHANGESET = "2026-11-26T00:00:00+08:00"
@@ -83,7 +85,7 @@ def request_document(case: Case, *, extensions: bool = False, base_url: str = ""
         "status_notes": case.status_notes or None,
         "service_name": service_name,
         "service_code": case.category.code,
-        "description": case.description or None,
+        "description": public_description(case) or None,
         "agency_responsible": names[agency_key],
         "service_notice": service_notice,
         "requested_datetime": w3c(case.registered_at),
@@ -321,6 +323,41 @@ def token_detail(request: HttpRequest, token: str, fmt: str) -> HttpResponse:
         return errors(fmt, 404, f"token {token!r} was not found.")
     return respond(fmt, "service_requests", [{"service_request_id": case.number,
                                               "token": token}])
+
+
+@require_GET
+def request_updates(request: HttpRequest, fmt: str) -> HttpResponse:
+    """GET servicerequestupdates: the public updates of public requests between
+    ``start_date`` and ``end_date`` (both or neither; at most 90 days; by default the last
+    day), as FixMyStreet's Open311 client reads them (``Open311::get_service_request_updates``:
+    update_id, service_request_id, status, updated_datetime, description, media_url)."""
+    if (refused := _check_jurisdiction(request, fmt)) is not None:
+        return refused
+    try:
+        start = _when(request.GET.get("start_date"), "start_date")
+        end = _when(request.GET.get("end_date"), "end_date")
+        if (start is None) != (end is None):
+            raise DomainError(ErrorCode.INVALID, "Give both start_date and end_date, or "
+                                                 "neither.")
+        if start and end and end < start:
+            raise DomainError(ErrorCode.INVALID, "end_date is before start_date.")
+        if start and end and end - start > dt.timedelta(days=90):
+            raise DomainError(ErrorCode.INVALID, "start_date and end_date may not span more "
+                                                 "than 90 days.")
+    except DomainError as error:
+        return errors(fmt, 400, error.message)
+    from django.utils import timezone
+
+    updates = open311_updates(start=start, end=end, now=timezone.now())
+    return respond(fmt, "service_request_updates", [{
+        "update_id": str(update.pk),
+        "service_request_id": update.case.number,
+        "status": "closed" if update.status == CaseStatus.CLOSED else "open",
+        "updated_datetime": w3c(update.created_at),
+        "description": public_update_text(update) or str(update.get_kind_display()),
+        "media_url": "",
+        "external_status_code": update.kind,
+    } for update in updates])
 
 
 def not_found(request: HttpRequest, rest: str = "") -> HttpResponse:

@@ -1,6 +1,6 @@
 """Every read of the service desk that users see. Figures are in ``statistics``."""
 
-from yankao.servicedesk.selectors import statistics
+from yankao.servicedesk.selectors import citizen, statistics
 from yankao.servicedesk.selectors.cases import (
     InboxFilters,
     case_assignments,
@@ -25,9 +25,24 @@ from yankao.servicedesk.selectors.public import (
 )
 
 __all__ = [
-    "InboxFilters", "case_assignments", "case_attachments", "case_get", "case_history",
-    "case_visible", "category_choices", "citizen_case_get", "due_flags",
-    "duplicate_candidates", "inbox", "inbox_count", "open311_cases", "open311_client_list",
-    "open311_services", "pending_extensions", "public_timeline", "routing_queue",
+    "InboxFilters",
+    "case_assignments",
+    "case_attachments",
+    "case_get",
+    "case_history",
+    "case_visible",
+    "category_choices",
+    "citizen",
+    "citizen_case_get",
+    "due_flags",
+    "duplicate_candidates",
+    "inbox",
+    "inbox_count",
+    "open311_cases",
+    "open311_client_list",
+    "open311_services",
+    "pending_extensions",
+    "public_timeline",
+    "routing_queue",
     "statistics",
 ]

@@ -9,29 +9,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.contrib.contenttypes.models import ContentType
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from yankao.core.errors import DomainError, ErrorCode
-from yankao.core.models import AuditEvent
 from yankao.servicedesk.models import Case, Category, Open311Client
 from yankao.servicedesk.services.cases import case_password_check
-
-# Audit actions a citizen sees on the timeline, in words, never with a person's name.
-PUBLIC_ACTIONS = {
-    "case.register": ("submitted", _("Received")),
-    "case.assign": ("assigned", _("Sent to the handling agency")),
-    "case.accept": ("opened", _("The agency is handling it")),
-    "case.supplement_request": ("supplement", _("More information requested")),
-    "case.supplement_provide": ("supplement_provided", _("Information supplied")),
-    "extension.decide": ("extended", _("Time limit extended")),
-    "case.transfer": ("transferred", _("Transferred to the competent agency")),
-    "case.answer": ("answered", _("Answered")),
-    "case.merge": ("merged", _("Merged into another case")),
-    "case.file": ("filed", _("Filed without handling")),
-    "case.close": ("closed", _("Closed")),
-}
 
 
 @dataclass(frozen=True)
@@ -42,16 +25,17 @@ class PublicNote:
 
 
 def public_timeline(*, case: Case) -> list[PublicNote]:
-    events = AuditEvent.objects.filter(
-        object_type=ContentType.objects.get_for_model(Case), object_id=str(case.pk),
-        action__in=list(PUBLIC_ACTIONS),
-    ).order_by("created_at", "id").values_list("created_at", "action", "to_state")
+    """The case's public updates as notes: what happened, and the published text."""
+    from yankao.core.masking import mask_personal_data
+
     notes = []
-    for created_at, action, to_state in events:
-        if action == "extension.decide" and to_state != "approved":
-            continue
-        kind, label = PUBLIC_ACTIONS[action]
-        notes.append(PublicNote(datetime=created_at, type=kind, description=str(label)))
+    for update in case.updates.order_by("created_at", "id"):
+        text = update.public_text or mask_personal_data(update.text)
+        label = str(update.get_kind_display())
+        # Open311 notes keep the type names they always had ("submitted").
+        kind = "submitted" if update.kind == "received" else update.kind
+        notes.append(PublicNote(datetime=update.created_at, type=kind,
+                                description=f"{label}: {text}" if text else label))
     return notes
 
 

@@ -21,6 +21,7 @@ from yankao.servicedesk.services.cases import (
     supplement_request,
     survey_answer,
 )
+from yankao.servicedesk.services.mappings import import_mapping_save
 from yankao.servicedesk.services.other import (
     call_log,
     open311_client_create,
@@ -39,6 +40,7 @@ __all__ = [
     "case_assign", "case_bulk_assign", "case_close", "case_downgrade",
     "case_file_without_handling", "case_merge", "case_password_check", "case_register",
     "case_transfer", "deadline_rule_for", "due_time", "extension_decide", "extension_request",
+    "import_mapping_save",
     "nearest_district", "open311_client_create", "open311_client_for_key",
     "open311_client_revoke",
     "reporter_contact_reveal", "route_for", "supplement_provide", "supplement_request",

@@ -22,6 +22,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from yankao.core.errors import DomainError, ErrorCode
@@ -30,7 +31,8 @@ from yankao.core.permissions import has_role, require_role
 from yankao.core.services.attachments import attachment_create, attachment_validate
 from yankao.core.services.audit import audit_record
 from yankao.core.services.notifications import notification_queue
-from yankao.core.services.vault import can_reveal, personal_contact_reveal, personal_contact_store
+from yankao.core.services.vault import personal_contact_reveal, personal_contact_store
+from yankao.servicedesk.audit import ServiceDeskAction as Action
 from yankao.servicedesk.models import (
     ACTIVE_ASSIGNMENT,
     DESCRIPTION_MAX,
@@ -45,8 +47,11 @@ from yankao.servicedesk.models import (
     Extension,
     ExtensionStatus,
     FilingGround,
+    Subscription,
     Survey,
+    UpdateKind,
 )
+from yankao.servicedesk.services.citizen import reporter_subscribe, update_record
 from yankao.servicedesk.services.policy import (
     deadline_rule_for,
     due_time,
@@ -132,13 +137,16 @@ def case_register(
     submission_key: str | None = None,
     actor_label: str | None = None,
     registered_at: dt.datetime | None = None,
+    language: str | None = None,
 ) -> tuple[Case, str]:
     """登錄: register a case; dispatch cases are routed at once (派工), others wait for the
     registrar. Returns (case, password); the password is "" unless ``with_password``.
 
     Staff callers need the operator or registrar role. ``actor=None`` is the citizen portal,
     Open311 or an import (named by ``actor_label``). A second call with the same
-    ``submission_key`` returns the first case instead of creating another.
+    ``submission_key`` returns the first case instead of creating another. A reporter who
+    gives an e-mail follows the case from the start (in ``language``, by default the
+    request's): the acknowledgement and every public update reach them.
     """
     if not _is_system(actor):
         require_role(actor, *INTAKE_ROLES)
@@ -200,7 +208,7 @@ def case_register(
                 continue
         else:
             raise DomainError(ErrorCode.CONFLICT, _("Could not number the case; try again."))
-        _audit(actor, "case.register", case, to_state=CaseStatus.REGISTERED,
+        _audit(actor, Action.CASE_REGISTER, case, to_state=CaseStatus.REGISTERED,
                data={"channel": channel, "kind": kind, "category": category.code},
                actor_label=actor_label)
         if any((reporter_name, reporter_phone, reporter_email, reporter_address)):
@@ -210,6 +218,9 @@ def case_register(
             )
             Case.objects.filter(pk=case.pk).update(contact=contact)
             case.contact = contact
+            reporter_subscribe(case=case, contact=contact,
+                               language=language or get_language() or "zh-hant")
+        update_record(case=case, kind=UpdateKind.RECEIVED, at=registered_at)
         for photo in photos:
             attachment_create(actor=actor, upload=photo, owner=case, kinds=("image",),
                               max_bytes=PHOTO_MAX_BYTES)
@@ -258,10 +269,36 @@ def _assign(actor, case: Case, agencies: Iterable[Agency], *, lead: Agency,
     # Files reach the handling agency with the case.
     Attachment.objects.filter(owner_id=str(case.pk), agency__isnull=True,
                               owner_type__model="case").update(agency=case.agency)
-    _audit(actor, "case.assign", case, from_state=previous, to_state=CaseStatus.ASSIGNED,
+    _audit(actor, Action.CASE_ASSIGN, case, from_state=previous, to_state=CaseStatus.ASSIGNED,
            data={"agencies": [a.agency.code for a in created], "due_at": due.isoformat()},
            actor_label=actor_label)
+    update_record(case=case, kind=UpdateKind.ASSIGNED, agency=lead, at=at)
+    for assignment in created:
+        transaction.on_commit(lambda pk=assignment.pk: assignment_notify(assignment_id=pk))
     return case
+
+
+def assignment_notify(*, assignment_id: int) -> int:
+    """Tell the officers of the agency a new case is theirs, and when it is due."""
+    from yankao.servicedesk.tasks import agency_recipients
+
+    assignment = Assignment.objects.select_related("case", "agency", "case__category") \
+        .filter(pk=assignment_id).first()
+    if assignment is None:
+        return 0
+    due = timezone.localtime(assignment.due_at).strftime("%Y-%m-%d %H:%M")
+    return len(notification_queue(
+        kind="servicedesk.assigned",
+        recipients=agency_recipients(assignment.agency_id, Role.OFFICER),
+        subject=_("New case %(number)s for %(agency)s, due %(due)s") % {
+            "number": assignment.case.number, "agency": assignment.agency.label_zh,
+            "due": due},
+        body=_("Case %(number)s (%(category)s) is assigned to %(agency)s and is due at "
+               "%(due)s. Open it in the service desk's inbox.") % {
+            "number": assignment.case.number, "category": assignment.case.category.name_zh,
+            "agency": assignment.agency.label_zh, "due": due},
+        dedupe_key=f"sd-assigned:{assignment.pk}", obj=assignment.case,
+        agency=assignment.agency))
 
 
 def case_assign(*, actor, case: Case, agencies: Sequence[Agency],
@@ -316,10 +353,11 @@ def assignment_accept(*, actor, assignment: Assignment, officer=None) -> Assignm
             case.status = CaseStatus.IN_PROGRESS
             case.updated_at = timezone.now()
             case.save(update_fields=["status", "updated_at"])
-            _audit(actor, "case.accept", case, from_state=CaseStatus.ASSIGNED,
+            _audit(actor, Action.CASE_ACCEPT, case, from_state=CaseStatus.ASSIGNED,
                    to_state=CaseStatus.IN_PROGRESS, data={"agency": assignment.agency.code})
+            update_record(case=case, kind=UpdateKind.OPENED, agency=assignment.agency)
         else:
-            _audit(actor, "assignment.accept", case, data={"agency": assignment.agency.code},
+            _audit(actor, Action.ASSIGNMENT_ACCEPT, case, data={"agency": assignment.agency.code},
                    obj=assignment)
     return assignment
 
@@ -333,15 +371,19 @@ def assignment_bulk_accept(*, actor, assignments: Sequence[Assignment], officer=
 
 
 def assignment_reply(*, actor, assignment: Assignment, reply: str,
-                     at: dt.datetime | None = None) -> Case:
-    """回覆 (or 現場回報 for dispatch): the agency's answer. When every handling agency has
-    answered, the case is replied (field-reported) and its handling time is recorded."""
+                     at: dt.datetime | None = None,
+                     photos: Sequence[UploadedFile] = ()) -> Case:
+    """回覆 (or 現場回報 for dispatch): the agency's answer, with photos of the repaired
+    site (public). When every handling agency has answered, the case is replied
+    (field-reported) and its handling time is recorded."""
     _require_handler(actor, assignment.agency)
     reply = (reply or "").strip()
     if not reply:
         raise DomainError(ErrorCode.INVALID, _("Write the reply."), field="reply")
     if len(reply) > DESCRIPTION_MAX:
         raise DomainError(ErrorCode.INVALID, _("The reply is too long."), field="reply")
+    for photo in photos:
+        attachment_validate(photo, kinds=("image",), max_bytes=PHOTO_MAX_BYTES)
     with transaction.atomic():
         case = _locked(assignment.case)
         assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
@@ -357,7 +399,7 @@ def assignment_reply(*, actor, assignment: Assignment, reply: str,
             assignment.officer = actor
         assignment.save(update_fields=["status", "replied_at", "accepted_at", "reply",
                                        "officer"])
-        _audit(actor, "assignment.reply", case, data={"agency": assignment.agency.code},
+        _audit(actor, Action.ASSIGNMENT_REPLY, case, data={"agency": assignment.agency.code},
                obj=assignment)
         if not case.assignments.filter(status__in=ACTIVE_ASSIGNMENT).exists():
             previous = case.status
@@ -370,7 +412,12 @@ def assignment_reply(*, actor, assignment: Assignment, reply: str,
             case.updated_at = timezone.now()
             case.save(update_fields=["status", "answered_at", "handling_seconds",
                                      "status_notes", "updated_at"])
-            _audit(actor, "case.answer", case, from_state=previous, to_state=case.status)
+            _audit(actor, Action.CASE_ANSWER, case, from_state=previous, to_state=case.status)
+        update_record(case=case, kind=UpdateKind.ANSWERED, text=reply,
+                      agency=assignment.agency, at=now)
+        for photo in photos:
+            attachment_create(actor=actor, upload=photo, owner=case, kinds=("image",),
+                              max_bytes=PHOTO_MAX_BYTES, is_public=True)
     return case
 
 
@@ -389,10 +436,10 @@ def supplement_request(*, actor, assignment: Assignment, request_text: str) -> C
         case.status_notes = request_text.strip()
         case.updated_at = timezone.now()
         case.save(update_fields=["status", "status_notes", "updated_at"])
-        _audit(actor, "case.supplement_request", case, from_state=previous,
+        _audit(actor, Action.CASE_SUPPLEMENT_REQUEST, case, from_state=previous,
                to_state=CaseStatus.SUPPLEMENT, reason=request_text.strip())
-    _notify_reporter(actor, case, subject=_("Case %(number)s: more information needed")
-                     % {"number": case.number}, body=request_text, key="supplement")
+        update_record(case=case, kind=UpdateKind.SUPPLEMENT, text=request_text,
+                      agency=assignment.agency)
     return case
 
 
@@ -411,8 +458,10 @@ def supplement_provide(*, case: Case, text: str) -> Case:
         case.status = CaseStatus.IN_PROGRESS
         case.updated_at = timezone.now()
         case.save(update_fields=["description", "status", "updated_at"])
-        _audit(None, "case.supplement_provide", case, from_state=CaseStatus.SUPPLEMENT,
+        _audit(None, Action.CASE_SUPPLEMENT_PROVIDE, case, from_state=CaseStatus.SUPPLEMENT,
                to_state=CaseStatus.IN_PROGRESS, actor_label="citizen")
+        # The citizen's own words may hold personal data: the update only says it came.
+        update_record(case=case, kind=UpdateKind.SUPPLEMENT_PROVIDED)
     return case
 
 
@@ -447,7 +496,7 @@ def extension_request(*, actor, assignment: Assignment, reason: str, notice: str
             reason=reason.strip(), notice=notice.strip(), new_due_at=new_due_at,
         )
         _save(extension)
-        _audit(actor, "extension.request", assignment.case, obj=extension,
+        _audit(actor, Action.EXTENSION_REQUEST, assignment.case, obj=extension,
                to_state=ExtensionStatus.PENDING, reason=extension.reason,
                data={"new_due_at": new_due_at.isoformat()})
     return extension
@@ -477,12 +526,11 @@ def extension_decide(*, actor, extension: Extension, approve: bool, note: str = 
             case.status_notes = extension.notice
             case.updated_at = timezone.now()
             case.save(update_fields=["due_at", "status_notes", "updated_at"])
-        _audit(actor, "extension.decide", case, obj=extension,
+        _audit(actor, Action.EXTENSION_DECIDE, case, obj=extension,
                from_state=ExtensionStatus.PENDING, to_state=extension.status, reason=note)
-    if approve:
-        _notify_reporter(actor, case, subject=_("Case %(number)s: the answer is delayed")
-                         % {"number": case.number}, body=extension.notice,
-                         key=f"extension:{extension.pk}")
+        if approve:
+            update_record(case=case, kind=UpdateKind.EXTENDED, text=extension.notice,
+                          agency=extension.assignment.agency)
     return extension
 
 
@@ -523,11 +571,11 @@ def case_transfer(*, actor, assignment: Assignment, to_agency: Agency, notice: s
         case.save(update_fields=["status", "agency", "due_at", "status_notes", "updated_at"])
         Attachment.objects.filter(owner_id=str(case.pk), owner_type__model="case").update(
             agency=case.agency)
-        _audit(actor, "case.transfer", case, from_state=previous, to_state=CaseStatus.ASSIGNED,
-               reason=notice.strip(), data={"from": assignment.agency.code,
-                                            "to": to_agency.code})
-    _notify_reporter(actor, case, subject=_("Case %(number)s has been transferred")
-                     % {"number": case.number}, body=notice, key=f"transfer:{successor.pk}")
+        _audit(actor, Action.CASE_TRANSFER, case, from_state=previous,
+               to_state=CaseStatus.ASSIGNED, reason=notice.strip(),
+               data={"from": assignment.agency.code, "to": to_agency.code})
+        update_record(case=case, kind=UpdateKind.TRANSFERRED, text=notice, agency=to_agency)
+        transaction.on_commit(lambda: assignment_notify(assignment_id=successor.pk))
     return case
 
 
@@ -564,8 +612,13 @@ def case_merge(*, actor, case: Case, into: Case, reason: str = "") -> Case:
         _close_unhandled(case, CloseReason.MERGED,
                          _("Merged into case %(number)s.") % {"number": into.number},
                          extra_fields=["merged_into"])
-        _audit(actor, "case.merge", case, from_state=previous, to_state=CaseStatus.CLOSED,
+        _audit(actor, Action.CASE_MERGE, case, from_state=previous, to_state=CaseStatus.CLOSED,
                reason=reason, data={"into": into.number})
+        update_record(case=case, kind=UpdateKind.MERGED, text=case.status_notes)
+        # Whoever followed the duplicate now follows the case that is being handled.
+        following = set(into.subscriptions.values_list("email_hash", flat=True))
+        Subscription.objects.filter(case=case, status=Subscription.Status.ACTIVE).exclude(
+            email_hash__in=following).update(case=into)
     return case
 
 
@@ -585,7 +638,7 @@ def case_downgrade(*, actor, case: Case, reason: str) -> Case:
         case.downgraded = True
         case.updated_at = timezone.now()
         case.save(update_fields=["downgraded", "updated_at"])
-        _audit(actor, "case.downgrade", case, reason=reason.strip())
+        _audit(actor, Action.CASE_DOWNGRADE, case, reason=reason.strip())
     return case
 
 
@@ -613,8 +666,9 @@ def case_close(*, actor, case: Case, note: str = "") -> Case:
         case.save(update_fields=["status", "close_reason", "closed_at", "updated_at",
                                  "status_notes"])
         Survey.objects.get_or_create(case=case, defaults={"invited_at": now})
-        _audit(actor, "case.close", case, from_state=previous, to_state=CaseStatus.CLOSED,
+        _audit(actor, Action.CASE_CLOSE, case, from_state=previous, to_state=CaseStatus.CLOSED,
                reason=note.strip())
+        update_record(case=case, kind=UpdateKind.CLOSED, text=note)
     return case
 
 
@@ -631,8 +685,9 @@ def case_file_without_handling(*, actor, case: Case, ground: str, note: str = ""
         case.filing_ground = ground
         _close_unhandled(case, CloseReason.FILED, str(FilingGround(ground).label),
                          extra_fields=["filing_ground"])
-        _audit(actor, "case.file", case, from_state=previous, to_state=CaseStatus.CLOSED,
+        _audit(actor, Action.CASE_FILE, case, from_state=previous, to_state=CaseStatus.CLOSED,
                reason=note, data={"ground": ground})
+        update_record(case=case, kind=UpdateKind.FILED, text=case.status_notes)
     return case
 
 
@@ -658,7 +713,7 @@ def survey_answer(*, case: Case, score: int, comment: str = "") -> Survey:
         survey.comment = (comment or "").strip()[:1000]
         survey.answered_at = timezone.now()
         survey.save(update_fields=["score", "comment", "answered_at"])
-        _audit(None, "survey.answer", case, obj=survey, actor_label="citizen",
+        _audit(None, Action.SURVEY_ANSWER, case, obj=survey, actor_label="citizen",
                data={"score": score})
     return survey
 
@@ -672,18 +727,3 @@ def reporter_contact_reveal(*, actor, case: Case, reason: str = "") -> PersonalC
     return personal_contact_reveal(actor=actor, contact=case.contact,
                                    handling_agencies=handling, reason=reason)
 
-
-def _notify_reporter(actor, case: Case, *, subject: str, body: str, key: str) -> None:
-    """Email a notice to the reporter when the acting officer may read the contact (the
-    reveal is logged). Otherwise the notice stays on the case's public timeline only."""
-    if _is_system(actor) or case.contact_id is None:
-        return
-    handling = list(case.assignments.exclude(status=AssignmentStatus.TRANSFERRED)
-                    .values_list("agency_id", flat=True))
-    if can_reveal(actor, handling) is None:
-        return
-    contact = reporter_contact_reveal(actor=actor, case=case, reason=subject)
-    if contact.email:
-        notification_queue(kind="servicedesk.notice", recipients=[contact.email],
-                           subject=subject, body=body, dedupe_key=f"sd:{case.pk}:{key}",
-                           obj=case, agency=case.agency)

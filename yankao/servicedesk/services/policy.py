@@ -10,12 +10,14 @@ from decimal import Decimal, InvalidOperation
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from yankao.core import geo
 from yankao.core.calendar import WorkingCalendar, as_taipei, deadline_in_hours
 from yankao.core.errors import DomainError, ErrorCode
 from yankao.core.models import Agency, District
 from yankao.servicedesk.models import Category, DeadlineRule, DeadlineUnit, RoutingRule
 
-# Points further than this from every district centre are outside the city (about 40 km).
+# Without boundaries: points further than this from every district office are outside the
+# city (about 40 km).
 CITY_RADIUS_DEGREES = 0.4
 NUMBER_ALPHABET = "0123456789"
 
@@ -49,13 +51,17 @@ def location_check(latitude, longitude) -> tuple[Decimal | None, Decimal | None]
 
 
 def nearest_district(latitude: Decimal | None, longitude: Decimal | None) -> District | None:
-    """The district whose centre is nearest, or None when the point is outside the city.
+    """The district the point lies in, or None when it is outside the city.
 
-    District centres are the offices' locations, so this is an approximation to be
-    corrected by the operator where a street lies near a boundary.
+    By the city's district boundaries (``core.geo``); a city without a boundaries file
+    falls back to the nearest district office within about 40 km, an approximation the
+    operator corrects where a street lies near a boundary.
     """
     if latitude is None or longitude is None:
         return None
+    if geo.areas():
+        name = geo.district_name_at(latitude, longitude)
+        return District.objects.filter(name_zh=name).first() if name else None
     best, best_distance = None, None
     for district in District.objects.all():
         distance = math.hypot(float(district.latitude) - float(latitude),

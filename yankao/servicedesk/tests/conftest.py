@@ -1,15 +1,19 @@
 import datetime as dt
 import io
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from yankao.core.calendar import TAIPEI
-from yankao.core.models import Role
+from yankao.core.models import Agency, Role
+from yankao.core.services.city import city_setup
 from yankao.core.tests.factories import member
 from yankao.servicedesk.catalogue import catalogue_seed
 from yankao.servicedesk.models import Category
+
+TAIPEI_CITY = Path(__file__).parent / "fixtures" / "cities" / "taipei"
 
 # A point in 苓雅區 (Lingya) and the demo reporter, whose data must never leak.
 LINGYA = ("22.621800", "120.312000")
@@ -22,6 +26,14 @@ REPORTER_VALUES = ["洩漏測試員", "0912-345-678", "leak.check@example.org", 
 def catalogue(city):
     catalogue_seed(actor=None)
     return {c.code: c for c in Category.objects.all()}
+
+
+@pytest.fixture
+def taipei_city(db):
+    """A small Taipei City (agencies, districts, petition categories) set up from its
+    folder as a city does it, for the importers of Taipei's files."""
+    city_setup(actor=None, folder=TAIPEI_CITY)
+    return {agency.code: agency for agency in Agency.objects.all()}
 
 
 @pytest.fixture

@@ -55,20 +55,21 @@ def test_open1999_json_is_idempotent_and_lists_rejected_rows(catalogue, city):
     assert Case.objects.count() == 6
 
 
-def test_taipei_csv_with_roc_dates(catalogue, city):
+def test_taipei_csv_with_roc_dates(taipei_city):
     result = run("taipei-csv", "taipei.csv")
     assert result.created == 4
     reasons = sorted(row.label for row in result.rejected)
     assert reasons == ["受理日期: not a date: '107/13/40 上午 09:00:00'",
                        "結案日期: closed before it was registered"]
-    # A unit this city does not have is kept for mapping; the case waits for routing.
-    assert [(u.column, u.value) for u in result.unmapped if u.column == "agency"] == \
-        [("agency", "臺北市政府捷運公司")]
-    assert Case.objects.get(external_id="TP1070100004").agency is None
+    # A unit this city does not have is kept for mapping; meanwhile the case goes to its
+    # category's default unit.
+    assert [(u.column, u.value, u.placeholder) for u in result.unmapped] == \
+        [("agency", "臺北市政府捷運公司", "transportation")]
+    assert Case.objects.get(external_id="TP1070100004").agency == taipei_city["transportation"]
     closed = Case.objects.get(external_id="TP1070100001")
     assert closed.registered_at.astimezone(TAIPEI).hour == 9
     assert closed.closed_at.astimezone(TAIPEI).hour == 15
-    assert closed.agency == city["transportation"] and not closed.category.public
+    assert closed.agency == taipei_city["transportation"] and closed.category.code == "TP-BUS"
     assert Case.objects.get(external_id="TP1070100003").status == CaseStatus.REGISTERED
     assert run("taipei-csv", "taipei.csv").unchanged == 4
 

@@ -63,3 +63,17 @@ def test_a_past_year_filled_through_imports_keeps_its_times(catalogue, city, tmp
     figures = statistics.satisfaction(year=2021)
     assert (figures.invited, figures.answered, figures.satisfied) == (2, 1, 1)
     assert run("surveys", surveys).unchanged == 2
+
+
+def test_a_case_file_of_another_citys_agency_is_refused_whole(catalogue, city, tmp_path):
+    from yankao.core.errors import DomainError
+
+    cases = tmp_path / "mailbox.csv"
+    cases.write_text(
+        "id,kind,category,agency,registered_at,answered_at,closed_at,description\n"
+        "M1,mailbox,P-ENV,environmental-protection,2021/3/2,,,垃圾\n"
+        "M2,mailbox,P-ENV,新北市政府環境保護局,2021/3/2,,,垃圾\n", encoding="utf-8")
+    with pytest.raises(DomainError, match="row 3, column agency: 新北市政府環境保護局 is an "
+                                          "agency of 新北市, not of 高雄市"):
+        run("cases", cases)
+    assert Case.objects.count() == 0

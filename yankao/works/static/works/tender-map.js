@@ -5,13 +5,10 @@
   function draw() {
     var element = document.getElementById("tender-map");
     var source = document.getElementById("tender-points");
-    if (!element || !source || typeof window.L === "undefined") { return; }
+    if (!element || !source || typeof window.L === "undefined" || !window.YankaoMaps) { return; }
     var points = JSON.parse(source.textContent);
-    var map = window.L.map(element, { scrollWheelZoom: false }).setView([22.7, 120.4], 10);
-    var settings = window.YANKAO_MAP || {};
-    if (settings.tiles) {
-      window.L.tileLayer(settings.tiles, { attribution: settings.attribution, maxZoom: 18 }).addTo(map);
-    }
+    // The city's district boundaries, and tiles where a server is configured (core maps.js).
+    var map = window.YankaoMaps.baseMap(element).map;
     var detail = element.dataset.detailUrl;
     points.forEach(function (point) {
       var marker = window.L.circleMarker([point.lat, point.lng], {

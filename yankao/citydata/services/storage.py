@@ -1,0 +1,381 @@
+"""Writing observations at city scale (decision 0700): day partitions on PostgreSQL, COPY for
+batches, and in the same transaction the latest-value table, the hourly and daily rollups
+and each datastream's time extent. SQLite runs the same steps with plain INSERTs."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import threading
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+
+from yankao.citydata.audit import CitydataAction
+from yankao.citydata.models import Observation
+from yankao.core.services.audit import audit_record
+
+CITY_TZ = ZoneInfo(settings.TIME_ZONE)
+COLUMNS = ("id", "datastream_id", "feature_of_interest_id", "phenomenon_time",
+           "phenomenon_time_end", "result_time", "result_number", "result_value",
+           "result_quality", "valid_time_start", "valid_time_end", "parameters")
+JSON_COLUMNS = {"result_value", "result_quality", "parameters"}
+TIME_COLUMNS = {"phenomenon_time", "phenomenon_time_end", "result_time", "valid_time_start",
+                "valid_time_end"}
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """One checked observation, ready to store (times aware, result split by type)."""
+
+    datastream_id: int
+    feature_of_interest_id: int
+    phenomenon_time: dt.datetime
+    phenomenon_time_end: dt.datetime | None = None
+    result_time: dt.datetime | None = None
+    result_number: float | None = None
+    result_value: object = None
+    result_quality: object = None
+    valid_time_start: dt.datetime | None = None
+    valid_time_end: dt.datetime | None = None
+    parameters: object = None
+
+
+def _postgres() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def city_day(moment: dt.datetime) -> dt.date:
+    return moment.astimezone(CITY_TZ).date()
+
+
+def partition_name(day: dt.date) -> str:
+    return f"citydata_observation_d{day:%Y%m%d}"
+
+
+_known_partitions: set[dt.date] = set()
+_partition_lock = threading.Lock()
+
+
+def partitions_ensure(days: Iterable[dt.date]) -> None:
+    """Create the day partitions that do not exist yet (PostgreSQL; nothing on SQLite).
+
+    A transaction-level advisory lock makes concurrent writers create each one once.
+    """
+    if not _postgres():
+        return
+    missing = sorted(set(days) - _known_partitions)
+    if not missing:
+        return
+    with _partition_lock, connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(hashtext('citydata_observation_partitions'))")
+        cursor.execute(
+            "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
+            "WHERE i.inhparent = 'citydata_observation'::regclass")
+        existing = {row[0] for row in cursor.fetchall()}
+        for day in missing:
+            name = partition_name(day)
+            if name not in existing:
+                start = dt.datetime.combine(day, dt.time(), CITY_TZ)
+                end = start + dt.timedelta(days=1)
+                cursor.execute(
+                    f'CREATE TABLE "{name}" PARTITION OF citydata_observation '
+                    "FOR VALUES FROM (%s) TO (%s)", [start, end])
+    transaction.on_commit(lambda: _known_partitions.update(missing))
+
+
+def partition_days() -> list[dt.date]:
+    """The days that have a partition (PostgreSQL) or observations (SQLite)."""
+    if _postgres():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
+                "WHERE i.inhparent = 'citydata_observation'::regclass ORDER BY 1")
+            return [dt.date(int(row[0][-8:-4]), int(row[0][-4:-2]), int(row[0][-2:]))
+                    for row in cursor.fetchall()]
+    times = Observation.objects.dates("phenomenon_time", "day", tzinfo=CITY_TZ)
+    return list(times)
+
+
+def partition_drop(*, actor, day: dt.date) -> int:
+    """Retention: drop one day's raw observations. Rollups and latest values stay.
+
+    On PostgreSQL this drops the day's partition (instant, whatever its size); on SQLite it
+    deletes the day's rows. Returns the number of rows that were there when known.
+    """
+    start = dt.datetime.combine(day, dt.time(), CITY_TZ)
+    end = start + dt.timedelta(days=1)
+    with transaction.atomic():
+        if _postgres():
+            name = partition_name(day)
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT to_regclass(%s)", [name])
+                if cursor.fetchone()[0] is None:
+                    return 0
+                cursor.execute('SELECT reltuples::bigint FROM pg_class WHERE relname = %s',
+                               [name])
+                rows = max(int(cursor.fetchone()[0]), 0)
+                cursor.execute(f'ALTER TABLE citydata_observation DETACH PARTITION "{name}"')
+                cursor.execute(f'DROP TABLE "{name}"')
+            _known_partitions.discard(day)
+        else:
+            rows, _ = Observation.objects.filter(phenomenon_time__gte=start,
+                                                 phenomenon_time__lt=end).delete()
+        audit_record(actor=actor, action=CitydataAction.PARTITION_DROP,
+                     data={"day": day.isoformat(), "rows": rows})
+    return rows
+
+
+# --- writing a batch --------------------------------------------------------------------
+
+
+def _db_time(value: dt.datetime | None):
+    return None if value is None else connection.ops.adapt_datetimefield_value(value)
+
+
+def _json_text(value) -> str | None:
+    return None if value is None else json.dumps(value, ensure_ascii=False)
+
+
+def _reserve_ids(count: int) -> list[int]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT nextval('citydata_observation_id_seq') "
+                       "FROM generate_series(1, %s)", [count])
+        return [row[0] for row in cursor.fetchall()]
+
+
+def _copy(readings: Sequence[Reading], ids: list[int]) -> None:
+    from psycopg.types.json import Jsonb
+
+    raw = connection.connection  # the psycopg connection Django holds
+    statement = f"COPY citydata_observation ({', '.join(COLUMNS)}) FROM STDIN"
+    with raw.cursor() as cursor, cursor.copy(statement) as copy:
+        for pk, r in zip(ids, readings, strict=True):
+            copy.write_row((
+                pk, r.datastream_id, r.feature_of_interest_id, r.phenomenon_time,
+                r.phenomenon_time_end, r.result_time, r.result_number,
+                None if r.result_value is None else Jsonb(r.result_value),
+                None if r.result_quality is None else Jsonb(r.result_quality),
+                r.valid_time_start, r.valid_time_end,
+                None if r.parameters is None else Jsonb(r.parameters),
+            ))
+
+
+def _insert_sqlite(readings: Sequence[Reading]) -> list[int]:
+    """Plain INSERTs with ids taken after the highest one. Transactions on SQLite begin
+    IMMEDIATE (yankao.config), so this writer holds the write lock from its first
+    statement and no other can take the same ids."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT MAX(COALESCE((SELECT MAX(id) FROM citydata_observation), 0), "
+                       "COALESCE((SELECT seq FROM sqlite_sequence WHERE name = "
+                       "'citydata_observation'), 0))")
+        first = cursor.fetchone()[0] + 1
+        ids = list(range(first, first + len(readings)))
+        cursor.executemany(
+            f"INSERT INTO citydata_observation ({', '.join(COLUMNS)}) "  # noqa: S608
+            f"VALUES ({', '.join(['%s'] * len(COLUMNS))})",
+            [(pk, r.datastream_id, r.feature_of_interest_id, _db_time(r.phenomenon_time),
+              _db_time(r.phenomenon_time_end), _db_time(r.result_time), r.result_number,
+              _json_text(r.result_value), _json_text(r.result_quality),
+              _db_time(r.valid_time_start), _db_time(r.valid_time_end),
+              _json_text(r.parameters)) for pk, r in zip(ids, readings, strict=True)])
+    return ids
+
+
+def observations_write(readings: Sequence[Reading]) -> list[int]:
+    """Store checked readings and everything derived from them. Call inside the caller's
+    transaction (the service that checked the input and the actor). Returns the new ids
+    in the order of ``readings``."""
+    if not readings:
+        return []
+    if _postgres():
+        offsets: dict[int, int] = {}
+        epoch_days = {_hour_and_day(r.phenomenon_time, offsets)[1] for r in readings}
+        partitions_ensure({dt.date(1970, 1, 1) + dt.timedelta(days=d) for d in epoch_days})
+        ids = _reserve_ids(len(readings))
+        _copy(readings, ids)
+    else:
+        ids = _insert_sqlite(readings)
+    _latest_update(readings, ids)
+    _rollups_add(readings)
+    _extents_update(readings)
+    return ids
+
+
+def _upsert(table: str, columns: Sequence[str], conflict: str, updates: str,
+            rows: list[tuple], casts: dict[str, str] | None = None) -> None:
+    if not rows:
+        return
+    casts = casts or {}
+    one = "(" + ", ".join("%s" + casts.get(c, "") for c in columns) + ")"
+    for start in range(0, len(rows), 500):
+        chunk = rows[start:start + 500]
+        sql = (f"INSERT INTO {table} ({', '.join(columns)}) VALUES "  # noqa: S608
+               + ", ".join([one] * len(chunk))
+               + f" ON CONFLICT ({conflict}) DO UPDATE SET {updates}")
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [value for row in chunk for value in row])
+
+
+def _least_greatest() -> tuple[str, str]:
+    return ("LEAST", "GREATEST") if _postgres() else ("MIN", "MAX")
+
+
+def _latest_update(readings: Sequence[Reading], ids: list[int]) -> None:
+    newest: dict[int, tuple[Reading, int]] = {}
+    for pk, reading in zip(ids, readings, strict=True):
+        held = newest.get(reading.datastream_id)
+        if held is None or (reading.phenomenon_time, pk) >= (held[0].phenomenon_time, held[1]):
+            newest[reading.datastream_id] = (reading, pk)
+    table = "citydata_latestobservation"
+    rows = [(ds, pk, _db_time(r.phenomenon_time), r.result_number, _json_text(r.result_value))
+            for ds, (r, pk) in sorted(newest.items())]
+    _upsert(
+        table, ("datastream_id", "observation_id", "phenomenon_time", "result_number",
+                "result_value"), "datastream_id",
+        "observation_id = excluded.observation_id, phenomenon_time = excluded.phenomenon_time, "
+        "result_number = excluded.result_number, result_value = excluded.result_value "
+        f"WHERE excluded.phenomenon_time >= {table}.phenomenon_time",
+        rows, casts={"result_value": "::jsonb"} if _postgres() else None)
+
+
+def _hour_and_day(moment: dt.datetime, offsets: dict[int, int]) -> tuple[int, int]:
+    """(hours since the epoch, days since the epoch in the city's calendar), without
+    calendar arithmetic per reading: the city's UTC offset is looked up once an hour."""
+    seconds = int(moment.timestamp())
+    hour = seconds // 3600
+    offset = offsets.get(hour)
+    if offset is None:
+        offset = offsets[hour] = int(moment.astimezone(CITY_TZ).utcoffset().total_seconds())
+    return hour, (seconds + offset) // 86400
+
+
+def _rollups_add(readings: Sequence[Reading]) -> None:
+    hourly: dict[tuple[int, int], list] = {}
+    daily: dict[tuple[int, int], list] = {}
+    offsets: dict[int, int] = {}
+    for r in readings:
+        value = r.result_number
+        if value is None:
+            continue
+        hour, day = _hour_and_day(r.phenomenon_time, offsets)
+        for key, bucket in (((r.datastream_id, hour), hourly),
+                            ((r.datastream_id, day), daily)):
+            held = bucket.get(key)
+            if held is None:
+                bucket[key] = [1, value, value, value]
+            else:
+                held[0] += 1
+                held[1] += value
+                if value < held[2]:
+                    held[2] = value
+                if value > held[3]:
+                    held[3] = value
+    epoch = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+    hourly = {(ds, epoch + dt.timedelta(hours=h)): v for (ds, h), v in hourly.items()}
+    daily = {(ds, dt.date(1970, 1, 1) + dt.timedelta(days=d)): v
+             for (ds, d), v in daily.items()}
+    least, greatest = _least_greatest()
+    for table, column, bucket, convert in (
+        ("citydata_hourlyrollup", "hour", hourly, _db_time),
+        ("citydata_dailyrollup", "day", daily, lambda day: day),
+    ):
+        _upsert(
+            table, ("datastream_id", column, "count", "total", "minimum", "maximum"),
+            f"datastream_id, {column}",
+            f"count = {table}.count + excluded.count, total = {table}.total + excluded.total, "
+            f"minimum = {least}({table}.minimum, excluded.minimum), "
+            f"maximum = {greatest}({table}.maximum, excluded.maximum)",
+            [(ds, convert(when), *values) for (ds, when), values in sorted(bucket.items())],
+        )
+
+
+def _extents_update(readings: Sequence[Reading]) -> None:
+    spans: dict[int, list] = {}
+    for r in readings:
+        end = r.phenomenon_time_end or r.phenomenon_time
+        held = spans.get(r.datastream_id)
+        result_time = r.result_time
+        if held is None:
+            spans[r.datastream_id] = [r.phenomenon_time, end, result_time, result_time]
+            continue
+        held[0] = min(held[0], r.phenomenon_time)
+        held[1] = max(held[1], end)
+        if result_time is not None:
+            held[2] = result_time if held[2] is None else min(held[2], result_time)
+            held[3] = result_time if held[3] is None else max(held[3], result_time)
+    least, greatest = _least_greatest()
+    # The only interpolation is LEAST/GREATEST or MIN/MAX.
+    sql = (
+        "UPDATE citydata_datastream SET "  # noqa: S608
+        f"phenomenon_time_start = {least}(COALESCE(phenomenon_time_start, %s), %s), "
+        f"phenomenon_time_end = {greatest}(COALESCE(phenomenon_time_end, %s), %s), "
+        f"result_time_start = COALESCE({least}(result_time_start, %s), result_time_start, %s), "
+        f"result_time_end = COALESCE({greatest}(result_time_end, %s), result_time_end, %s) "
+        "WHERE id = %s"
+    )
+    rows = [(ds, *map(_db_time, values)) for ds, values in sorted(spans.items())]
+    with connection.cursor() as cursor:
+        if _postgres():
+            # One statement for every datastream of the batch.
+            values = ", ".join(["(%s, %s::timestamptz, %s::timestamptz, %s::timestamptz, "
+                                "%s::timestamptz)"] * len(rows))
+            cursor.execute(
+                "UPDATE citydata_datastream AS d SET "  # noqa: S608
+                "phenomenon_time_start = LEAST(COALESCE(d.phenomenon_time_start, v.s), v.s), "
+                "phenomenon_time_end = GREATEST(COALESCE(d.phenomenon_time_end, v.e), v.e), "
+                "result_time_start = LEAST(d.result_time_start, v.rs), "
+                "result_time_end = GREATEST(d.result_time_end, v.re) "
+                f"FROM (VALUES {values}) AS v(id, s, e, rs, re) WHERE d.id = v.id",
+                [value for row in rows for value in row])
+            return
+        for ds, start, end, first, last in rows:
+            cursor.execute(sql, [start, start, end, end, first, first, last, last, ds])
+
+
+def rollups_rebuild(*, datastream_ids: Iterable[int] | None = None) -> None:
+    """Recompute the derived tables from the raw observations (after a bulk load that
+    bypassed :func:`observations_write`, such as the demo's year or a restore)."""
+    from yankao.citydata.models import DailyRollup, HourlyRollup, LatestObservation
+
+    observations = Observation.objects.all()
+    if datastream_ids is not None:
+        ids = list(datastream_ids)
+        observations = observations.filter(datastream_id__in=ids)
+        HourlyRollup.objects.filter(datastream_id__in=ids).delete()
+        DailyRollup.objects.filter(datastream_id__in=ids).delete()
+        LatestObservation.objects.filter(datastream_id__in=ids).delete()
+    batch: list[Reading] = []
+    pks: list[int] = []
+    for o in observations.order_by("datastream_id", "phenomenon_time").iterator(5000):
+        batch.append(Reading(o.datastream_id, o.feature_of_interest_id, o.phenomenon_time,
+                             o.phenomenon_time_end, o.result_time, o.result_number,
+                             o.result_value))
+        pks.append(o.pk)
+        if len(batch) >= 5000:
+            _derived(batch, pks)
+            batch, pks = [], []
+    _derived(batch, pks)
+
+
+def _derived(batch: list[Reading], pks: list[int]) -> None:
+    if batch:
+        _latest_update(batch, pks)
+        _rollups_add(batch)
+        _extents_update(batch)
+
+
+def by_datastream(readings: Iterable[Reading]) -> dict[int, list[Reading]]:
+    grouped: dict[int, list[Reading]] = defaultdict(list)
+    for r in readings:
+        grouped[r.datastream_id].append(r)
+    return grouped
+
+
+def now() -> dt.datetime:
+    return timezone.now()

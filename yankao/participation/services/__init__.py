@@ -1,0 +1,47 @@
+"""Every write of participation (keyword-only, actor first, atomic, audited)."""
+
+from yankao.participation.services.budgets import (
+    ballot_cast,
+    eligibility_check,
+    pot_close,
+    pot_create,
+    pot_election,
+    pot_open,
+    pot_rules_update,
+    process_create,
+    process_phase_set,
+    proposal_create,
+    proposal_execution_report,
+    proposal_review,
+    resident_verify,
+    tally_compute,
+    tally_publish,
+    tally_request,
+    voter_code_issue,
+    voter_codes_generate,
+)
+from yankao.participation.services.pabulib import ballots_import, pot_key, pot_pabulib
+
+__all__ = [
+    "ballot_cast",
+    "ballots_import",
+    "eligibility_check",
+    "pot_close",
+    "pot_create",
+    "pot_election",
+    "pot_key",
+    "pot_open",
+    "pot_pabulib",
+    "pot_rules_update",
+    "process_create",
+    "process_phase_set",
+    "proposal_create",
+    "proposal_execution_report",
+    "proposal_review",
+    "resident_verify",
+    "tally_compute",
+    "tally_publish",
+    "tally_request",
+    "voter_code_issue",
+    "voter_codes_generate",
+]
