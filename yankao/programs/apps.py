@@ -7,6 +7,9 @@ class ProgramsConfig(AppConfig):
     label = "programs"
     verbose_name = _("Program control and evaluation")
 
+    # The years its records cover, for the default year of pages (yankao.core.years).
+    yankao_record_years = "yankao.programs.selectors.programs.record_years"
+
     yankao_importers = {
         ("programs", "csv"): "yankao.programs.imports.programs_import",
         ("programs", "xlsx"): "yankao.programs.imports.programs_import",

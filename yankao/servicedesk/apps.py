@@ -7,6 +7,9 @@ class ServiceDeskConfig(AppConfig):
     label = "servicedesk"
     verbose_name = _("Service desk: 1999, petitions, mailbox, dispatch")
 
+    # The years its records cover, for the default year of pages (yankao.core.years).
+    yankao_record_years = "yankao.servicedesk.selectors.statistics.years_with_cases"
+
     yankao_importers = {
         ("cases", "open1999-json"): "yankao.servicedesk.imports.published.open1999_json",
         ("cases", "taipei-csv"): "yankao.servicedesk.imports.published.taipei_csv",

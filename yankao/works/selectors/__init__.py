@@ -12,6 +12,7 @@ from yankao.works.selectors.citizen import (
     citizen_report_visible,
     training_list,
     training_summary,
+    training_years,
 )
 from yankao.works.selectors.files import (
     citizen_report_photos,
@@ -32,11 +33,13 @@ from yankao.works.selectors.inspections import (
     inspection_summary,
     inspection_visible,
     inspection_years,
+    minimum_adjustments,
 )
 from yankao.works.selectors.tenders import (
     delay_class,
     inspection_priority_list,
     priority_reasons,
+    priority_flag_list,
     progress_check_candidates,
     progress_check_latest_month,
     progress_checks_by_month,
@@ -53,6 +56,7 @@ from yankao.works.selectors.tenders import (
     tender_s_curve,
     tender_visible,
 )
+from yankao.works.selectors.years import record_years
 
 __all__ = [
     "citizen_report_channels",
@@ -79,12 +83,15 @@ __all__ = [
     "inspection_visible",
     "inspection_years",
     "priority_reasons",
+    "minimum_adjustments",
+    "priority_flag_list",
     "progress_check_candidates",
     "progress_check_latest_month",
     "progress_checks_by_month",
     "progress_checks_month",
     "progress_compliance_by_agency",
     "progress_compliance_by_month",
+    "record_years",
     "tender_delay_map",
     "tender_for_report",
     "tender_get",
@@ -97,5 +104,6 @@ __all__ = [
     "tender_visible",
     "training_list",
     "training_summary",
+    "training_years",
     "works_photo_get",
 ]
