@@ -23,6 +23,7 @@ YANKAO_APPS = [
     "yankao.servicedesk",
     "yankao.programs",
     "yankao.works",
+    "yankao.opendata",
     "yankao.reports",
 ]
 
@@ -141,6 +142,15 @@ RATELIMIT_USE_CACHE = "default"
 
 # The address links in generated reports point to (HTML reports open outside the site).
 YANKAO_BASE_URL = env_str("YANKAO_BASE_URL", "http://127.0.0.1:8000")
+
+# Open data: the national portal (政府資料開放平臺) datasets are pushed to, e.g.
+# https://data.gov.tw/api/v1, with the key it issued; nothing is pushed while either is unset.
+YANKAO_NATIONAL_PORTAL_URL = env_str("YANKAO_NATIONAL_PORTAL_URL")
+YANKAO_NATIONAL_PORTAL_KEY = env_str("YANKAO_NATIONAL_PORTAL_KEY")
+# The city's name on its open-data catalogue (default: what its agencies' names share).
+YANKAO_CITY_NAME = env_str("YANKAO_CITY_NAME")
+# The link checker refuses addresses inside private networks unless this is set.
+YANKAO_OPENDATA_PRIVATE_LINKS = env_bool("YANKAO_OPENDATA_PRIVATE_LINKS", default=False)
 
 YANKAO_MAX_UPLOAD_BYTES = env_int("YANKAO_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = YANKAO_MAX_UPLOAD_BYTES + 1024 * 1024
