@@ -8,6 +8,7 @@ import yankao
 from yankao.core.api.auth import API_AUTH
 from yankao.core.api.errors import install_problem_handlers
 from yankao.core.api.router import router as core_router
+from yankao.opendata.api.router import router as opendata_router
 from yankao.programs.api.router import router as programs_router
 from yankao.servicedesk.api.router import router as servicedesk_router
 from yankao.works.api.router import router as works_router
@@ -29,3 +30,4 @@ api.add_router("/", core_router)
 api.add_router("/", servicedesk_router)
 api.add_router("/", works_router)
 api.add_router("/programs", programs_router)
+api.add_router("/opendata", opendata_router)

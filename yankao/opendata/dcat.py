@@ -21,6 +21,7 @@ from yankao.opendata.national import resource_address
 
 VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
 ADMS = Namespace("http://www.w3.org/ns/adms#")
+DCAT_VERSION = URIRef(f"{DCAT}version")  # DCAT 3's dcat:version (newer than rdflib's list)
 EU = "http://publications.europa.eu/resource/authority/"
 FREQUENCY = {  # (unit, every) → EU frequency authority code
     ("hour", 1): "HOURLY", ("day", 1): "DAILY", ("week", 1): "WEEKLY",
@@ -105,7 +106,7 @@ class CatalogueGraph:
         if dataset.published_at:
             g.add((node, DCTERMS.issued, _date_time(dataset.published_at)))
         g.add((node, DCTERMS.modified, _date_time(dataset.modified_at)))
-        g.add((node, DCAT.version, Literal(str(dataset.version))))
+        g.add((node, DCAT_VERSION, Literal(str(dataset.version))))
         language = LANGUAGES.get(dataset.language)
         if language:
             g.add((node, DCTERMS.language, self._once(

@@ -121,19 +121,25 @@ def inspect(data: bytes, format_code: str, character_set: str = "UTF-8") -> Insp
         if family != "text":
             return Inspection(False, _found(family), problems={"file": _mismatch(fmt, family)})
         text = decode(data, character_set)
+        encoding_ok = text is not None
         if text is None:
-            return Inspection(True, "", encoding_ok=False, problems={
-                "character_set": _("The file does not read as %(charset)s; say which character "
-                                   "set it is in, or save it as UTF-8.")
-                % {"charset": character_set}})
+            # Read it anyway in the encodings Taiwanese files come in, to judge the rest.
+            text = next((t for t in (decode(data, name) for name in ("UTF-8", "BIG5"))
+                         if t is not None), None)
+            if text is None:
+                return Inspection(True, "", encoding_ok=False, structure_ok=False,
+                                  problems={"character_set": _unreadable(character_set)})
         if _looks_like_web_page(text):
-            return Inspection(False, _("a web page (HTML)"), web_page=True, encoding_ok=True,
+            return Inspection(False, _("a web page (HTML)"), web_page=True,
+                              encoding_ok=encoding_ok,
                               problems={"file": _mismatch(fmt, "html")})
         structure_ok, columns, problem = _parse_text(fmt, text)
-        result = Inspection(True, "", encoding_ok=True, structure_ok=structure_ok,
+        result = Inspection(True, "", encoding_ok=encoding_ok, structure_ok=structure_ok,
                             columns=columns)
         if problem:
             result.problems["file"] = problem
+        if not encoding_ok:
+            result.problems["character_set"] = _unreadable(character_set)
         return result
     expected = {"ods": {"ods"}, "xlsx": {"xlsx"}, "xls": {"xls"}, "pdf": {"pdf"},
                 "docx": {"docx"}, "odt": {"odt"},
@@ -145,6 +151,11 @@ def inspect(data: bytes, format_code: str, character_set: str = "UTF-8") -> Insp
     if problem:
         result.problems["file"] = problem
     return result
+
+
+def _unreadable(character_set: str) -> str:
+    return _("The file does not read as %(charset)s; say which character set it is in, or "
+             "save it as UTF-8.") % {"charset": character_set}
 
 
 def _found(family: str) -> str:

@@ -39,15 +39,19 @@ class DatasetForm(forms.Form):
                                required=False)
     landing_page = forms.URLField(label=_("Related page"), required=False,
                                   assume_scheme="https")
+    # Left empty on a new dataset, the publisher record's contact is used.
     organization_contact_name = forms.CharField(label=_("Organization contact name"),
-                                                max_length=60)
+                                                max_length=60, required=False)
     organization_contact_phone = forms.CharField(label=_("Organization contact phone"),
-                                                 max_length=40)
-    organization_contact_email = forms.EmailField(label=_("Organization contact e-mail"))
-    publisher_contact_name = forms.CharField(label=_("Publisher contact name"), max_length=60)
+                                                 max_length=40, required=False)
+    organization_contact_email = forms.EmailField(label=_("Organization contact e-mail"),
+                                                  required=False)
+    publisher_contact_name = forms.CharField(label=_("Publisher contact name"), max_length=60,
+                                             required=False)
     publisher_contact_phone = forms.CharField(label=_("Publisher contact phone"),
-                                              max_length=40)
-    publisher_contact_email = forms.EmailField(label=_("Publisher contact e-mail"))
+                                              max_length=40, required=False)
+    publisher_contact_email = forms.EmailField(label=_("Publisher contact e-mail"),
+                                               required=False)
     notes = forms.CharField(label=_("Notes"), required=False,
                             widget=forms.Textarea(attrs={"rows": 2}))
 

@@ -185,3 +185,12 @@ def state_counts(*, actor) -> dict[str, int]:
     rows = scoped_datasets(Dataset.objects.all(), actor).values("state").annotate(n=Count("pk"))
     return {row["state"]: row["n"] for row in rows}
 
+
+
+def latest_year() -> int | None:
+    """The latest year in which a public dataset was first published."""
+    from django.db.models import Max
+
+    latest = Dataset.objects.filter(access=Dataset.Access.PUBLIC).aggregate(
+        latest=Max("published_at"))["latest"]
+    return latest.astimezone(TAIPEI).year if latest else None

@@ -1,8 +1,10 @@
 import pytest
+from django.apps import apps
 from django.utils import translation
 
 from yankao.core.models import Role
 from yankao.core.tests.factories import member
+from yankao.opendata.reference import load_reference
 from yankao.opendata.services.catalogue import publisher_save
 from yankao.opendata.tests.helpers import publish_dataset
 
@@ -16,7 +18,9 @@ def _english_messages():
 
 @pytest.fixture
 def publishers(city):
-    """Publisher records (OID, agency code) of 養工處 and 環保局."""
+    """Publisher records (OID, agency code) of 養工處, 環保局 and 交通局, and the reference
+    data (which a flushed transactional test database has lost)."""
+    load_reference(apps.get_model)
     return {
         code: publisher_save(actor=None, agency=city[code], oid=oid, org_code=org_code,
                              contact_name="林雅婷", contact_phone="07-3368333",
