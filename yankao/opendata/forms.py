@@ -97,7 +97,7 @@ class ResourceForm(forms.Form):
     description = forms.CharField(label=_("Description"), max_length=200)
     format = forms.ChoiceField(label=_("Format"), choices=format_choices())
     character_set = forms.ChoiceField(label=_("Character set"), choices=charset_choices())
-    file = forms.FileField(label=_("File"), required=False)
+    file = forms.FileField(label=_("Data file"), required=False)
     url = forms.URLField(label=_("Or the address of an API or a file elsewhere"),
                          required=False, max_length=500, assume_scheme="https")
     fields = forms.CharField(

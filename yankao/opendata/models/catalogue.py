@@ -301,14 +301,14 @@ class Resource(models.Model):
     kind = models.CharField(_("kind"), max_length=6, choices=Kind.choices)
     attachment = models.OneToOneField("core.Attachment", verbose_name=_("file"), null=True,
                                       blank=True, on_delete=models.PROTECT, related_name="+")
-    url = models.URLField(_("address"), max_length=500, blank=True)
+    url = models.URLField(_("web address"), max_length=500, blank=True)
     character_set = models.CharField(_("character set"), max_length=16, default="UTF-8")
     created_at = models.DateTimeField(_("added at"))
     modified_at = models.DateTimeField(_("modified at"))
     removed_at = models.DateTimeField(_("removed at"), null=True, blank=True)
     # The latest machine check of this resource (see quality.py for each check).
     checks = models.JSONField(_("latest checks"), default=dict, blank=True)
-    checked_at = models.DateTimeField(_("checked at"), null=True, blank=True)
+    checked_at = models.DateTimeField(_("quality checked at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("resource")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 from collections.abc import Sequence
 
 from django.core.files.uploadedfile import UploadedFile
@@ -128,8 +129,9 @@ def _after_change(dataset: Dataset) -> None:
 def dataset_create(*, actor, agency: Agency, title: str, description: str,
                    category: ServiceCategory, licence: Licence | None = None,
                    keywords: Sequence[str] = (), created_at: dt.datetime | None = None,
-                   **fields) -> Dataset:
-    """A new draft dataset of ``agency``, with the national identifier of its publisher."""
+                   identifier: str | None = None, **fields) -> Dataset:
+    """A new draft dataset of ``agency``, with the national identifier of its publisher
+    (or, for an import, the identifier it already has: the agency code and a serial)."""
     require_manager(actor, agency)
     unknown = set(fields) - set(EDITABLE)
     if unknown:
@@ -152,13 +154,19 @@ def dataset_create(*, actor, agency: Agency, title: str, description: str,
         setattr(dataset, name, value.strip() if isinstance(value, str) else value)
     keywords = _clean_keywords(keywords)
     _check_metadata(dataset)
+    if identifier and not re.fullmatch(rf"{re.escape(publisher.org_code)}-\d{{6}}", identifier):
+        raise invalid(_("An identifier is the agency code and a six-digit serial (%(example)s).")
+                      % {"example": f"{publisher.org_code}-000001"}, "identifier")
     with transaction.atomic():
         Publisher.objects.select_for_update().filter(pk=publisher.pk).first()
-        dataset.identifier = _next_identifier(publisher)
+        if identifier and Dataset.objects.filter(identifier=identifier).exists():
+            raise DomainError(ErrorCode.CONFLICT, _("A dataset with this identifier exists."),
+                              field="identifier")
+        dataset.identifier = identifier or _next_identifier(publisher)
         dataset.name = dataset.identifier.lower()
         dataset.save(force_insert=True)
         _set_tags(dataset, keywords)
-        _record_version(dataset, actor, ["*"], _("Created"))
+        _record_version(dataset, actor, ["*"], _("Dataset created"))
         audit_record(actor=actor, action=OpendataAction.DATASET_CREATE, obj=dataset,
                      to_state=dataset.state)
     return dataset

@@ -45,6 +45,7 @@ def test_the_dataset_pages_of_staff(client, officer, epb_officer, evaluator, dat
 def test_creating_a_dataset_and_a_refused_upload_on_the_form(client, officer, publishers,
                                                              city):
     client.force_login(officer)
+    client.cookies["django_language"] = "en"
     form = {"agency": city["pwb-maintenance"].pk, "title": "橋梁清冊", "description": "橋梁資料",
             "category": 14, "licence": 1, "access": "public", "kind": "rawData",
             "keywords": "橋梁, 檢測", "update_regular": "on", "update_every": 1,
