@@ -75,7 +75,8 @@ def test_an_officer_is_told_which_field_is_wrong(page, catalogue, live_server):
 def _public_paths(catalogue):
     resource = catalogue["lights"].resources.get()
     return ["/opendata/", "/opendata/?q=路燈&organization=pwb-maintenance",
-            f"/opendata/datasets/{catalogue['lights'].name}/", f"/opendata/resources/{resource.pk}/",
+            f"/opendata/datasets/{catalogue['lights'].name}/",
+            f"/opendata/resources/{resource.pk}/",
             "/opendata/requests/", f"/opendata/requests/{catalogue['request'].number}/",
             "/opendata/statistics/", f"/opendata/shared/{catalogue['token']}/",
             "/opendata/shared/not-a-token/"]
