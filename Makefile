@@ -6,7 +6,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 ARGS   ?=
 
-.PHONY: up test lint messages i18n-check clean
+.PHONY: up install test lint messages i18n-check clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +22,9 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 
 up: $(VENV)/.installed
 	$(BIN)/yankao up $(ARGS)
+
+# Install only (a real city is then set up with `.venv/bin/yankao city setup`).
+install: $(VENV)/.installed
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .

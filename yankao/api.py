@@ -5,9 +5,11 @@ from __future__ import annotations
 from ninja import NinjaAPI
 
 import yankao
+from yankao.assistant.api.router import router as assistant_router
 from yankao.core.api.auth import API_AUTH
 from yankao.core.api.errors import install_problem_handlers
 from yankao.core.api.router import router as core_router
+from yankao.counter.api.router import router as counter_router
 from yankao.opendata.api.router import router as opendata_router
 from yankao.programs.api.router import router as programs_router
 from yankao.servicedesk.api.router import router as servicedesk_router
@@ -31,3 +33,5 @@ api.add_router("/", servicedesk_router)
 api.add_router("/", works_router)
 api.add_router("/programs", programs_router)
 api.add_router("/opendata", opendata_router)
+api.add_router("/", assistant_router)
+api.add_router("/", counter_router)

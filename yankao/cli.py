@@ -1,4 +1,4 @@
-"""The ``yankao`` command: up, demo, serve, worker, manage.
+"""The ``yankao`` command: up, demo, city, serve, worker, import, report, token, manage.
 
 Every subcommand takes ``--data DIR`` (or YANKAO_DATA_DIR) to choose the data folder.
 Errors a user can fix are one line on stderr and a non-zero exit.
@@ -105,6 +105,61 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_city(args: argparse.Namespace) -> int:
+    """``yankao city setup [FOLDER]`` and ``yankao city example DIR``."""
+    if args.action == "example":
+        import shutil
+
+        from yankao.core.cities import CITIES_DIR, DEFAULT_CITY
+
+        target = Path(args.folder or f"{DEFAULT_CITY}-city")
+        if target.exists():
+            return fail(f"{target} exists already; name a new folder")
+        shutil.copytree(CITIES_DIR / DEFAULT_CITY, target)
+        print(f"{target}: Kaohsiung's data files, to change for your city (docs/cities.md); "
+              f"then: yankao city setup {target}")
+        return 0
+    setup_django()
+    from django.core.management import call_command
+
+    from yankao.core.cities import CityDataError
+    from yankao.core.errors import DomainError
+    from yankao.core.services.city import city_setup
+
+    call_command("migrate", verbosity=0, interactive=False)
+    try:
+        lines = city_setup(actor=None, folder=args.folder)
+    except CityDataError as error:
+        return fail(error.message, 1)
+    except DomainError as error:
+        return fail(error.message)
+    print("City set up: " + lines[0])
+    for line in lines[1:]:
+        print(line)
+    return 0
+
+
+def cmd_token(args: argparse.Namespace) -> int:
+    """``yankao token USERNAME [--name NAME]``: a new personal API token, shown once."""
+    setup_django()
+    from django.contrib.auth import get_user_model
+
+    from yankao.core.errors import DomainError
+    from yankao.core.services.tokens import api_token_create
+
+    user = get_user_model().objects.filter(username=args.username).first()
+    if user is None:
+        return fail(f"no user {args.username!r}; import staff first (yankao import staff csv)")
+    try:
+        token, raw = api_token_create(actor=None, user=user, name=args.name)
+    except DomainError as error:
+        return fail(error.message)
+    print(raw)
+    print(f"(token {token.prefix}… for {user.username}; shown once, only its hash is kept)",
+          file=sys.stderr)
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     setup_django()
     check_port(args.host, args.port)
@@ -157,6 +212,16 @@ def cmd_import(args: argparse.Namespace) -> int:
         return fail(error.message)
     for line in result.summary_lines():
         print(line)
+    if result.unmapped:
+        from django.conf import settings
+
+        out = Path(settings.DATA_DIR) / "imports" / f"{path.stem}-mapping.csv"
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_bytes(result.mapping_csv())
+        print(f"Mapping file: {out}\n  Fill in its column 'code' (a service code for a "
+              f"category, an agency code for a unit), load it with\n  yankao import "
+              f"mapping csv {out}\n  and import {path.name} again: its rows then move "
+              f"from the placeholders.")
     return 1 if args.strict and result.rejected else 0
 
 
@@ -186,6 +251,37 @@ def cmd_report(args: argparse.Namespace) -> int:
         return fail(error.message)
     out.write_bytes(content)
     print(f"{out} ({len(content):,} bytes)")
+    return 0
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    setup_django()
+    from yankao.backups.services import backup_create, backups_prune
+    from yankao.core.errors import DomainError
+
+    try:
+        result = backup_create(to=Path(args.to) if args.to else None)
+        if args.keep:
+            backups_prune(folder=result.path.parent, keep=args.keep)
+    except DomainError as error:
+        return fail(error.message, 1)
+    print(f"{result.path}")
+    print(f"  {result.engine}: {result.tables} tables, {result.rows:,} rows; "
+          f"{result.files} uploaded files; {result.size:,} bytes")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    setup_django()
+    from yankao.backups.services import backup_restore, backup_verify
+
+    path = Path(args.path)
+    report = backup_verify(path=path) if args.verify else backup_restore(path=path)
+    for line in report.lines:
+        print(line)
+    if not report.ok:
+        return fail(f"{path.name}: {'does not verify' if args.verify else 'not restored'}", 1)
+    print("verified: the backup restores" if args.verify else "restored")
     return 0
 
 
@@ -316,6 +412,25 @@ def build_parser() -> argparse.ArgumentParser:
     demo_options(demo)
     demo.set_defaults(func=cmd_demo)
 
+    city = sub.add_parser(
+        "city", parents=[common], help="set up a real city from its data files",
+        description="setup: load a city's agencies, districts, service-desk catalogue and "
+        "policies from its data folder (default: Kaohsiung's, shipped with Yankao) into the "
+        "data folder's database, all or nothing; running it again updates what changed. "
+        "example: copy Kaohsiung's files into a new folder to change for another city.",
+    )
+    city.add_argument("action", choices=["setup", "example"])
+    city.add_argument("folder", nargs="?",
+                      help="setup: the city's folder or a shipped city (kaohsiung); "
+                      "example: the folder to create")
+    city.set_defaults(func=cmd_city)
+
+    token = sub.add_parser("token", parents=[common],
+                           help="issue a personal API token for a user (shown once)")
+    token.add_argument("username")
+    token.add_argument("--name", default="command line", help="what the token is for")
+    token.set_defaults(func=cmd_token)
+
     serve = sub.add_parser("serve", parents=[common], help="run the web server (granian, WSGI)")
     server_options(serve)
     serve.add_argument("--threads", type=int, default=16,
@@ -356,6 +471,25 @@ def build_parser() -> argparse.ArgumentParser:
                         help="address that figure links point to (YANKAO_BASE_URL)")
     report.add_argument("--quiet", action="store_true", help="no progress bar")
     report.set_defaults(func=cmd_report)
+
+    backup = sub.add_parser(
+        "backup", parents=[common], help="back up the database and uploaded files",
+        description="Take a backup while the platform runs: the database (SQLite online "
+        "backup or pg_dump), the uploaded files and a manifest of checksums and row counts.")
+    backup.add_argument("--to", metavar="DIR", help="folder for the backup (DATA/backups)")
+    backup.add_argument("--keep", type=int, default=0, metavar="N",
+                        help="then keep only the newest N backups in that folder")
+    backup.set_defaults(func=cmd_backup)
+
+    restore = sub.add_parser(
+        "restore", parents=[common], help="verify or restore a backup",
+        description="--verify restores into a scratch database and compares every checksum "
+        "and row count; without it the backup goes into this data folder's database, which "
+        "must be empty.")
+    restore.add_argument("path", help="the backup folder")
+    restore.add_argument("--verify", action="store_true",
+                         help="only verify (restore into a scratch database)")
+    restore.set_defaults(func=cmd_restore)
 
     manage = sub.add_parser("manage", parents=[common], help="run a Django management command",
                             add_help=False)

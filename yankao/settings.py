@@ -24,11 +24,16 @@ YANKAO_APPS = [
     "yankao.programs",
     "yankao.works",
     "yankao.opendata",
+    "yankao.counter",
+    "yankao.assistant",
     "yankao.reports",
 ]
+# Platform apps: single sign-on and backups serve every module and own no domain.
+PLATFORM_APPS = ["yankao.sso", "yankao.backups"]
 
 INSTALLED_APPS = [
     *YANKAO_APPS,
+    *PLATFORM_APPS,
     "yankao.core.admin_site.YankaoAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -83,7 +88,40 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # OpenID Connect sign-in (yankao.sso); it answers only the provider's callback.
+    "yankao.sso.backend.YankaoOIDCBackend",
 ]
+
+# Single sign-on with the city's OpenID Connect provider (decision 0802): on when a client
+# id is set; then every endpoint must be. ID tokens are RS256, the code exchange uses PKCE.
+OIDC_RP_CLIENT_ID = env_str("YANKAO_OIDC_CLIENT_ID")
+OIDC_RP_CLIENT_SECRET = env_str("YANKAO_OIDC_CLIENT_SECRET")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env_str("YANKAO_OIDC_AUTHORIZATION_ENDPOINT")
+OIDC_OP_TOKEN_ENDPOINT = env_str("YANKAO_OIDC_TOKEN_ENDPOINT")
+OIDC_OP_USER_ENDPOINT = env_str("YANKAO_OIDC_USERINFO_ENDPOINT")
+OIDC_OP_JWKS_ENDPOINT = env_str("YANKAO_OIDC_JWKS_ENDPOINT")
+YANKAO_OIDC_ISSUER = env_str("YANKAO_OIDC_ISSUER")
+YANKAO_OIDC_ROLES_CLAIM = env_str("YANKAO_OIDC_ROLES_CLAIM", "yankao_roles")
+YANKAO_OIDC_ENABLED = bool(OIDC_RP_CLIENT_ID)
+if YANKAO_OIDC_ENABLED:
+    _missing = [name for name, value in (
+        ("YANKAO_OIDC_CLIENT_SECRET", OIDC_RP_CLIENT_SECRET),
+        ("YANKAO_OIDC_AUTHORIZATION_ENDPOINT", OIDC_OP_AUTHORIZATION_ENDPOINT),
+        ("YANKAO_OIDC_TOKEN_ENDPOINT", OIDC_OP_TOKEN_ENDPOINT),
+        ("YANKAO_OIDC_USERINFO_ENDPOINT", OIDC_OP_USER_ENDPOINT),
+        ("YANKAO_OIDC_JWKS_ENDPOINT", OIDC_OP_JWKS_ENDPOINT)) if not value]
+    if _missing:
+        from yankao.config import ConfigError
+
+        raise ConfigError(f"YANKAO_OIDC_CLIENT_ID is set but {', '.join(_missing)} is not")
+OIDC_RP_SIGN_ALGO = "RS256"
+OIDC_USE_PKCE = True
+OIDC_PKCE_CODE_CHALLENGE_METHOD = "S256"
+OIDC_RP_SCOPES = "openid email profile"
+OIDC_CREATE_USER = True
+OIDC_TIMEOUT = 10
+OIDC_STORE_ID_TOKEN = False
+OIDC_REDIRECT_ALLOWED_HOSTS: list[str] = []
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -151,6 +189,10 @@ YANKAO_NATIONAL_PORTAL_KEY = env_str("YANKAO_NATIONAL_PORTAL_KEY")
 YANKAO_CITY_NAME = env_str("YANKAO_CITY_NAME")
 # The link checker refuses addresses inside private networks unless this is set.
 YANKAO_OPENDATA_PRIVATE_LINKS = env_bool("YANKAO_OPENDATA_PRIVATE_LINKS", default=False)
+# Nightly backups (yankao.backups): folder, generations kept (0 turns them off), hour.
+YANKAO_BACKUP_DIR = env_str("YANKAO_BACKUP_DIR") or str(DATA_DIR / "backups")
+YANKAO_BACKUP_KEEP = env_int("YANKAO_BACKUP_KEEP", 7)
+YANKAO_BACKUP_HOUR = env_int("YANKAO_BACKUP_HOUR", 3)
 
 YANKAO_MAX_UPLOAD_BYTES = env_int("YANKAO_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = YANKAO_MAX_UPLOAD_BYTES + 1024 * 1024

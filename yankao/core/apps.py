@@ -10,6 +10,8 @@ class CoreConfig(AppConfig):
     yankao_importers = {
         ("agencies", "csv"): "yankao.core.services.seed.agencies_import",
         ("agencies", "xlsx"): "yankao.core.services.seed.agencies_import",
+        ("staff", "csv"): "yankao.core.services.staff.staff_import",
+        ("staff", "xlsx"): "yankao.core.services.staff.staff_import",
     }
 
     @property

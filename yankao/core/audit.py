@@ -17,3 +17,12 @@ from enum import StrEnum
 
 class AuditAction(StrEnum):
     """The base of every app's audit actions."""
+
+
+class CoreAction(AuditAction):
+    """Core's own actions (new ones; older code still passes the same strings)."""
+
+    AGENCY_LOAD = "agency.load"
+    DISTRICT_LOAD = "district.load"
+    CITY_SETUP = "city.setup"
+    STAFF_IMPORT = "staff.import"

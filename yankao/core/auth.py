@@ -17,6 +17,14 @@ class LoginView(auth_views.LoginView):
     template_name = "registration/login.html"
     redirect_authenticated_user = True
 
+    def get_context_data(self, **kwargs):
+        from django.conf import settings
+
+        context = super().get_context_data(**kwargs)
+        # Single sign-on (yankao.sso) adds a button when a provider is configured.
+        context["sso_enabled"] = getattr(settings, "YANKAO_OIDC_ENABLED", False)
+        return context
+
     def form_valid(self, form):
         response = super().form_valid(form)
         with transaction.atomic():

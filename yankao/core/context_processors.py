@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language
 
 import yankao
@@ -17,4 +18,13 @@ def shell(request):
         "other_language_label": "English" if other == "en" else "中文",
         "yankao_version": yankao.__version__,
         "yankao_production": settings.YANKAO_PRODUCTION,
+        # Read only where a page shows the footer (SimpleLazyObject: no query otherwise).
+        "yankao_demo": SimpleLazyObject(demo_city_loaded),
     }
+
+
+def demo_city_loaded() -> bool:
+    """Whether this database holds the demo city (its records are generated)."""
+    from yankao.core.models import City
+
+    return City.objects.filter(demo=True).exists()

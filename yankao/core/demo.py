@@ -25,9 +25,9 @@ from tqdm import tqdm
 
 from yankao.config import DEFAULT_SCALE, DEFAULT_SEED
 from yankao.core.models import Agency, Role
+from yankao.core.services.city import city_setup
 from yankao.core.services.closures import closure_day_add
 from yankao.core.services.people import membership_grant, staff_user_create
-from yankao.core.services.seed import city_seed
 from yankao.core.services.tokens import api_token_create
 
 DEMO_PASSWORD = "demo"  # noqa: S105 - the documented demo password; demo refuses production
@@ -155,8 +155,8 @@ def build(ctx: DemoContext) -> None:
     import datetime as dt
 
     with transaction.atomic():
-        counts = city_seed(actor=None)
-        ctx.say(f"  {counts['agencies']} agencies, {counts['districts']} districts")
+        for line in city_setup(actor=None, demo=True):  # Kaohsiung's files, marked demo
+            ctx.say(f"  {line}")
         shared_hash = make_password(DEMO_PASSWORD)
         agencies = {agency.code: agency for agency in Agency.objects.all()}
         for demo_user in DEMO_USERS:

@@ -6,14 +6,21 @@ An app offers importers by listing them on its AppConfig::
 
 An importer is a callable ``(path, *, actor, progress) -> ImportResult``. It must be
 idempotent — importing the same file again changes nothing — and report each rejected
-row with its reason instead of stopping. Rows are written in batches, each batch in one
-transaction, so a failure never leaves half a row.
+row with its reason (and the column at fault) instead of stopping. Rows are written in
+batches, each batch in one transaction, so a failure never leaves half a row. Importers
+are plain functions, called alike by the command and by background jobs.
+
+Files come as cities publish them: UTF-8 with or without a byte-order mark or Big5
+(``read_text``), dates in the Gregorian or the ROC calendar, 12-hour times with 上午/下午,
+full-width digits and stray spaces (``parse_datetime``, ``parse_date``).
 """
 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +29,7 @@ from typing import Protocol
 from django.apps import apps
 from django.utils.module_loading import import_string
 
+from yankao.core.calendar import TAIPEI
 from yankao.core.errors import DomainError, ErrorCode
 
 # Encodings seen in Taiwanese government files, tried in order.
@@ -32,6 +40,28 @@ TEXT_ENCODINGS = ("utf-8-sig", "cp950", "big5hkscs")
 class RejectedRow:
     row: int
     reason: str
+    column: str = ""
+
+    @property
+    def label(self) -> str:
+        """The reason with the column at fault, as the summary groups it."""
+        return f"{self.column}: {self.reason}" if self.column else self.reason
+
+
+@dataclass
+class Unmapped:
+    """A value a file names that this city does not know (a category, a unit). The rows
+    were imported under ``placeholder`` meanwhile; once the city names ``code`` for it in
+    the mapping file, importing the file again moves them there."""
+
+    source: str
+    column: str
+    value: str
+    rows: int
+    placeholder: str = ""
+
+
+MAPPING_COLUMNS = ["source", "column", "value", "rows", "placeholder", "code"]
 
 
 @dataclass
@@ -40,26 +70,144 @@ class ImportResult:
     updated: int = 0
     unchanged: int = 0
     rejected: list[RejectedRow] = field(default_factory=list)
+    # Rows imported with something left out or assumed (an unreadable coordinate, say).
+    notes: list[RejectedRow] = field(default_factory=list)
+    # Rows of a record that a later row of the same file replaced (an older snapshot).
+    superseded: int = 0
+    unmapped: list[Unmapped] = field(default_factory=list)
 
     @property
     def read(self) -> int:
-        return self.created + self.updated + self.unchanged + len(self.rejected)
+        return (self.created + self.updated + self.unchanged + self.superseded
+                + len(self.rejected))
 
-    def reject(self, row: int, reason: str) -> None:
-        self.rejected.append(RejectedRow(row, reason))
+    def reject(self, row: int, reason: str, column: str = "") -> None:
+        self.rejected.append(RejectedRow(row, reason, column))
+
+    def note(self, row: int, reason: str, column: str = "") -> None:
+        self.notes.append(RejectedRow(row, reason, column))
 
     def summary_lines(self, limit: int = 20) -> list[str]:
-        lines = [
-            f"{self.read} rows read: {self.created} created, {self.updated} updated, "
-            f"{self.unchanged} unchanged, {len(self.rejected)} rejected"
-        ]
-        reasons: dict[str, list[int]] = {}
-        for rejected in self.rejected:
-            reasons.setdefault(rejected.reason, []).append(rejected.row)
-        for reason, rows in sorted(reasons.items(), key=lambda item: -len(item[1]))[:limit]:
-            shown = ", ".join(str(row) for row in rows[:8]) + (" …" if len(rows) > 8 else "")
-            lines.append(f"  {len(rows)} × {reason} (rows {shown})")
+        counts = (f"{self.read} rows read: {self.created} created, {self.updated} updated, "
+                  f"{self.unchanged} unchanged, {len(self.rejected)} rejected")
+        if self.superseded:
+            counts += f", {self.superseded} superseded by a later snapshot"
+        lines = [counts, *_grouped(self.rejected, limit)]
+        if self.notes:
+            lines.append(f"{len(self.notes)} rows imported with a note:")
+            lines.extend(_grouped(self.notes, limit))
+        if self.unmapped:
+            lines.append(f"{len(self.unmapped)} values are not known here; their rows were "
+                         f"imported under a placeholder until they are mapped:")
+            lines.extend(f"  {item.rows} × {item.column} {item.value!r} → {item.placeholder}"
+                         for item in self.unmapped[:limit])
         return lines
+
+    def mapping_csv(self) -> bytes:
+        """The unknown values as a mapping file for the city to complete (column ``code``)
+        and load with ``yankao import mapping csv FILE``; UTF-8 with a BOM for Excel."""
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\r\n")
+        writer.writerow(MAPPING_COLUMNS)
+        for item in self.unmapped:
+            writer.writerow([item.source, item.column, item.value, item.rows,
+                             item.placeholder, ""])
+        return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def _grouped(rows: list[RejectedRow], limit: int) -> list[str]:
+    reasons: dict[str, list[int]] = {}
+    for rejected in rows:
+        reasons.setdefault(rejected.label, []).append(rejected.row)
+    lines = []
+    for reason, numbers in sorted(reasons.items(), key=lambda item: -len(item[1]))[:limit]:
+        shown = ", ".join(str(n) for n in numbers[:8]) + (" …" if len(numbers) > 8 else "")
+        lines.append(f"  {len(numbers)} × {reason} (rows {shown})")
+    return lines
+
+
+class RowError(Exception):
+    """One row cannot be imported as it is; the message is the reason, ``column`` the
+    column at fault."""
+
+    def __init__(self, message: str, column: str = ""):
+        super().__init__(message)
+        self.column = column
+
+
+# Full-width digits and punctuation (as typed with a Chinese input method) and the
+# ideographic space, to their ASCII forms, for numbers and dates.
+FULL_WIDTH = str.maketrans({**{chr(0xFF10 + n): str(n) for n in range(10)},
+                            "／": "/", "：": ":", "－": "-", "．": ".", "\u3000": " ",
+                            "，": ","})
+
+DATE_TIME = re.compile(
+    r"(?P<y>\d{2,4})(?:[/.-]|年\s*)(?P<m>\d{1,2})(?:[/.-]|月\s*)(?P<d>\d{1,2})日?"
+    r"(?:[\sT]*(?P<half>上午|下午|AM|PM)?\s*(?P<H>\d{1,2})(?::|時)(?P<M>\d{2})"
+    r"(?:(?::|分)(?P<S>\d{2})(?:\.\d+)?秒?)?\s*(?P<half2>上午|下午|AM|PM)?)?",
+    re.IGNORECASE)
+COMPACT_DATE = re.compile(r"(?P<y>\d{3,4})(?P<m>\d{2})(?P<d>\d{2})"
+                          r"(?:[\sT]*(?P<H>\d{2}):?(?P<M>\d{2})(?::?(?P<S>\d{2}))?)?")
+
+
+def parse_datetime(value: str | None, column: str = "") -> dt.datetime | None:
+    """A moment as Taiwanese files write it, in Taipei time unless the text has an offset:
+    ISO 8601 (``2018-01-02T13:05:00+08:00``), Gregorian ``2016/10/5 上午 09:00:11`` (12-hour:
+    上午 12 is midnight, 下午 12 noon), ROC ``107/01/02 13:05`` or ``107年1月2日``, compact
+    ``1070102`` or ``20180102``, with full-width digits or not. None for an empty text;
+    ``RowError`` (naming ``column``) for one that is not a date."""
+    text = (value or "").translate(FULL_WIDTH).strip()
+    if not text:
+        return None
+    if text[4:5] == "-":  # ISO 8601, the fast path
+        try:
+            parsed = dt.datetime.fromisoformat(text)
+        except ValueError:
+            pass
+        else:
+            return parsed if parsed.tzinfo else parsed.replace(tzinfo=TAIPEI)
+    match = DATE_TIME.fullmatch(text) or COMPACT_DATE.fullmatch(text)
+    if match is None:
+        raise RowError(f"not a date: {value!r}", column)
+    parts = match.groupdict()
+    year, hour = int(parts["y"]), int(parts["H"] or 0)
+    if year < 1000:  # the ROC calendar: 民國 1 is 1912
+        year += 1911
+    half = (parts.get("half") or parts.get("half2") or "").upper()
+    if half and not 1 <= hour <= 12:
+        raise RowError(f"not a date: {value!r}", column)
+    if half in ("下午", "PM") and hour < 12:
+        hour += 12
+    elif half in ("上午", "AM") and hour == 12:
+        hour = 0
+    try:
+        return dt.datetime(year, int(parts["m"]), int(parts["d"]), hour, int(parts["M"] or 0),
+                           int(parts["S"] or 0), tzinfo=TAIPEI)
+    except ValueError:
+        raise RowError(f"not a date: {value!r}", column) from None
+
+
+def parse_date(value: str | None, column: str = "") -> dt.date | None:
+    """A day in any of the forms ``parse_datetime`` reads (a time, if given, is ignored)."""
+    moment = parse_datetime(value, column)
+    return None if moment is None else moment.astimezone(TAIPEI).date()
+
+
+def parse_int(value: str | None, column: str = "") -> int | None:
+    """A whole number as files write it: full-width digits, thousands separators, "NT$";
+    None when empty, ``RowError`` otherwise."""
+    text = (value or "").translate(FULL_WIDTH).strip().replace(",", "")
+    for prefix in ("NT$", "$", "新臺幣", "新台幣"):
+        text = text.removeprefix(prefix).strip()
+    text = text.removesuffix("元").strip()
+    if not text:
+        return None
+    try:
+        return int(text)
+    except ValueError:
+        if text.endswith(".0") and text[:-2].lstrip("-").isdigit():
+            return int(text[:-2])
+        raise RowError(f"not a whole number: {value!r}", column) from None
 
 
 class Progress(Protocol):
@@ -91,13 +239,17 @@ def find_importer(kind: str, fmt: str) -> Importer:
 
 
 def read_text(path: Path) -> str:
-    raw = Path(path).read_bytes()
+    """A text file in UTF-8 (with or without a byte-order mark) or Big5."""
+    return decode_text(Path(path).read_bytes(), Path(path).name)
+
+
+def decode_text(raw: bytes, name: str) -> str:
     for encoding in TEXT_ENCODINGS:
         try:
             return raw.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise DomainError(ErrorCode.INVALID, f"{path}: not UTF-8 or Big5 text")
+    raise DomainError(ErrorCode.INVALID, f"{name}: not UTF-8 or Big5 text")
 
 
 def read_rows(path: Path) -> tuple[list[str], Iterator[tuple[int, dict[str, str]]]]:
@@ -111,7 +263,7 @@ def read_rows(path: Path) -> tuple[list[str], Iterator[tuple[int, dict[str, str]
         return _xlsx_rows(path)
     reader = csv.reader(io.StringIO(read_text(path)))
     try:
-        headers = [header.strip() for header in next(reader)]
+        headers = [header.translate(FULL_WIDTH).strip() for header in next(reader)]
     except StopIteration:
         raise DomainError(ErrorCode.INVALID, f"{path}: the file is empty") from None
 

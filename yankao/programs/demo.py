@@ -337,10 +337,8 @@ def _achieving_counts(size: int, rate: str) -> tuple[int, int]:
 
 def _kpis(ctx, agencies) -> None:
     rng = ctx.rng_for("programs.kpis")
-    from yankao.core.data.kaohsiung import FIRST_LEVEL
-
     pool = []
-    for code, *_names in FIRST_LEVEL:
+    for code in _first_level_codes():
         for spec in data.COMMON_KPIS + data.AGENCY_KPIS.get(code, []):
             pool.append((code, *spec))
     kpis = Kpi.objects.bulk_create([
@@ -562,9 +560,13 @@ def _pre_review(ctx, agencies, calendar) -> None:
     PreReviewMeeting.objects.bulk_create(meetings)
 
 
-def _documents(ctx, agencies) -> None:
-    from yankao.core.data.kaohsiung import FIRST_LEVEL
+def _first_level_codes() -> list[str]:
+    """The first-level agencies in the order of the city's agencies.csv."""
+    return list(Agency.objects.filter(kind=Agency.Kind.FIRST_LEVEL).order_by("sort_order")
+                .values_list("code", flat=True))
 
+
+def _documents(ctx, agencies) -> None:
     rng = ctx.rng_for("programs.documents")
     categories = list(DocumentCategory.objects.all())
     urgencies = {u.code: u for u in DocumentUrgency.objects.all()}
@@ -575,7 +577,7 @@ def _documents(ctx, agencies) -> None:
     days = {"most-urgent": (0.5, 1.05), "urgent": (1.4, 3.1), "normal": (2.8, 6.3)}
     flagged = {"urban-development", "land", "economic-development", "labor"}
     rows = []
-    for code, *_names in FIRST_LEVEL:
+    for code in _first_level_codes():
         agency = agencies[code]
         overdue_rate = rng.uniform(0.032, 0.05) if code in flagged else rng.uniform(0.004, 0.024)
         size = rng.uniform(0.3, 1.5)

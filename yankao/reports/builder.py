@@ -29,6 +29,7 @@ MODULE_NAMES = {
     "opendata": ("資料開放", "Open data"),
     "citydata": ("城市感測資料", "City sensor data"),
     "assistant": ("智能客服", "FAQ assistant"),
+    "counter": ("櫃台服務與法律諮詢", "Counter services"),
     "reports": ("報告與儀表板", "Reports and dashboards"),
 }
 

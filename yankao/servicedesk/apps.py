@@ -8,9 +8,17 @@ class ServiceDeskConfig(AppConfig):
     verbose_name = _("Service desk: 1999, petitions, mailbox, dispatch")
 
     yankao_importers = {
-        ("cases", "open1999-json"): "yankao.servicedesk.imports.open1999_json",
-        ("cases", "taipei-csv"): "yankao.servicedesk.imports.taipei_csv",
-        ("cases", "open311-xml"): "yankao.servicedesk.imports.open311_xml",
+        ("cases", "open1999-json"): "yankao.servicedesk.imports.published.open1999_json",
+        ("cases", "taipei-csv"): "yankao.servicedesk.imports.published.taipei_csv",
+        ("cases", "open311-xml"): "yankao.servicedesk.imports.published.open311_xml",
+        ("cases", "csv"): "yankao.servicedesk.imports.history.cases_csv",
+        ("cases", "xlsx"): "yankao.servicedesk.imports.history.cases_csv",
+        ("calls", "csv"): "yankao.servicedesk.imports.history.calls_csv",
+        ("calls", "xlsx"): "yankao.servicedesk.imports.history.calls_csv",
+        ("surveys", "csv"): "yankao.servicedesk.imports.history.surveys_csv",
+        ("surveys", "xlsx"): "yankao.servicedesk.imports.history.surveys_csv",
+        ("mapping", "csv"): "yankao.servicedesk.imports.mapping.mapping_import",
+        ("mapping", "xlsx"): "yankao.servicedesk.imports.mapping.mapping_import",
     }
 
     @property

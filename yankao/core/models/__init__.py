@@ -3,6 +3,7 @@
 from yankao.core.models.agencies import Agency, District
 from yankao.core.models.attachments import Attachment
 from yankao.core.models.audit import AuditEvent
+from yankao.core.models.city import City
 from yankao.core.models.closures import ClosureDay
 from yankao.core.models.notifications import Notification
 from yankao.core.models.people import ApiToken, Membership, Role
@@ -13,6 +14,7 @@ __all__ = [
     "ApiToken",
     "Attachment",
     "AuditEvent",
+    "City",
     "ClosureDay",
     "District",
     "Membership",

@@ -88,7 +88,17 @@ ANNUAL = Structure(
                    "servicedesk.dispatch_four_hour", "servicedesk.dispatch_excluded",
                    "servicedesk.on_time", "servicedesk.satisfaction",
                    "servicedesk.app_dispatch", "servicedesk.app_mailbox"),
-          tables=("servicedesk.by_channel",), charts=("servicedesk.month_chart",)),
+          tables=("servicedesk.by_channel",), charts=("servicedesk.month_chart",),
+          children=(
+              S("2", "法律諮詢", "Legal consultations", "counter",
+                figures=("counter.legal_consultations", "counter.legal_no_shows"),
+                tables=("counter.legal_by_site",)),
+              S("3", "保健服務", "Health service at the counter", "counter",
+                figures=("counter.blood_pressure",)),
+              S("6", "結合智能AI技術推出1999「智能客服」", "The 1999 FAQ assistant",
+                "assistant", figures=("assistant.conversations", "assistant.questions",
+                                      "assistant.handovers")),
+          )),
         S("陸", "資訊業務", "Information services", children=(
             S("一", "資訊整合規劃設計與推廣", "Information integration", children=(
                 S("(一)", "機關資訊共享平台功能提升", "The agencies' information-sharing platform"),

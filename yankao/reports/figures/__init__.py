@@ -200,7 +200,8 @@ _REGISTRY: dict[str, Entry] = {}
 _LOADED = False
 
 # Figure modules shipped with the reports app, by the module (app label) they read.
-FIGURE_MODULES = ("servicedesk", "programs", "works", "opendata", "reports")
+FIGURE_MODULES = ("servicedesk", "programs", "works", "opendata", "counter", "assistant",
+                  "reports")
 
 
 def register(*entries: Entry) -> None:

@@ -22,6 +22,7 @@ from yankao.servicedesk.models.policy import (
     Category,
     DeadlineRule,
     DeadlineUnit,
+    ImportMapping,
     RoutingRule,
 )
 
@@ -29,5 +30,5 @@ __all__ = [
     "ACTIVE_ASSIGNMENT", "DESCRIPTION_MAX", "OPEN_STATUSES", "Assignment", "AssignmentStatus",
     "Call", "CallOutcome", "Case", "CaseKind", "CaseStatus", "Category", "Channel",
     "CloseReason", "DeadlineRule", "DeadlineUnit", "Extension", "ExtensionStatus",
-    "FilingGround", "Open311Client", "PetitionKind", "RoutingRule", "Survey",
+    "FilingGround", "ImportMapping", "Open311Client", "PetitionKind", "RoutingRule", "Survey",
 ]

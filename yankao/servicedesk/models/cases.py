@@ -387,12 +387,23 @@ class Call(models.Model):
         "core.Agency", verbose_name=_("call centre"), null=True, blank=True,
         on_delete=models.PROTECT, related_name="+",
     )
+    # A call read from the call centre's own log (``yankao import calls``) keeps that
+    # log's id, so importing the log again adds nothing.
+    source = models.CharField(_("import source"), max_length=32, blank=True)
+    external_id = models.CharField(  # noqa: DJ001 - NULL keeps the unique constraint partial
+        _("external id"), max_length=64, null=True, blank=True)
 
     class Meta:
         verbose_name = _("call")
         verbose_name_plural = _("calls")
         ordering = ["-received_at"]
         indexes = [models.Index(fields=["received_at", "outcome"], name="sd_call_time_idx")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "external_id"], name="servicedesk_call_external_unique",
+                condition=models.Q(external_id__isnull=False),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.received_at:%Y-%m-%d %H:%M} {self.get_outcome_display()}"

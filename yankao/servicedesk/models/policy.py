@@ -163,3 +163,48 @@ class DeadlineRule(models.Model):
             )
         if self.category_id and self.category.parent_id is None:
             raise ValidationError({"category": _("Choose a sub-category.")})
+
+
+class ImportMapping(models.Model):
+    """匯入對照: what a value in another system's file means here. A published file may
+    name a category or a unit differently from this city's catalogue; the import keeps
+    such rows under a placeholder and lists the values in a mapping file, which the city
+    completes and loads (``yankao import mapping csv FILE``); importing the file again
+    then puts the rows where they belong."""
+
+    class Column(models.TextChoices):
+        CATEGORY = "category", _("category")
+        AGENCY = "agency", _("handling unit")
+
+    source = models.CharField(_("import source"), max_length=32,
+                              help_text=_("The importer the value comes from, e.g. open1999."))
+    column = models.CharField(_("what the value names"), max_length=16,
+                              choices=Column.choices)
+    value = models.CharField(_("value in the file"), max_length=200)
+    category = models.ForeignKey(
+        Category, verbose_name=_("category"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+    agency = models.ForeignKey(
+        "core.Agency", verbose_name=_("agency"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("import mapping")
+        verbose_name_plural = _("import mappings")
+        ordering = ["source", "column", "value"]
+        constraints = [
+            models.UniqueConstraint(fields=["source", "column", "value"],
+                                    name="servicedesk_import_mapping_unique"),
+            models.CheckConstraint(
+                condition=(models.Q(column="category", category__isnull=False,
+                                    agency__isnull=True)
+                           | models.Q(column="agency", agency__isnull=False,
+                                      category__isnull=True)),
+                name="servicedesk_import_mapping_target"),
+        ]
+
+    def __str__(self) -> str:
+        target = self.category.code if self.category_id else self.agency.code
+        return f"{self.source} {self.column} {self.value!r} → {target}"

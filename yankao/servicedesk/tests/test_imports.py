@@ -12,7 +12,7 @@ from django.utils import translation
 from yankao.core.calendar import TAIPEI
 from yankao.core.errors import DomainError
 from yankao.core.imports import find_importer, no_progress
-from yankao.servicedesk.imports import parse_datetime_text
+from yankao.core.imports import parse_datetime as parse_datetime_text
 from yankao.servicedesk.models import Case, CaseStatus
 
 pytestmark = pytest.mark.django_db
@@ -34,37 +34,52 @@ def test_roc_dates_with_morning_and_afternoon():
 
 def test_open1999_json_is_idempotent_and_lists_rejected_rows(catalogue, city):
     result = run("open1999-json", "open1999.json")
-    assert (result.created, result.updated, result.unchanged) == (3, 0, 0)
-    reasons = {row.row: row.reason for row in result.rejected}
-    assert reasons == {4: "unknown category '飛碟降落'", 5: "lat must be between -90 and 90.",
-                       6: "unknown Status_ '9'", 7: "the same case as row 1"}
+    # The repeated row 7 is an older snapshot of row 1's case; the unknown category and
+    # the unknown status are kept (a placeholder, registered), each with its note.
+    assert (result.created, result.updated, result.unchanged, result.superseded) == \
+        (6, 0, 0, 1)
+    assert result.rejected == []
+    notes = {row.row: row.label for row in result.notes}
+    assert notes == {5: "lat: location left out: lat must be between -90 and 90.",
+                     6: "Status_: unknown code '9' (StatusName_ ''); imported as registered"}
+    assert [(u.column, u.value, u.rows) for u in result.unmapped] == \
+        [("category", "飛碟降落", 1)]
     closed = Case.objects.get(external_id="10701020001")
     assert closed.status == CaseStatus.CLOSED and closed.agency == city["pwb-maintenance"]
     assert closed.handling_seconds == 2 * 3600 + 24 * 60 + 28
     assert closed.district.name_zh == "苓雅區"
     assert Case.objects.get(external_id="10701030003").agency == city["flood-control"]
+    assert not Case.objects.get(external_id="10701030004").category.public
     again = run("open1999-json", "open1999.json")
-    assert (again.created, again.updated, again.unchanged) == (0, 0, 3)
-    assert Case.objects.count() == 3
+    assert (again.created, again.updated, again.unchanged, again.superseded) == (0, 0, 6, 1)
+    assert Case.objects.count() == 6
 
 
 def test_taipei_csv_with_roc_dates(catalogue, city):
     result = run("taipei-csv", "taipei.csv")
-    assert result.created == 3
-    reasons = sorted(row.reason for row in result.rejected)
-    assert reasons == ["invalid date '107/13/40 上午 09:00:00'",
-                       "unknown agency '臺北市政府捷運公司'", "結案日期 is before 受理日期"]
+    assert result.created == 4
+    reasons = sorted(row.label for row in result.rejected)
+    assert reasons == ["受理日期: not a date: '107/13/40 上午 09:00:00'",
+                       "結案日期: closed before it was registered"]
+    # A unit this city does not have is kept for mapping; the case waits for routing.
+    assert [(u.column, u.value) for u in result.unmapped if u.column == "agency"] == \
+        [("agency", "臺北市政府捷運公司")]
+    assert Case.objects.get(external_id="TP1070100004").agency is None
     closed = Case.objects.get(external_id="TP1070100001")
     assert closed.registered_at.astimezone(TAIPEI).hour == 9
     assert closed.closed_at.astimezone(TAIPEI).hour == 15
     assert closed.agency == city["transportation"] and not closed.category.public
     assert Case.objects.get(external_id="TP1070100003").status == CaseStatus.REGISTERED
-    assert run("taipei-csv", "taipei.csv").unchanged == 3
+    assert run("taipei-csv", "taipei.csv").unchanged == 4
 
 
 def test_open311_xml_and_an_update(catalogue, tmp_path):
     result = run("open311-xml", "open311.xml")
-    assert result.created == 2 and len(result.rejected) == 2
+    # NOPE is kept under a placeholder; the request with one coordinate has none.
+    assert result.created == 4 and result.rejected == []
+    assert [u.value for u in result.unmapped] == ["NOPE"]
+    assert [n.label for n in result.notes] == [
+        "lat: location left out: Give both latitude and longitude."]
     case = Case.objects.get(external_id="638349")
     assert case.status == CaseStatus.IN_PROGRESS
     changed = tmp_path / "later.xml"
@@ -73,7 +88,7 @@ def test_open311_xml_and_an_update(catalogue, tmp_path):
         "    <service_code>KH-003")
     changed.write_text(text)
     later = find_importer("cases", "open311-xml")(changed, actor=None, progress=no_progress)
-    assert (later.created, later.updated, later.unchanged) == (0, 1, 1)
+    assert (later.created, later.updated, later.unchanged) == (0, 1, 3)
     case.refresh_from_db()
     assert case.status == CaseStatus.CLOSED
 
@@ -101,51 +116,51 @@ def test_the_command_shows_progress_and_the_summary(tmp_path):
     shutil.copy(FIXTURES / "open1999.json", path)
     first = yankao("import", "cases", "open1999-json", str(path), env=env)
     assert first.returncode == 0, first.stderr
-    assert first.stdout.splitlines()[0] == \
-        "7 rows read: 3 created, 0 updated, 0 unchanged, 4 rejected"
+    assert first.stdout.splitlines()[0] == ("7 rows read: 6 created, 0 updated, 0 unchanged, "
+                                            "0 rejected, 1 superseded by a later snapshot")
     assert "import cases" in first.stderr
     again = yankao("import", "cases", "open1999-json", str(path), env=env)
-    assert again.stdout.startswith("7 rows read: 0 created, 0 updated, 3 unchanged, 4 rejected")
+    assert again.stdout.startswith("7 rows read: 0 created, 0 updated, 6 unchanged, 0 rejected")
 
 
 @pytest.mark.django_db(transaction=True)
 def test_batches_outside_a_transaction_and_a_failing_batch(catalogue, monkeypatch):
     """The command's own path: not inside a transaction, several batches (on PostgreSQL
-    written by the writer thread on its own connection). A batch that fails stops the
+    written by the writer threads on their own connections). A batch that fails stops the
     import with its error; the batches before it are whole, none is half-written."""
-    from yankao.servicedesk import imports
+    from yankao.servicedesk.imports import pipeline
 
-    monkeypatch.setattr(imports, "BATCH", 2)
+    monkeypatch.setattr(pipeline, "BATCH", 2)
     result = run("open1999-json", "open1999.json")
-    assert (result.created, len(result.rejected)) == (3, 4)
-    assert Case.objects.filter(source="open1999").count() == 3
-    assert sorted(Case.objects.values_list("assignments__case__external_id", flat=True)) == \
-        ["10701020001", "10701020002", "10701030003"]
-    assert run("open1999-json", "open1999.json").unchanged == 3
+    assert (result.created, result.superseded, len(result.rejected)) == (6, 1, 0)
+    assert Case.objects.filter(source="open1999").count() == 6
+    assert sorted(Case.objects.values_list("assignments__case__external_id", flat=True)
+                  .exclude(assignments=None)) == \
+        ["10701020001", "10701020002", "10701030003", "10701030004", "10701030005"]
+    assert run("open1999-json", "open1999.json").unchanged == 6
 
     Case.objects.filter(source="open1999").update(status_notes="changed elsewhere")
-    written = imports._write_batch
+    written = pipeline._write_batch
     calls = []
 
     lock = threading.Lock()
 
-    def second_batch_fails(source, batch):
+    def second_batch_fails(source, batch, actor=None):
         with lock:  # two writer threads may be here at once
-            calls.append(len(batch.external_ids))
+            calls.append(list(batch.external_ids))
             second = len(calls) == 2
-        counts = written(source, batch)
+        counts = written(source, batch, actor)
         if second:
             raise RuntimeError("disk full")
         return counts
 
-    monkeypatch.setattr(imports, "_write_batch", second_batch_fails)
+    monkeypatch.setattr(pipeline, "_write_batch", second_batch_fails)
     with pytest.raises(RuntimeError, match="disk full"):
         run("open1999-json", "open1999.json")
     notes = dict(Case.objects.values_list("external_id", "status_notes"))
-    assert sorted(calls) == [1, 2]  # two batches, written in either order
-    assert Case.objects.filter(source="open1999").count() == 3
+    assert Case.objects.filter(source="open1999").count() == 6
     # The batch that failed rolled back whole: its cases keep the earlier notes.
-    assert list(notes.values()).count("changed elsewhere") == calls[1]
+    assert all(notes[number] == "changed elsewhere" for number in calls[1])
 
 
 def test_text_with_tabs_newlines_and_backslashes_is_stored_as_written(catalogue, tmp_path):

@@ -1,11 +1,13 @@
-"""``yankao import cases FORMAT FILE``: Kaohsiung Open1999 JSON, Taipei petition CSV and
-Open311 XML.
+"""The case import pipeline (decision 0101): rows read by a format's parser become cases
+keyed by (source, external id), written in batches.
 
-Each row becomes a case keyed by (source, external id), so importing a file again changes
-nothing, and a later export of the same cases updates their state. Rows are written in
-batches (bulk inserts, one transaction per batch); each batch records one audit event
-``case.import`` with its counts. Imported cases carry no reporter data: none of these
-formats holds any. A bad row is listed with its reason and skipped.
+Importing a file again changes nothing, and a later export of the same cases updates
+their state. A record may appear more than once (snapshots of a case as it moved on):
+the latest snapshot wins, by the record's own time of change, whether the snapshots come
+in one file or in several, in any order. Each batch is one transaction with one audit
+event ``case.import``; the import's totals are one more. Imported cases carry no
+reporter data: none of the formats holds any. A bad row is listed with its reason and
+skipped.
 """
 
 from __future__ import annotations
@@ -15,25 +17,20 @@ import gc
 import json
 import operator
 import queue
-import re
 import sys
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import partial
-from pathlib import Path
 
-import orjson
-from defusedxml import ElementTree as SafeET
 from django.db import connection, transaction
 
-from yankao.core.calendar import TAIPEI, WorkingCalendar
-from yankao.core.errors import DomainError, ErrorCode
-from yankao.core.imports import ImportResult, Progress, read_rows, read_text, require_columns
+from yankao.core.imports import ImportResult, Progress, RowError
 from yankao.core.models import Agency, District
 from yankao.core.services.audit import audit_record
-from yankao.servicedesk.catalogue import UNIT_ALIASES
+from yankao.servicedesk.audit import ServiceDeskAction
+from yankao.servicedesk.imports.lookups import Lookups, hash_text
 from yankao.servicedesk.models import (
     DESCRIPTION_MAX,
     Assignment,
@@ -44,31 +41,23 @@ from yankao.servicedesk.models import (
     Category,
     Channel,
     CloseReason,
-    DeadlineRule,
 )
-from yankao.servicedesk.services.policy import deadline_rule_for, due_time, location_check
 
 BATCH = 5_000
 WRITERS = 2
-CITY_PREFIXES = ("高雄市政府", "臺北市政府", "台北市政府", "高雄市", "臺北市", "台北市")
-OPEN1999_STATUS = {"1": CaseStatus.REGISTERED, "2": CaseStatus.REGISTERED,
-                   "3": CaseStatus.ASSIGNED, "4": CaseStatus.FIELD_REPORTED,
-                   "5": CaseStatus.CLOSED}
-ROC_DATETIME = re.compile(
-    r"^\s*(?P<y>\d{2,3})[/.-](?P<m>\d{1,2})[/.-](?P<d>\d{1,2})"
-    r"(?:\s*(?P<half>上午|下午|AM|PM)?\s*(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2}))?)?\s*$",
-    re.IGNORECASE)
+# Values a later snapshot may change; the rest of a case is as it was first imported.
 MUTABLE = ("status", "answered_at", "closed_at", "status_notes", "agency_id", "close_reason",
-           "handling_seconds", "updated_at")
-
-
-class RowError(Exception):
-    """One row cannot be imported; the message is its reason."""
+           "handling_seconds", "updated_at", "category_id", "due_at", "dispatched_at")
+# Case numbers of imported cases: a prefix for the source and the file's own id.
+NUMBER_PREFIXES = {"open1999": "OP", "taipei": "TA", "open311": "O3", "cases": "IM"}
+NUMBER_MAX = 20
 
 
 @dataclass(slots=True)
 class CaseRow:
-    """A case read from a file, before it is written."""
+    """A case read from a file, before it is written. ``updated_at`` is the time of the
+    record's last change as the file gives it (the snapshot's time); without one, the
+    latest of the case's own times."""
 
     external_id: str
     category: Category
@@ -86,130 +75,50 @@ class CaseRow:
     closed_at: dt.datetime | None = None
     reply: str = ""
     media_url: str = ""
+    updated_at: dt.datetime | None = None
 
 
-def parse_datetime_text(value: str) -> dt.datetime | None:
-    """Gregorian "2018/01/02 13:05:00", ISO 8601, or ROC "107/01/02 下午 01:05"; Taipei time."""
-    value = (value or "").strip()
-    if not value:
-        return None
-    if value[4:5] in ("/", "-"):  # a Gregorian year: most files, and the fast path
+def case_number(source: str, external_id: str) -> str:
+    """The case number of an imported case: ``OP-INS170821156``; an id too long for the
+    number is replaced by a stable hash of it, so two long ids never share a number."""
+    prefix = NUMBER_PREFIXES.get(source, source[:2].upper())
+    number = f"{prefix}-{external_id}"
+    if len(number) <= NUMBER_MAX:
+        return number
+    return f"{prefix}-H{hash_text(external_id) % 10**15:015d}"
+
+
+def parsed_rows(items: Iterable[tuple[int, object]], parse, lookups: Lookups,
+                result: ImportResult):
+    """(row number, CaseRow or RowError) for each item, by ``parse(item, lookups, note)``;
+    ``note(reason, column)`` records a note on that row."""
+    for number, item in items:
         try:
-            parsed = dt.datetime.fromisoformat(value.replace("/", "-"))
-        except ValueError:
-            pass
-        else:
-            return parsed if parsed.tzinfo else parsed.replace(tzinfo=TAIPEI)
-    match = ROC_DATETIME.match(value)
-    if match and int(match["y"]) < 1000:
-        hour = int(match["H"] or 0)
-        half = (match["half"] or "").upper()
-        if half in ("下午", "PM") and hour < 12:
-            hour += 12
-        if half in ("上午", "AM") and hour == 12:
-            hour = 0
-        try:
-            return dt.datetime(int(match["y"]) + 1911, int(match["m"]), int(match["d"]), hour,
-                               int(match["M"] or 0), int(match["S"] or 0), tzinfo=TAIPEI)
-        except ValueError:
-            raise RowError(f"invalid date {value!r}") from None
-    for text in (value.replace("/", "-"), value.replace("/", "-").replace(" ", "T")):
-        try:
-            parsed = dt.datetime.fromisoformat(text)
-        except ValueError:
-            continue
-        return parsed if parsed.tzinfo else parsed.replace(tzinfo=TAIPEI)
-    raise RowError(f"invalid date {value!r}")
+            yield number, parse(item, lookups, partial(_note, result, number))
+        except RowError as error:
+            yield number, error
 
 
-class Lookups:
-    """Categories, agencies and districts by the names files use (one query each)."""
-
-    def __init__(self):
-        self.categories = {c.code: c for c in Category.objects.filter(parent__isnull=False)}
-        self.by_name = {c.name_zh: c for c in self.categories.values()}
-        agencies = list(Agency.objects.all())
-        self.agencies = {a.short_name_zh: a for a in agencies if a.short_name_zh}
-        self.agencies.update({a.name_zh: a for a in agencies})
-        for agency in agencies:  # 高雄市政府環境保護局 also answers to 環境保護局
-            for prefix in CITY_PREFIXES:
-                if agency.name_zh.startswith(prefix):
-                    self.agencies.setdefault(agency.name_zh[len(prefix):], agency)
-                    break
-        codes = {a.code: a for a in agencies}
-        self.agencies.update({alias: codes[code] for alias, code in UNIT_ALIASES.items()
-                              if code in codes})
-        self.districts = {d.code: d for d in District.objects.all()}
-        self.districts.update({d.name_zh: d for d in self.districts.values()})
-        self.rules: dict = {}
-        self.calendar = WorkingCalendar.load()
-        self.deadline_rules = list(DeadlineRule.objects.all())
-
-    def agency(self, name: str) -> Agency | None:
-        name = (name or "").strip()
-        if not name:
-            return None
-        if name in self.agencies:
-            return self.agencies[name]
-        for prefix in CITY_PREFIXES:
-            if name.startswith(prefix) and name[len(prefix):] in self.agencies:
-                return self.agencies[name[len(prefix):]]
-        raise RowError(f"unknown agency {name!r}")
-
-    def due(self, kind: str, category: Category, start: dt.datetime) -> dt.datetime:
-        """The due time by the deadline rule in force that day: the rule of the category
-        wins over the kind's general rule, the newest in force wins (as
-        ``deadline_rule_for``, from rules read once)."""
-        key = (kind, category.pk, start.date())
-        rule = self.rules.get(key)
-        if rule is None:
-            in_force = [r for r in self.deadline_rules if r.kind == kind
-                        and r.valid_from <= start.date()
-                        and r.category_id in (None, category.pk)]
-            if not in_force:
-                rule = deadline_rule_for(kind, category, start.date())  # raises the error
-            rule = max(in_force, key=lambda r: (r.category_id is not None, r.valid_from))
-            self.rules[key] = rule
-        return due_time(rule, start, self.calendar)
-
-    def imported_category(self, main: str, sub: str, prefix: str) -> Category:
-        """A category named by another city's file, kept apart (not public) for its cases."""
-        name = (sub or main or "").strip()
-        if not name:
-            raise RowError("no category")
-        found = self.by_name.get(name)
-        if found is not None:
-            return found
-        main_code = f"{prefix}-M-{abs(hash_text(main or name)) % 10**8}"
-        parent, _ = Category.objects.get_or_create(
-            code=main_code, defaults={"name_zh": main or name, "name_en": main or name,
-                                      "kind": CaseKind.PETITION, "public": False})
-        category, _ = Category.objects.get_or_create(
-            code=f"{prefix}-{abs(hash_text(f'{main}/{name}')) % 10**8}",
-            defaults={"parent": parent, "name_zh": name, "name_en": name,
-                      "kind": CaseKind.PETITION, "public": False,
-                      "description_zh": f"匯入類別：{main}／{name}"})
-        self.by_name[name] = category
-        return category
-
-
-def hash_text(text: str) -> int:
-    """A stable (not per-process salted) number for a text, for category codes."""
-    import hashlib
-
-    return int(hashlib.sha256(text.encode()).hexdigest()[:12], 16)
+def _note(result: ImportResult, number: int, reason: str, column: str = "") -> None:
+    result.note(number, reason, column)
 
 
 def write_rows(*, source: str, rows: Iterable[tuple[int, CaseRow | RowError]],
                result: ImportResult, progress: Progress, lookups: Lookups,
-               total: int | None = None) -> ImportResult:
+               total: int | None = None, actor=None) -> ImportResult:
     """Insert new cases, update changed ones, count unchanged ones; batch by batch, each
     batch in its own transaction. On PostgreSQL, outside a transaction, the batches are
     written by writer threads on their own connections while this one reads and checks the
-    next rows (the database's work and Python's overlap; decision 0101)."""
-    seen: dict[str, int] = {}
+    next rows (the database's work and Python's overlap; decision 0101).
+
+    A record that appears again keeps its latest snapshot: within the batch being filled
+    the later snapshot replaces the earlier; one whose first row went in an earlier batch
+    is written after all batches, when the writers are done, so that two writers never
+    hold the same case."""
+    seen: dict[str, int] = {}  # external id → its place in ``batch``, or -1: written
     batch: list[tuple[int, CaseRow]] = []
-    writer = BatchWriter(source, result, lookups)
+    again: dict[str, tuple[int, CaseRow]] = {}
+    writer = BatchWriter(source, result, lookups, actor)
     done = 0
     # The file's records stay in memory for the whole import, so each full pass of the
     # cyclic garbage collector walks them all (about 10 % of the time at 100,000 rows);
@@ -219,21 +128,37 @@ def write_rows(*, source: str, rows: Iterable[tuple[int, CaseRow | RowError]],
     try:
         for number, row in rows:
             if isinstance(row, RowError):
-                result.reject(number, str(row))
+                result.reject(number, str(row), row.column)
                 continue
-            if row.external_id in seen:
-                result.reject(number, f"the same case as row {seen[row.external_id]}")
+            place = seen.get(row.external_id)
+            if place is not None:
+                result.superseded += 1
+                if place >= 0:
+                    if _newer(row, batch[place][1]):
+                        batch[place] = (number, row)
+                elif row.external_id not in again or _newer(row, again[row.external_id][1]):
+                    again[row.external_id] = (number, row)
                 continue
-            seen[row.external_id] = number
+            seen[row.external_id] = len(batch)
             batch.append((number, row))
             if len(batch) >= BATCH:
                 writer.submit(batch)
                 done += len(batch)
+                for _number, written in batch:
+                    seen[written.external_id] = -1
                 batch = []
-                progress(done + len(result.rejected), total)
+                progress(done + result.superseded + len(result.rejected), total)
         if batch:
             writer.submit(batch)
             done += len(batch)
+        writer.join()
+        if again:
+            # Counted as superseded when read; written now, each is created, updated or
+            # superseded again by what is stored.
+            result.superseded -= len(again)
+            rows_again = list(again.values())
+            for start in range(0, len(rows_again), BATCH):
+                writer.submit(rows_again[start:start + BATCH])
     except BaseException:
         writer.stop()
         raise
@@ -241,8 +166,15 @@ def write_rows(*, source: str, rows: Iterable[tuple[int, CaseRow | RowError]],
         if collecting:
             gc.enable()
     writer.finish()
-    progress(done + len(result.rejected), total)
+    lookups.unmapped(result)
+    progress(result.read, total)
     return result
+
+
+def _newer(row: CaseRow, other: CaseRow) -> bool:
+    """Whether ``row`` is a snapshot at least as late as ``other`` (a tie goes to the one
+    read later)."""
+    return (row.updated_at or row.registered_at) >= (other.updated_at or other.registered_at)
 
 
 class BatchWriter:
@@ -252,8 +184,8 @@ class BatchWriter:
     so their order does not matter. An error in a writer stops the import and is raised
     here; the batches written before it stay written (each is whole)."""
 
-    def __init__(self, source: str, result: ImportResult, lookups: Lookups):
-        self.source, self.result, self.lookups = source, result, lookups
+    def __init__(self, source: str, result: ImportResult, lookups: Lookups, actor=None):
+        self.source, self.result, self.lookups, self.actor = source, result, lookups, actor
         self.error: BaseException | None = None
         self.threads: list[threading.Thread] = []
         self.lock = threading.Lock()
@@ -278,11 +210,12 @@ class BatchWriter:
                 # all of them (see there).
                 with connection.cursor() as cursor:
                     cursor.execute("SET LOCAL synchronous_commit = off")
-            created, updated, unchanged = _write_batch(self.source, batch)
+            created, updated, unchanged, older = _write_batch(self.source, batch, self.actor)
         with self.lock:
             self.result.created += created
             self.result.updated += updated
             self.result.unchanged += unchanged
+            self.result.superseded += older
 
     def _run(self) -> None:
         try:
@@ -307,6 +240,13 @@ class BatchWriter:
         else:
             self.queue.put(prepared)
 
+    def join(self) -> None:
+        """Wait until the writers have written every batch submitted (raising a writer's
+        error); batches submitted after this are written in this thread."""
+        if self.threads:
+            self._join()
+            self._raise()
+
     def _join(self) -> None:
         for _thread in self.threads:
             self.queue.put(None)
@@ -327,16 +267,15 @@ class BatchWriter:
         returns every batch before it is on disk too: nothing the import reports as done
         can be lost. (A crash in the middle can lose the batches not yet flushed, which
         were never reported; importing the file again writes them, and only them.)"""
-        if self.threads:
-            self._join()
-            self._raise()
+        self.join()
         if self.result.created or self.result.updated:
             with transaction.atomic():
-                audit_record(actor=None, action="case.import.finish",
-                             actor_label=f"import:{self.source}",
+                audit_record(actor=self.actor, action=ServiceDeskAction.CASE_IMPORT_FINISH,
+                             actor_label=None if self.actor else f"import:{self.source}",
                              data={"source": self.source, "created": self.result.created,
                                    "updated": self.result.updated,
                                    "unchanged": self.result.unchanged,
+                                   "superseded": self.result.superseded,
                                    "rejected": len(self.result.rejected)})
 
 
@@ -353,7 +292,8 @@ def _case_values(row: CaseRow, lookups: Lookups) -> dict:
         "handling_seconds": int((answered - start).total_seconds())
         if answered and answered >= start else None,
         "status_notes": row.reply[:DESCRIPTION_MAX],
-        "updated_at": closed or answered or start, "due_at": due,
+        "updated_at": row.updated_at or closed or answered or start, "due_at": due,
+        "category_id": row.category.pk, "dispatched_at": start if row.agency else None,
     }
 
 
@@ -444,13 +384,14 @@ def _assignment_row(case: dict) -> dict | None:
     added by the writer), or None when the case has no agency yet."""
     if not case["agency"]:
         return None
+    done = case["answered_at"] or case["closed_at"]  # a closed case's unit is done with it
     return {
         "agency": case["agency"], "is_lead": True,
-        "status": AssignmentStatus.REPLIED if case["answered_at"]
+        "status": AssignmentStatus.REPLIED if done
         else AssignmentStatus.IN_PROGRESS if case["status"] == CaseStatus.IN_PROGRESS
         else AssignmentStatus.ASSIGNED,
         "assigned_at": case["registered_at"], "due_at": case["due_at"],
-        "replied_at": case["answered_at"], "reply": case["status_notes"],
+        "replied_at": done, "reply": case["status_notes"],
     }
 
 
@@ -462,7 +403,7 @@ def prepare_batch(source: str, batch: list[tuple[int, CaseRow]],
         values = _case_values(row, lookups)
         values_list.append(values)
         cases.append({
-            "number": f"{source[:2].upper()}-{row.external_id}"[:20], "kind": row.kind,
+            "number": case_number(source, row.external_id), "kind": row.kind,
             "channel": row.channel, "petition_kind": "", "category": row.category.pk,
             "description": row.description, "latitude": row.latitude,
             "longitude": row.longitude, "address": row.address[:200],
@@ -470,7 +411,7 @@ def prepare_batch(source: str, batch: list[tuple[int, CaseRow]],
             "media_url": row.media_url, "attributes": {}, "password_hash": "",
             "source": source, "external_id": row.external_id,
             "registered_at": row.registered_at,
-            "dispatched_at": row.registered_at if row.agency else None,
+            "dispatched_at": values["dispatched_at"],
             "filing_ground": "", "downgraded": False, "status": values["status"],
             "answered_at": values["answered_at"], "closed_at": values["closed_at"],
             "status_notes": values["status_notes"], "close_reason": values["close_reason"],
@@ -487,20 +428,25 @@ def prepare_batch(source: str, batch: list[tuple[int, CaseRow]],
     return prepared
 
 
-def _write_batch(source: str, batch: PreparedBatch) -> tuple[int, int, int]:
-    """Sort the batch into new, changed and unchanged cases (one read of the stored ones)
-    and write it, inside the caller's transaction; (created, updated, unchanged)."""
+def _write_batch(source: str, batch: PreparedBatch, actor=None) -> tuple[int, int, int, int]:
+    """Sort the batch into new, changed, unchanged and older cases (one read of the stored
+    ones) and write it, inside the caller's transaction; (created, updated, unchanged,
+    older). A row whose snapshot is older than the stored case's last change (a file
+    imported out of order, or a case handled here since) changes nothing."""
     existing = _existing_cases(source, batch.external_ids)
-    new, changed, unchanged = [], [], 0
+    new, changed, changed_index, unchanged, older = [], [], [], 0, 0
     for index, (external_id, values) in enumerate(zip(batch.external_ids, batch.values,
                                                       strict=True)):
         stored = existing.get(external_id)
         if stored is None:
             new.append(index)
+        elif stored["updated_at"] > values["updated_at"]:
+            older += 1
         elif all(stored[name] == values[name] for name in MUTABLE):
             unchanged += 1
         else:
             changed.append(Case(pk=stored["pk"], **{name: values[name] for name in MUTABLE}))
+            changed_index.append(index)
     if new and batch.case_lines is not None:
         ids = _new_case_ids(len(new))
         copy_into(Case, ["id", *batch.cases[0]], "".join(
@@ -519,10 +465,39 @@ def _write_batch(source: str, batch: PreparedBatch) -> tuple[int, int, int]:
                                  if (assignment := _assignment_row(row)) is not None])
     if changed:
         Case.objects.bulk_update(changed, list(MUTABLE), batch_size=BATCH)
+        _update_assignments(changed, [batch.cases[index] for index in changed_index])
     if new or changed:
-        audit_record(actor=None, action="case.import", actor_label=f"import:{source}",
+        audit_record(actor=actor, action=ServiceDeskAction.CASE_IMPORT,
+                     actor_label=None if actor else f"import:{source}",
                      data={"source": source, "created": len(new), "updated": len(changed)})
-    return len(new), len(changed), unchanged
+    return len(new), len(changed), unchanged, older
+
+
+def _update_assignments(cases: list[Case], rows: list[dict]) -> None:
+    """The lead assignment of each changed case follows the case (its unit, state, due
+    time and reply), so an agency's inbox never holds a case the file shows as done."""
+    leads = {a.case_id: a for a in Assignment.objects.filter(
+        case_id__in=[case.pk for case in cases], is_lead=True).exclude(
+        status=AssignmentStatus.TRANSFERRED)}
+    updated, created = [], []
+    for case, row in zip(cases, rows, strict=True):
+        wanted = _assignment_row(row)
+        if wanted is None:
+            continue
+        wanted = {("agency_id" if name == "agency" else name): value
+                  for name, value in wanted.items()}
+        lead = leads.get(case.pk)
+        if lead is None:
+            created.append(Assignment(case_id=case.pk, **wanted))
+        elif any(getattr(lead, name) != value for name, value in wanted.items()):
+            for name, value in wanted.items():
+                setattr(lead, name, value)
+            updated.append(lead)
+    if updated:
+        Assignment.objects.bulk_update(updated, ["agency_id", "status", "assigned_at",
+                                                 "due_at", "replied_at", "reply"])
+    if created:
+        Assignment.objects.bulk_create(created)
 
 
 # PostgreSQL's COPY text format: tab-separated, \N for NULL, and backslash escapes for the
@@ -603,181 +578,3 @@ def copy_into(model, names: list[str], text: str) -> None:
     with connection.cursor() as cursor, cursor.cursor.copy(
             f"COPY {table} ({columns}) FROM STDIN") as copy:
         copy.write(text)
-
-
-def _coordinate_pair(lat, lng) -> tuple[Decimal | None, Decimal | None]:
-    try:
-        return location_check(lat or None, lng or None)
-    except DomainError as error:
-        raise RowError(error.message) from None
-
-
-# --- Kaohsiung Open1999 JSON -----------------------------------------------------------------
-
-
-def _open1999_records(path: Path) -> list:
-    try:
-        data = orjson.loads(read_text(path))  # about three times as fast as json
-    except orjson.JSONDecodeError as error:
-        raise DomainError(ErrorCode.INVALID, f"{path.name}: not JSON ({error})") from None
-    if isinstance(data, dict):
-        for key in ("data", "records", "result", "Data"):
-            if isinstance(data.get(key), list):
-                return data[key]
-        raise DomainError(ErrorCode.INVALID, f"{path.name}: no list of cases found")
-    if not isinstance(data, list):
-        raise DomainError(ErrorCode.INVALID, f"{path.name}: expected a list of cases")
-    return data
-
-
-def _open1999_row(record, lookups: Lookups) -> CaseRow:
-    if not isinstance(record, dict):
-        raise RowError("not an object")
-    number = str(record.get("FileNo_") or "").strip()
-    if not number:
-        raise RowError("no FileNo_")
-    status = OPEN1999_STATUS.get(str(record.get("Status_", "")).strip())
-    if status is None:
-        raise RowError(f"unknown Status_ {record.get('Status_')!r}")
-    name = str(record.get("InformDesc_") or "").strip()
-    category = lookups.by_name.get(name)
-    if category is None:
-        raise RowError(f"unknown category {name!r}" if name else "no InformDesc_")
-    registered = parse_datetime_text(str(record.get("Cre_Date_") or ""))
-    if registered is None:
-        raise RowError("no Cre_Date_")
-    lat, lng = _coordinate_pair(record.get("Lat_"), record.get("Lng_"))
-    unit = str(record.get("UnitName_") or record.get("ReplyUnit_") or "").strip()
-    agency = lookups.agency(unit) if unit else category.default_agency
-    district = lookups.districts.get(str(record.get("zipcode_") or "").strip()) or \
-        lookups.districts.get(str(record.get("ZipName_") or "").strip())
-    if status != CaseStatus.REGISTERED and agency is None:
-        raise RowError("no handling unit")
-    description = str(record.get("BeforeDesc_") or "").strip() or name
-    memo = str(record.get("Memo_") or "").strip()
-    if memo:
-        description = f"{description}\n{memo}"
-    return CaseRow(
-        external_id=number[:64], category=category, registered_at=registered,
-        description=description[:DESCRIPTION_MAX], status=status, kind=CaseKind.DISPATCH,
-        agency=agency if status != CaseStatus.REGISTERED else None, district=district,
-        latitude=lat, longitude=lng, address=str(record.get("address_") or "").strip(),
-        answered_at=parse_datetime_text(str(record.get("Save_Date_") or "")),
-        closed_at=parse_datetime_text(str(record.get("Close_Date_") or "")),
-        reply=str(record.get("AfterDesc_") or "").strip(),
-    )
-
-
-def _rows(items: Iterable[tuple[int, object]], parse, lookups) -> Iterator:
-    for number, item in items:
-        try:
-            yield number, parse(item, lookups)
-        except RowError as error:
-            yield number, error
-
-
-def open1999_json(path: Path, *, actor=None, progress: Progress) -> ImportResult:
-    """Kaohsiung's Open1999 dispatch cases (高雄市1999派工案件)."""
-    records = _open1999_records(Path(path))
-    lookups = Lookups()
-    return write_rows(source="open1999", rows=_rows(enumerate(records, start=1),
-                                                    _open1999_row, lookups),
-                      result=ImportResult(), progress=progress, lookups=lookups,
-                      total=len(records))
-
-
-# --- Taipei petition CSV ----------------------------------------------------------------------
-
-TAIPEI_COLUMNS = ["案件編號", "案件主類別", "案件次類別", "受理機關", "受理科室", "受理日期",
-                  "送達日期", "結案日期"]
-
-
-def _taipei_row(row: dict, lookups: Lookups) -> CaseRow:
-    number = row["案件編號"].strip()
-    if not number:
-        raise RowError("no 案件編號")
-    registered = parse_datetime_text(row["受理日期"])
-    if registered is None:
-        raise RowError("no 受理日期")
-    delivered = parse_datetime_text(row["送達日期"])
-    closed = parse_datetime_text(row["結案日期"])
-    if closed and closed < registered:
-        raise RowError("結案日期 is before 受理日期")
-    category = lookups.imported_category(row["案件主類別"], row["案件次類別"], "TP")
-    agency = lookups.agency(row["受理機關"])
-    status = CaseStatus.CLOSED if closed else (
-        CaseStatus.IN_PROGRESS if delivered and agency else CaseStatus.REGISTERED)
-    section = row.get("受理科室", "").strip()
-    description = f"{row['案件主類別']}／{row['案件次類別']}" + (f"（{section}）" if section
-                                                                else "")
-    return CaseRow(external_id=number[:64], category=category, registered_at=registered,
-                   description=description, status=status, kind=CaseKind.PETITION,
-                   channel=Channel.WEB, agency=agency if status != CaseStatus.REGISTERED
-                   else None, answered_at=closed, closed_at=closed)
-
-
-def taipei_csv(path: Path, *, actor=None, progress: Progress) -> ImportResult:
-    """Taipei's petition cases (臺北市陳情案件), ROC dates with 上午/下午."""
-    headers, rows = read_rows(Path(path))
-    require_columns(headers, TAIPEI_COLUMNS, Path(path))
-    lookups = Lookups()
-    return write_rows(source="taipei", rows=_rows(rows, _taipei_row, lookups),
-                      result=ImportResult(), progress=progress, lookups=lookups)
-
-
-# --- Open311 XML ------------------------------------------------------------------------------
-
-
-def _open311_row(element, lookups: Lookups) -> CaseRow:
-    def text(name: str) -> str:
-        return (element.findtext(name) or "").strip()
-
-    number = text("service_request_id")
-    if not number:
-        raise RowError("no service_request_id")
-    code = text("service_code")
-    category = lookups.categories.get(code)
-    if category is None:
-        raise RowError(f"unknown service_code {code!r}")
-    registered = parse_datetime_text(text("requested_datetime"))
-    if registered is None:
-        raise RowError("no requested_datetime")
-    lat, lng = _coordinate_pair(text("lat"), text("long"))
-    status = text("status")
-    if status not in ("open", "closed"):
-        raise RowError(f"unknown status {status!r}")
-    agency = lookups.agency(text("agency_responsible")) if text("agency_responsible") else \
-        category.default_agency
-    updated = parse_datetime_text(text("updated_datetime"))
-    closed = status == "closed"
-    description = text("description") or category.name_zh
-    if len(description) > DESCRIPTION_MAX:
-        raise RowError("description longer than 4,000 characters")
-    return CaseRow(
-        external_id=number[:64], category=category, registered_at=registered,
-        description=description, kind=category.kind, channel=Channel.OPEN311,
-        status=CaseStatus.CLOSED if closed else (CaseStatus.IN_PROGRESS if agency
-                                                 else CaseStatus.REGISTERED),
-        agency=agency, district=lookups.districts.get(text("zipcode")), latitude=lat,
-        longitude=lng, address=text("address"), answered_at=updated if closed else None,
-        closed_at=updated if closed else None, reply=text("status_notes"),
-        media_url=text("media_url")[:500],
-    )
-
-
-def open311_xml(path: Path, *, actor=None, progress: Progress) -> ImportResult:
-    """A GeoReport v2 ``service_requests`` document (GET requests.xml of another server)."""
-    try:
-        root = SafeET.fromstring(Path(path).read_bytes())
-    except SafeET.ParseError as error:
-        raise DomainError(ErrorCode.INVALID, f"{Path(path).name}: not XML ({error})") from None
-    if root.tag != "service_requests":
-        raise DomainError(ErrorCode.INVALID,
-                          f"{Path(path).name}: expected <service_requests>, found <{root.tag}>")
-    requests = root.findall("request")
-    lookups = Lookups()
-    return write_rows(source="open311", rows=_rows(enumerate(requests, start=1), _open311_row,
-                                                   lookups),
-                      result=ImportResult(), progress=progress, lookups=lookups,
-                      total=len(requests))
-
