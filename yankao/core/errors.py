@@ -66,3 +66,19 @@ class DomainError(Exception):
     @property
     def title(self) -> str:
         return str(TITLES[self.code])
+
+
+def full_clean(instance, **kwargs) -> None:
+    """``instance.full_clean()`` with Django's errors turned into one DomainError naming the
+    first field at fault, for services that validate a model before saving it."""
+    from django.core.exceptions import ValidationError
+
+    try:
+        instance.full_clean(**kwargs)
+    except ValidationError as error:
+        if hasattr(error, "error_dict"):
+            name, errors = next(iter(error.error_dict.items()))
+            message = " ".join(str(message) for item in errors for message in item.messages)
+            raise DomainError(ErrorCode.INVALID, message,
+                              field=None if name == "__all__" else name) from None
+        raise DomainError(ErrorCode.INVALID, " ".join(error.messages)) from None

@@ -228,8 +228,8 @@ _REGISTRY: dict[str, Entry] = {}
 _LOADED = False
 
 # Figure modules shipped with the reports app, by the module (app label) they read.
-FIGURE_MODULES = ("servicedesk", "programs", "works", "participation", "research", "citydata",
-                  "counter", "assistant", "reports")
+FIGURE_MODULES = ("servicedesk", "programs", "works", "participation", "research", "opendata",
+                  "citydata", "counter", "assistant", "reports")
 
 
 def register(*entries: Entry) -> None:

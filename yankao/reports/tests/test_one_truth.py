@@ -35,6 +35,13 @@ REFERENCE_2018 = {
     "works.citizen_satisfied": "80.95%",
     "works.citizen_inspection_rate": "13.75%",
     "works.training_attendance": "407",
+    "opendata.datasets": "1,542",
+    "opendata.resources": "3,647",
+    "opendata.datasets_increase": "157",
+    "opendata.resources_increase": "569",
+    "opendata.agencies": "70",
+    "opendata.gold_previous": "17",
+    "opendata.gold": "455",
 }
 
 
@@ -63,7 +70,7 @@ def test_report_monthly_analysis_dashboards_and_api_agree(demo):
                                             base_url=""))
     assert works_monthly["works.inspections"] == annual["works.inspections"]
 
-    for key in ("programs", "works-inspections", "works-citizen-reports"):
+    for key in ("programs", "works-inspections", "works-citizen-reports", "opendata"):
         board = dashboard_get(key)
         tiles, _charts, _tables = dashboard_data(board, Period(2018), "zh-hant")
         for tile in tiles:

@@ -5,13 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models
 from django.utils import timezone
 
 from yankao.core.calendar import TAIPEI
-from yankao.core.errors import DomainError, ErrorCode
+from yankao.core.errors import DomainError, ErrorCode, full_clean  # noqa: F401 - re-exported
 from yankao.core.models import Membership, Role
 from yankao.core.services.attachments import attachment_validate
 
@@ -36,19 +35,6 @@ def validate_photos(photos: Sequence[UploadedFile], *, field: str = "photos") ->
             attachment_validate(photo, kinds=PHOTO_KINDS)
         except DomainError as error:
             raise DomainError(error.code, f"{photo.name}: {error.message}", field=field) from None
-
-
-def full_clean(instance: models.Model, **kwargs) -> None:
-    """``full_clean`` with Django's errors turned into one DomainError naming the field."""
-    try:
-        instance.full_clean(**kwargs)
-    except ValidationError as error:
-        if hasattr(error, "error_dict"):
-            name, errors = next(iter(error.error_dict.items()))
-            message = " ".join(str(message) for item in errors for message in item.messages)
-            raise DomainError(ErrorCode.INVALID, message,
-                              field=None if name == "__all__" else name) from None
-        raise DomainError(ErrorCode.INVALID, " ".join(error.messages)) from None
 
 
 def next_number(model: type[models.Model], prefix: str) -> str:
