@@ -10,8 +10,8 @@ from yankao.core.api.auth import API_AUTH
 from yankao.core.api.errors import install_problem_handlers
 from yankao.core.api.router import router as core_router
 from yankao.counter.api.router import router as counter_router
-from yankao.participation.api.router import router as participation_router
 from yankao.opendata.api.router import router as opendata_router
+from yankao.participation.api.router import router as participation_router
 from yankao.programs.api.router import router as programs_router
 from yankao.research.api.router import router as research_router
 from yankao.servicedesk.api.router import router as servicedesk_router

@@ -1,29 +1,16 @@
-"""Helpers for service functions of any app: model validation as one DomainError, and
-refusals audited after their transaction rolled back."""
+"""Helpers for service functions of any app: model validation as one DomainError
+(``full_clean``, kept in ``core.errors``), and refusals audited after their transaction
+rolled back."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from django.core.exceptions import ValidationError
-from django.db import models
-
-from yankao.core.errors import DomainError, ErrorCode
+from yankao.core.errors import DomainError, full_clean
 from yankao.core.services.audit import audit_record
 
-
-def full_clean(instance: models.Model, **kwargs) -> None:
-    """``full_clean`` with Django's errors turned into one DomainError naming the field."""
-    try:
-        instance.full_clean(**kwargs)
-    except ValidationError as error:
-        if hasattr(error, "error_dict"):
-            name, errors = next(iter(error.error_dict.items()))
-            message = " ".join(str(m) for item in errors for m in item.messages)
-            raise DomainError(ErrorCode.INVALID, message,
-                              field=None if name == "__all__" else name) from None
-        raise DomainError(ErrorCode.INVALID, " ".join(error.messages)) from None
+__all__ = ["full_clean", "refusals_audited"]
 
 
 @contextmanager
