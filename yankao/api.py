@@ -9,6 +9,7 @@ from yankao.core.api.errors import install_problem_handlers
 from yankao.core.api.openapi import YankaoAPI
 from yankao.core.api.router import router as core_router
 from yankao.counter.api.router import router as counter_router
+from yankao.opendata.api.router import router as opendata_router
 from yankao.participation.api.router import router as participation_router
 from yankao.programs.api.router import router as programs_router
 from yankao.research.api.router import router as research_router
@@ -32,6 +33,7 @@ api.add_router("/", core_router)
 api.add_router("/", servicedesk_router)
 api.add_router("/", works_router)
 api.add_router("/programs", programs_router)
+api.add_router("/opendata", opendata_router)
 api.add_router("/", assistant_router)
 api.add_router("/", counter_router)
 api.add_router("/participation", participation_router)

@@ -320,8 +320,11 @@ def cmd_report(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
     from yankao.core.errors import DomainError
+    from yankao.core.years import default_year, record_years
     from yankao.reports.generate import generate
 
+    if args.year is None:
+        args.year = default_year(record_years())
     structure = "annual" if args.kind == "annual" else f"monthly-{args.module}"
     if args.kind == "monthly" and not args.month:
         return fail("monthly reports need --month")
@@ -564,7 +567,8 @@ def build_parser() -> argparse.ArgumentParser:
         description="Generate the annual performance report or a monthly analysis.",
     )
     report.add_argument("kind", choices=["annual", "monthly"])
-    report.add_argument("--year", type=int, required=True)
+    report.add_argument("--year", type=int,
+                        help="the year (default: the latest year with records)")
     report.add_argument("--month", type=int, choices=range(1, 13), metavar="1-12")
     report.add_argument("--module", choices=["programs", "servicedesk", "works"],
                         default="programs", help="which monthly analysis (programs)")

@@ -31,6 +31,7 @@ YANKAO_APPS = [
     "yankao.participation",
     "yankao.research",
     "yankao.citydata",
+    "yankao.opendata",
     "yankao.counter",
     "yankao.assistant",
     "yankao.reports",
@@ -203,6 +204,14 @@ RATELIMIT_USE_CACHE = "default"
 # The address links in generated reports point to (HTML reports open outside the site).
 YANKAO_BASE_URL = env_str("YANKAO_BASE_URL", "http://127.0.0.1:8000")
 
+# Open data: the national portal (政府資料開放平臺) datasets are pushed to, e.g.
+# https://data.gov.tw/api/v1, with the key it issued; nothing is pushed while either is unset.
+YANKAO_NATIONAL_PORTAL_URL = env_str("YANKAO_NATIONAL_PORTAL_URL")
+YANKAO_NATIONAL_PORTAL_KEY = env_str("YANKAO_NATIONAL_PORTAL_KEY")
+# The city's name on its open-data catalogue (default: what its agencies' names share).
+YANKAO_CITY_NAME = env_str("YANKAO_CITY_NAME")
+# The link checker refuses addresses inside private networks unless this is set.
+YANKAO_OPENDATA_PRIVATE_LINKS = env_bool("YANKAO_OPENDATA_PRIVATE_LINKS", default=False)
 # Nightly backups (yankao.backups): folder, generations kept (0 turns them off), hour.
 YANKAO_BACKUP_DIR = env_str("YANKAO_BACKUP_DIR") or str(DATA_DIR / "backups")
 YANKAO_BACKUP_KEEP = env_int("YANKAO_BACKUP_KEEP", 7)

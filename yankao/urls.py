@@ -10,6 +10,7 @@ urlpatterns = [
     path("reports/", include("yankao.reports.urls")),
     path("dashboards/", include("yankao.reports.dashboard_urls")),
     path("", include("yankao.works.urls")),
+    path("", include("yankao.opendata.urls")),
     path("staff/programs/", include("yankao.programs.urls")),
     path("", include("yankao.participation.urls")),
     path("", include("yankao.research.urls")),

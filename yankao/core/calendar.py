@@ -99,6 +99,11 @@ def deadline_in_hours(start: dt.datetime, hours: float) -> dt.datetime:
     return as_taipei(start) + dt.timedelta(hours=hours)
 
 
+def today_taipei() -> dt.date:
+    """Today in Taipei (the city's day, whatever the server's time zone)."""
+    return timezone.now().astimezone(TAIPEI).date()
+
+
 def as_taipei(moment: dt.datetime) -> dt.datetime:
     if timezone.is_naive(moment):
         raise ValueError("naive datetimes are not accepted; give a time zone")

@@ -10,6 +10,11 @@ from yankao.core.calendar import TAIPEI
 from yankao.core.models import Agency
 
 
+def form_error(form: forms.Form, error) -> None:
+    """A service's DomainError on the form field it names, or on the whole form."""
+    form.add_error(error.field if error.field in form.fields else None, error.message)
+
+
 class AgencyFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=50)
     kind = forms.ChoiceField(

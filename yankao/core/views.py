@@ -29,6 +29,18 @@ from yankao.core.services.tokens import api_token_create, api_token_revoke
 from yankao.core.tasks import worker_last_seen
 
 
+def selector_or_404(selector, **kwargs):
+    """Call a selector from a view: a missing or hidden record is a 404, a refusal a 403."""
+    from django.core.exceptions import PermissionDenied
+
+    try:
+        return selector(**kwargs)
+    except DomainError as error:
+        if error.code == ErrorCode.NOT_FOUND:
+            raise Http404(error.message) from None
+        raise PermissionDenied(error.message) from None
+
+
 def public_home(request: HttpRequest) -> HttpResponse:
     counts = selectors.agency_kind_counts()
     return render(

@@ -19,6 +19,7 @@ class ParticipationAction(AuditAction):
     RESIDENT_VERIFY = "pb.resident.verify"
     BALLOT_CAST = "pb.ballot.cast"
     BALLOT_REFUSED = "pb.ballot.refused"
+    BALLOTS_BATCH = "pb.ballots.batch"
     TALLY_START = "pb.tally.start"
     TALLY_DONE = "pb.tally.done"
     TALLY_PUBLISH = "pb.tally.publish"

@@ -136,21 +136,25 @@ VOTERS = 1_200  # ballots in a pot at scale 1
 
 def _cast(ctx, rng, pot, *, plan, clerk) -> None:
     """Ballots from a plan [(share of voters, [proposal codes])], each with its one-time
-    code; about a third on paper, entered by the commission's clerk."""
+    code; about a third on paper, entered by the commission's clerk. They are counted
+    through the batch service (each checked as one ballot is), online and paper apart."""
     voters = max(60, ctx.scaled(VOTERS))
     proposals = dict(pot.proposals.values_list("code", "pk"))
     codes = services.voter_codes_generate(actor=None, pot=pot, count=voters, batch="demo")
+    entries: dict[bool, list] = {False: [], True: []}
     position = 0
     for share, chosen in plan:
         for _ in range(max(1, round(voters * share))):
             if position >= len(codes):
-                return
+                break
             paper = clerk is not None and rng.random() < 0.3
-            services.ballot_cast(pot=pot, code=codes[position],
-                                 choices={proposals[c]: 1 for c in chosen},
-                                 channel=Ballot.Channel.PAPER if paper else Ballot.Channel.ONLINE,
-                                 actor=clerk if paper else None)
+            entries[paper].append(services.BallotEntry(
+                code=codes[position], choices={proposals[c]: 1 for c in chosen},
+                channel=Ballot.Channel.PAPER if paper else Ballot.Channel.ONLINE))
             position += 1
+    for paper, batch in entries.items():
+        if batch:
+            services.ballots_cast_batch(actor=clerk if paper else None, pot=pot, entries=batch)
 
 
 def _clerk():

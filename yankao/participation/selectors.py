@@ -341,3 +341,69 @@ def event_figures(*, year: int) -> EventFigures:
         .values("agency").distinct().count(),
         hackathon_teams=teams.count(),
         hackathon_semifinal_teams=teams.exclude(stage=HackathonTeam.Stage.REGISTERED).count())
+
+
+# --- choices of the staff's record forms, scoped to the actor ------------------------------------
+
+
+def staff_agencies(*, actor):
+    """Agencies the actor records for: every agency for the commission, else their own."""
+    from yankao.core.models import Agency
+    from yankao.core.permissions import actor_scope
+    from yankao.participation.access import STAFF_ROLES
+
+    scope = actor_scope(actor)
+    agencies = Agency.objects.order_by("sort_order", "code")
+    if not scope.authenticated:
+        return agencies.none()
+    return agencies if scope.sees_all else agencies.filter(
+        pk__in=scope.agency_ids(*STAFF_ROLES))
+
+
+def staff_processes(*, actor) -> QuerySet[Process]:
+    return process_scope(Process.objects.filter(imported=False), actor).order_by("-year", "code")
+
+
+def staff_draft_pots(*, actor) -> QuerySet[Pot]:
+    """Pots whose ballot may still change (voting has not opened)."""
+    return Pot.objects.filter(
+        status=Pot.Status.DRAFT, process__in=staff_processes(actor=actor)).select_related(
+        "process").order_by("-process__year", "process__code", "code")
+
+
+def proposals_to_review(*, actor) -> QuerySet[Proposal]:
+    """Proposals of pots not yet voting, in the actor's agencies (all for the commission)."""
+    proposals = Proposal.objects.filter(pot__status=Pot.Status.DRAFT).select_related(
+        "pot__process", "agency").order_by("-pot__process__year", "pot__code", "sort_order")
+    from yankao.core.permissions import actor_scope
+
+    scope = actor_scope(actor)
+    if scope.sees_all:
+        return proposals
+    return proposals.filter(Q(agency__in=staff_agencies(actor=actor)) | Q(
+        agency__isnull=True, pot__process__agency__in=staff_agencies(actor=actor)))
+
+
+def staff_hackathons(*, actor) -> QuerySet[Event]:
+    return Event.objects.filter(kind=Event.Kind.HACKATHON,
+                                agency__in=staff_agencies(actor=actor)).order_by("-held_on")
+
+
+def staff_challenges(*, actor):
+    from yankao.participation.models import HackathonChallenge
+
+    return HackathonChallenge.objects.filter(
+        event__in=staff_hackathons(actor=actor)).select_related("event", "agency").order_by(
+        "-event__held_on", "pk")
+
+
+def judge_rounds() -> QuerySet[AwardRound]:
+    """Award rounds whose panel may still change (before scoring)."""
+    return AwardRound.objects.filter(stage__in=[AwardRound.Stage.SUBMISSION,
+                                                AwardRound.Stage.FIRST_REVIEW]).order_by("-year")
+
+
+def user_by_username(username: str):
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.filter(username=username).first()

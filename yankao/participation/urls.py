@@ -1,6 +1,6 @@
 from django.urls import path
 
-from yankao.participation import views, views_awards
+from yankao.participation import views, views_awards, views_staff
 
 app_name = "participation"
 
@@ -14,6 +14,7 @@ urlpatterns = [
     path("participation/<slug:process>/<slug:pot>/results/", views.public_results,
          name="public-results"),
     path("staff/participation/", views.home, name="home"),
+    path("staff/participation/new/<slug:kind>/", views_staff.record_new, name="record-new"),
     path("staff/participation/pots/<int:pot_id>/", views.pot_detail, name="pot"),
     path("staff/participation/pots/<int:pot_id>/<slug:action>/", views.pot_action,
          name="pot-action"),

@@ -11,13 +11,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from yankao.core.calendar import today_taipei
 from yankao.core.errors import DomainError, ErrorCode
 from yankao.core.models import Agency
 from yankao.core.permissions import actor_scope
 from yankao.participation import selectors
 from yankao.participation.models import OutlierFlag
 from yankao.participation.services import awards as services
-from yankao.participation.services.budgets import today_taipei
 from yankao.participation.views import _found
 
 

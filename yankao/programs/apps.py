@@ -12,6 +12,9 @@ class ProgramsConfig(AppConfig):
         "programs.progress": "yankao.programs.exports:progress_table",
         "programs.kpis": "yankao.programs.exports:kpis_table",
     }
+    # The years its records cover, for the default year of pages (yankao.core.years).
+    yankao_record_years = "yankao.programs.selectors.programs.record_years"
+
     yankao_importers = {
         ("programs", "csv"): "yankao.programs.imports.programs_import",
         ("programs", "xlsx"): "yankao.programs.imports.programs_import",

@@ -20,6 +20,7 @@ from django.db import transaction
 
 from yankao.core.calendar import TAIPEI, WorkingCalendar
 from yankao.core.models import Agency, District
+from yankao.core.numbers import percent
 from yankao.programs.data import demo_kaohsiung as data
 from yankao.programs.models import (
     BudgetPreReview,
@@ -53,7 +54,6 @@ from yankao.programs.models import (
 )
 from yankao.programs.models.tracked import Recommendation
 from yankao.programs.reference import ENTERPRISE_GRADES, PROGRAM_GRADES
-from yankao.programs.selectors._figures import percent
 from yankao.programs.selectors.policy import grade_for, policy_for_month, report_due_on
 from yankao.programs.services import reference_data_ensure, weighted_score
 from yankao.programs.services.evaluation import default_weights
@@ -477,6 +477,7 @@ def _councillor(rng) -> str:
 
 def _council_resolutions(ctx, agencies) -> None:
     rng = ctx.rng_for("programs.council")
+    dates = ctx.rng_for("programs.council.dates")  # adopted at the session, autumn 2018
     categories = {c.code: c for c in ResolutionCategory.objects.all()}
     rows = [code for code, n in data.RESOLUTION_COUNTS.items() for _ in range(n)]
     rng.shuffle(rows)
@@ -489,6 +490,7 @@ def _council_resolutions(ctx, agencies) -> None:
         replied_on = dt.date(2019, 1, rng.randrange(2, 31)) if replied else None
         resolutions.append(CouncilResolution(
             session=data.COUNCIL_SESSION, number=number, category=categories[code],
+            resolved_on=dt.date(2018, 12, 20) - dt.timedelta(days=dates.randrange(0, 70)),
             proposer=proposers, subject=rng.choice(data.RESOLUTION_SUBJECTS[code]).format(
                 d=district),
             agency=agencies[rng.choice(data.RESOLUTION_AGENCIES[code])],

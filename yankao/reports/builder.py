@@ -42,6 +42,7 @@ class FigureRef:
     unit: str
     method: str
     url: str | None
+    missing: bool = False  # no records for it in the period
 
 
 @dataclass
@@ -55,6 +56,12 @@ class FigureList:
 
 
 @dataclass
+class RowGroup:
+    rows: list[list[Any]]
+    keep: bool  # printed on one page
+
+
+@dataclass
 class TableBlock:
     key: str
     title: str
@@ -62,6 +69,25 @@ class TableBlock:
     rows: list[list[Any]]
     method: str
     url: str | None
+
+    # A table of up to this many rows is printed whole on one page.
+    SHORT = 20
+    # A longer one keeps this many rows together at its start and at its end, so that no
+    # row is left alone on a page.
+    KEEP = 3
+
+    @property
+    def short(self) -> bool:
+        return len(self.rows) <= self.SHORT
+
+    @property
+    def row_groups(self) -> list[RowGroup]:
+        if self.short:
+            return [RowGroup(self.rows, keep=True)]
+        keep = self.KEEP
+        return [RowGroup(self.rows[:keep], keep=True),
+                RowGroup(self.rows[keep:-keep], keep=False),
+                RowGroup(self.rows[-keep:], keep=True)]
 
 
 @dataclass
@@ -85,6 +111,7 @@ class BuiltSection:
     blocks: list[Block] = field(default_factory=list)
     children: list[BuiltSection] = field(default_factory=list)
     narrative_pending: bool = False
+    heading: str = ""  # number and title as printed in the report's language
 
 
 @dataclass
@@ -92,6 +119,7 @@ class LeftOut:
     number: str
     title: str
     reason: str
+    line: str = ""  # as printed
 
 
 @dataclass
@@ -103,6 +131,14 @@ class BuiltReport:
     sections: list[BuiltSection]
     left_out: list[LeftOut]
     generated_at: Any
+
+    @property
+    def english(self) -> bool:
+        return self.language.startswith("en")
+
+    @property
+    def colon(self) -> str:
+        return ": " if self.english else "："
 
     def all_figures(self) -> list[FigureRef]:
         found: list[FigureRef] = []
@@ -143,14 +179,17 @@ class ReportBuilder:
         entry = registry.get(key)
         if not isinstance(entry, Figure):
             ref = FigureRef(key, key, "—", "", self.title("此數據目前無法取得。",
-                                                        "This figure is not available."), None)
+                                                        "This figure is not available."), None,
+                            missing=True)
         else:
             value = entry.compute(self.period)
             url = entry.records(self.period) if entry.records else None
             ref = FigureRef(
-                key=key, label=entry.label(self.language), text=value.text,
-                unit=entry.unit(self.language), method=entry.method(self.language),
-                url=f"{self.base_url}{url}" if url else None,
+                key=key, label=entry.label(self.language, self.period), text=value.text,
+                unit="" if value.missing else entry.unit(self.language),
+                method=entry.method(self.language, self.period),
+                url=f"{self.base_url}{url}" if url and not value.missing else None,
+                missing=value.missing,
             )
         self._figure_cache[key] = ref
         return ref
@@ -178,16 +217,26 @@ class ReportBuilder:
         if narrative:
             blocks.extend(self.paragraphs(narrative))
         refs = [self.figure(key) for key in section.figures if registry.get(key)]
-        if refs:
+        if refs and all(ref.missing for ref in refs):
+            # A section without records says so in words, once, not as a list of dashes.
+            blocks.append(Paragraph([" ".join(dict.fromkeys(ref.text for ref in refs))]))
+        elif refs:
             blocks.append(FigureList(refs))
         for key in section.tables:
             entry = registry.get(key)
             if isinstance(entry, Table):
+                rows = entry.rows(self.period)
+                title = entry.title(self.language)
+                if not rows:
+                    blocks.append(Paragraph([self.title(
+                        f"「{title}」於{self.period.label('zh')}尚無紀錄。",
+                        f"{title}: no records for {self.period.label('en')}.")]))
+                    continue
                 url = entry.records(self.period) if entry.records else None
                 blocks.append(TableBlock(
-                    key=key, title=entry.title(self.language),
-                    columns=entry.columns(self.language), rows=entry.rows(self.period),
-                    method=entry.method(self.language),
+                    key=key, title=title,
+                    columns=entry.headings(self.language, self.period), rows=rows,
+                    method=entry.method(self.language, self.period),
                     url=f"{self.base_url}{url}" if url else None,
                 ))
         for key in section.charts:
@@ -196,8 +245,16 @@ class ReportBuilder:
                 chart, description = entry.build(self.period, self.language)
                 blocks.append(ChartBlock(key=key, title=entry.title(self.language), chart=chart,
                                          description=description,
-                                         method=entry.method(self.language)))
+                                         method=entry.method(self.language, self.period)))
         return blocks, not narrative
+
+    def heading(self, section: Section, key: str, level: int) -> str:
+        """Number and title as printed: 「壹、研究發展」「(一)市政創新提案」 in Chinese, the
+        section's position ("3.1.2 Controlled programs") in English."""
+        title = self.title(section.title_zh, section.title_en)
+        if self.en:
+            return f"{key} {title}"
+        return f"{section.number}{'、' if level <= 2 else ''}{title}"
 
     def included(self, section: Section) -> bool:
         if section.module is not None:
@@ -215,12 +272,16 @@ class ReportBuilder:
             def build_section(section: Section, level: int, path: str) -> BuiltSection | None:
                 nonlocal done
                 title = self.title(section.title_zh, section.title_en)
-                number = f"{path}{section.number}"
+                number = section.key if self.en else f"{path}{section.number}"
                 if not self.included(section):
-                    left_out.append(LeftOut(number, title, self.reason(section)))
+                    reason = self.reason(section)
+                    left_out.append(LeftOut(number, title, reason, line=(
+                        f"{number} {title}: {reason}" if self.en
+                        else f"{number} {title}：{reason}")))
                     return None
-                built = BuiltSection(key=section.key, number=section.number, title=title,
-                                     level=level)
+                built = BuiltSection(key=section.key, number=section.key if self.en
+                                     else section.number, title=title, level=level,
+                                     heading=self.heading(section, section.key, level))
                 if section.module is not None:
                     built.blocks, built.narrative_pending = self.section_blocks(section)
                     done += 1

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.apps import apps
-from django.utils import timezone
 
+from yankao.core.years import default_year
 from yankao.reports import figures as registry
 from yankao.reports.figures import Chart, Figure, Period, Table, pick
 
@@ -35,8 +35,8 @@ class Dashboard:
     latest_year: Callable[[], int | None] | None = None
 
     def default_year(self) -> int:
-        year = self.latest_year() if self.latest_year else None
-        return year or timezone.localdate().year
+        """The latest year with records of this dashboard (``core.years``)."""
+        return default_year([self.latest_year() if self.latest_year else None])
 
     def title(self, language: str | None = None) -> str:
         return pick(self.title_zh, self.title_en, language)
@@ -130,20 +130,21 @@ def _dashboard_data(dashboard: Dashboard, period: Period, language: str):
             if entry.small_cells and period.filtered:
                 shown = suppress(value.number)
                 text = shown if shown == SUPPRESSED else text
-            tiles.append(FigureTile(key, entry.label(language), text, entry.unit(language),
-                                    entry.method(language),
+            tiles.append(FigureTile(key, entry.label(language, period), text,
+                                    entry.unit(language), entry.method(language, period),
                                     entry.records(period) if entry.records else None))
     for key in dashboard.charts:
         entry = registry.get(key)
         if isinstance(entry, Chart):
             chart, description = entry.build(period, language)
             charts.append(ChartPanel(key, entry.title(language), chart, description,
-                                     entry.method(language)))
+                                     entry.method(language, period)))
     for key in dashboard.tables:
         entry = registry.get(key)
         if isinstance(entry, Table):
-            tables.append(TablePanel(key, entry.title(language), entry.columns(language),
-                                     table_rows(entry, period), entry.method(language)))
+            tables.append(TablePanel(key, entry.title(language),
+                                     entry.headings(language, period),
+                                     table_rows(entry, period), entry.method(language, period)))
     return tiles, charts, tables
 
 

@@ -8,9 +8,11 @@ FORMAT_CHOICES = [("html", "HTML"), ("pdf", "PDF"), ("docx", "DOCX (Word)")]
 LANGUAGE_CHOICES = [("zh-hant", "繁體中文"), ("en", "English")]
 
 
-def year_choices():
+def year_choices(years=()):
+    """This year back to 2010, and any earlier year with records, latest first."""
     this_year = timezone.localdate().year
-    return [(year, f"{year}（{year - 1911}年）") for year in range(this_year, 2009, -1)]
+    choices = sorted(set(range(2010, this_year + 1)) | set(years), reverse=True)
+    return [(year, f"{year}（{year - 1911}年）") for year in choices]
 
 
 class GenerateForm(forms.Form):
@@ -23,9 +25,10 @@ class GenerateForm(forms.Form):
     fmt = forms.ChoiceField(label=_("Format"), choices=FORMAT_CHOICES)
     language = forms.ChoiceField(label=_("Language"), choices=LANGUAGE_CHOICES)
 
-    def __init__(self, *args, structures=(), **kwargs):
+    def __init__(self, *args, structures=(), years=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["structure"].choices = structures
+        self.fields["year"].choices = year_choices(years)
 
 
 class BlockCreateForm(forms.Form):

@@ -14,6 +14,7 @@ from yankao.core.errors import DomainError, ErrorCode
 from yankao.core.exports import table_response
 from yankao.core.models import Role
 from yankao.core.permissions import has_role
+from yankao.core.years import default_year, record_years
 from yankao.reports import selectors, services
 from yankao.reports.dashboards import dashboard_data, dashboard_get, dashboards
 from yankao.reports.figures import Period, figures_for_module
@@ -43,8 +44,10 @@ def _not_found(error: DomainError):
 @require_http_methods(["GET", "POST"])
 def overview(request: HttpRequest) -> HttpResponse:
     language = get_language() or "zh-hant"
+    years = record_years()
     form = GenerateForm(request.POST or None, structures=_structure_choices(language),
-                        initial={"structure": "annual", "fmt": "pdf",
+                        years=years,
+                        initial={"structure": "annual", "fmt": "pdf", "year": default_year(years),
                                  "language": "en" if language.startswith("en") else "zh-hant"})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -58,7 +61,7 @@ def overview(request: HttpRequest) -> HttpResponse:
         else:
             return redirect("reports:job", job_id=job.pk)
     return render(request, "reports/overview.html", {
-        "form": form, "structures": structures().values(),
+        "form": form, "structures": structures().values(), "years": years[:5],
         "is_evaluator": has_role(request.user, Role.EVALUATOR),
     }, status=422 if request.method == "POST" else 200)
 
@@ -156,7 +159,8 @@ def narrative(request: HttpRequest, block_id: int) -> HttpResponse:
     return render(request, "reports/narrative.html", {
         "block": block, "section": section, "versions": versions, "latest": latest,
         "form": form, "review_form": ReviewForm(),
-        "figures": figures_for_module(section.module) if section else [],
+        "figures": [(entry.key, entry.label(get_language(), Period(block.year, block.month)))
+                    for entry in figures_for_module(section.module)] if section else [],
         "period": Period(block.year, block.month),
         "is_evaluator": has_role(request.user, Role.EVALUATOR),
     }, status=422 if request.method == "POST" else 200)

@@ -15,7 +15,7 @@ from django.db import transaction
 from yankao.core.calendar import TAIPEI
 from yankao.core.models import Agency
 from yankao.research import services
-from yankao.research.models import ServiceAwardNomination, ThesisGrant
+from yankao.research.models import ThesisGrant
 
 DEMO_ORDER = 55
 
@@ -116,8 +116,8 @@ def _service_awards(agencies, by_code, rng) -> None:
     recommended = [by_code[code] for code in RECOMMENDED if code in by_code]
     others = [a for a in agencies if a not in recommended][:71 - len(recommended)]
     for agency in recommended + others:
-        nomination = ServiceAwardNomination.objects.create(year=2018, agency=agency,
-                                                           category="整體服務類")
+        nomination = services.nomination_submit(actor=None, year=2018, agency=agency,
+                                                category="整體服務類")
         stops_at = 3 if agency in recommended else rng.randint(0, 2)
         for stage in range(stops_at + 1):
             if stage == 3:

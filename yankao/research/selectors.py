@@ -207,3 +207,20 @@ def courtesy_by_agency(*, year: int) -> list[AgencyCourtesy]:
 def courtesy_calls_mean(*, year: int) -> Decimal | None:
     value = CourtesyCall.objects.filter(plan__year=year).aggregate(m=Avg("total"))["m"]
     return None if value is None else Decimal(value).quantize(Decimal("0.01"), ROUND_HALF_UP)
+
+
+# --- choices of the staff's record forms ---------------------------------------------------------
+
+
+def agencies_all():
+    from yankao.core.models import Agency
+
+    return Agency.objects.order_by("sort_order", "code")
+
+
+def agency_by_code(code: str):
+    return agencies_all().filter(code=code).first()
+
+
+def courtesy_plan_latest() -> CourtesyPlan | None:
+    return CourtesyPlan.objects.order_by("-year").prefetch_related("items", "agencies").first()

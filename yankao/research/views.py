@@ -8,11 +8,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from yankao.core.errors import DomainError
 from yankao.core.exports import table_response
-from yankao.research import selectors, services
+from yankao.core.recordforms import Record, record_page
+from yankao.research import forms, selectors, services
 from yankao.research.models import GlossaryTerm
 
 
@@ -92,3 +95,33 @@ def courtesy(request: HttpRequest, year: int) -> HttpResponse:
         raise Http404
     return render(request, "research/courtesy.html", {
         "figures": figures, "agencies": selectors.courtesy_by_agency(year=year)})
+
+
+HOME = "research:home"
+RECORDS = {
+    "project": Record(gettext_lazy("Commissioned research"), forms.ProjectForm,
+                      lambda actor, data: services.research_project_save(actor=actor, **data),
+                      lambda _record: reverse(HOME)),
+    "thesis": Record(gettext_lazy("Thesis grant"), forms.ThesisForm,
+                     lambda actor, data: services.thesis_grant_save(actor=actor, **data),
+                     lambda _record: reverse(HOME)),
+    "trip": Record(gettext_lazy("Overseas-trip report"), forms.TripForm,
+                   lambda actor, data: services.trip_report_save(actor=actor, **data),
+                   lambda _record: reverse(HOME)),
+    "journal": Record(gettext_lazy("Journal issue and its articles"), forms.JournalForm,
+                      lambda actor, data: services.journal_issue_save(actor=actor, **data),
+                      lambda _record: reverse("research:public")),
+    "nomination": Record(gettext_lazy("Government Service Award nomination"),
+                         forms.NominationForm,
+                         lambda actor, data: services.nomination_submit(actor=actor, **data),
+                         lambda _record: reverse(HOME)),
+    "courtesy": Record(gettext_lazy("A courtesy-test call"), forms.CourtesyCallForm,
+                       lambda actor, data: services.courtesy_call_record(actor=actor, **data),
+                       lambda call: reverse("research:courtesy", args=[call.plan.year])),
+}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def record_new(request: HttpRequest, kind: str) -> HttpResponse:
+    return record_page(request, records=RECORDS, kind=kind, template="research/record_form.html")

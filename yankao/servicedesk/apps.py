@@ -8,6 +8,9 @@ class ServiceDeskConfig(AppConfig):
     verbose_name = _("Service desk: 1999, petitions, mailbox, dispatch")
 
     yankao_error_formats = {"/open311/": "yankao.servicedesk.open311.render:refusal"}
+    # The years its records cover, for the default year of pages (yankao.core.years).
+    yankao_record_years = "yankao.servicedesk.selectors.statistics.years_with_cases"
+
     yankao_importers = {
         ("cases", "open1999-json"): "yankao.servicedesk.imports.published.open1999_json",
         ("cases", "taipei-csv"): "yankao.servicedesk.imports.published.taipei_csv",

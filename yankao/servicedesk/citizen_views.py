@@ -26,12 +26,15 @@ from yankao.servicedesk.services import citizen as citizen_services
 from yankao.servicedesk.services.policy import location_check, nearest_district
 
 TRACKED_SESSION_KEY = "servicedesk_tracked"
+# Cases followed from their public page: listed in "my reports", but opened only on the
+# public page (following gives no access to the reporter's text, photos or place).
+FOLLOWED_SESSION_KEY = "servicedesk_followed"
 
 
-def _remember(request: HttpRequest, number: str) -> None:
-    """Keep the case in this browser's "my reports" (and open for tracking)."""
-    tracked = [n for n in request.session.get(TRACKED_SESSION_KEY, []) if n != number]
-    request.session[TRACKED_SESSION_KEY] = [*tracked, number][-50:]
+def _remember(request: HttpRequest, number: str, key: str = TRACKED_SESSION_KEY) -> None:
+    """Keep the case in this browser's "my reports" (and, when tracked, open for tracking)."""
+    kept = [n for n in request.session.get(key, []) if n != number]
+    request.session[key] = [*kept, number][-50:]
 
 
 def _place(form: forms.PlaceForm):
@@ -138,7 +141,7 @@ def follow_case(request: HttpRequest, number: str) -> HttpResponse:
     except DomainError as error:
         messages.error(request, error.message)
         return redirect("servicedesk:public-case", number=case.number)
-    _remember(request, case.number)
+    _remember(request, case.number, FOLLOWED_SESSION_KEY)
     return render(request, "servicedesk/follow_sent.html", {"case": case})
 
 
@@ -242,9 +245,12 @@ def public_file(request: HttpRequest, number: str, file_uuid) -> HttpResponse:
 @require_GET
 def my_reports(request: HttpRequest) -> HttpResponse:
     """我的案件: the reports made or tracked in this browser."""
+    tracked = request.session.get(TRACKED_SESSION_KEY, [])
     return render(request, "servicedesk/my_reports.html", {
-        "cases": public.cases_by_numbers(numbers=request.session.get(TRACKED_SESSION_KEY,
-                                                                     []))})
+        "cases": public.cases_by_numbers(numbers=tracked),
+        "followed": [case for case in public.cases_by_numbers(
+            numbers=request.session.get(FOLLOWED_SESSION_KEY, []))
+            if case.number not in tracked and citizen_services.is_public(case)]})
 
 
 @require_http_methods(["GET", "POST"])

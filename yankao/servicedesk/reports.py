@@ -5,16 +5,13 @@ from __future__ import annotations
 import altair as alt
 from django.utils.translation import gettext as _
 
+from yankao.core.numbers import average, format_percent
 from yankao.servicedesk.models import CallOutcome, CaseKind, Channel
 from yankao.servicedesk.selectors import statistics as figures
 
 
-def _percent(rate: float | None) -> str:
-    return "—" if rate is None else f"{rate:.1f}%"
-
-
 def _hours(seconds: int | None) -> str:
-    return "—" if seconds is None else f"{seconds / 3600:.1f}"
+    return "—" if seconds is None else f"{average(seconds, 3600, 1)}"
 
 
 def statistics_table(*, year: int, months: tuple[int, int]) -> tuple[list[str], list[list]]:
@@ -22,7 +19,7 @@ def statistics_table(*, year: int, months: tuple[int, int]) -> tuple[list[str], 
     headers = [_("Month"), _("Calls"), _("Consultations answered on the line"),
                *[str(label) for label in CaseKind.labels], _("Cases"),
                _("Answered on time"), _("On-time rate"), _("Dispatch within 4 hours"),
-               _("4-hour rate"), _("Merged or downgraded (not in the rate)"),
+               _("4-hour rate"), _("Left out of the 4-hour rate"),
                _("Median handling time (h)"), _("90th percentile (h)"),
                _("Surveys answered"), _("Satisfied")]
     rows = []
@@ -40,8 +37,9 @@ def statistics_table(*, year: int, months: tuple[int, int]) -> tuple[list[str], 
             f"{year}-{label:02d}" if isinstance(label, int) else label,
             calls.calls, calls.consultations,
             *[kinds.get(kind, 0) for kind in CaseKind.values], sum(kinds.values()),
-            on_time.on_time, _percent(on_time.rate), dispatch.within, _percent(dispatch.rate),
-            dispatch.merged + dispatch.downgraded, _hours(handling.median_seconds),
+            on_time.on_time, format_percent(on_time.rate), dispatch.within,
+            format_percent(dispatch.rate),
+            dispatch.left_out, _hours(handling.median_seconds),
             _hours(handling.p90_seconds), survey.answered, survey.satisfied,
         ])
     return headers, rows

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from yankao.core.errors import DomainError, ErrorCode
 from yankao.core.exports import table_response
 from yankao.core.views import attachment_response
+from yankao.core.years import default_year
 from yankao.servicedesk import access, forms, selectors, services
 from yankao.servicedesk.models import Assignment, Case, CaseKind, Channel, Extension
 from yankao.servicedesk.reports import statistics_charts, statistics_table
@@ -396,8 +397,7 @@ def reporter_reveal(request: HttpRequest, number: str) -> HttpResponse:
 def statistics(request: HttpRequest) -> HttpResponse:
     """Monthly statistics with charts; ?format=csv|xlsx downloads the table."""
     years = selectors.statistics.years_with_cases()
-    default_year = years[0] if years else None
-    form = forms.StatisticsForm(request.GET or {"year": default_year or 2018, "month_from": 1,
+    form = forms.StatisticsForm(request.GET or {"year": default_year(years), "month_from": 1,
                                                 "month_to": 12})
     if not form.is_valid():
         return render(request, "servicedesk/statistics.html", {"form": form, "years": years},

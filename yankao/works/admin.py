@@ -16,8 +16,10 @@ from yankao.works.models import (
     DefectCode,
     GradeBand,
     Inspection,
+    MinimumAdjustment,
     MinimumFormula,
     MinimumFormulaBand,
+    PriorityCategory,
     Tender,
     TrainingSession,
     WorksPolicy,
@@ -50,6 +52,10 @@ class MinimumBandInline(PolicyInline):
     model = MinimumFormulaBand
 
 
+class PriorityCategoryInline(PolicyInline):
+    model = PriorityCategory
+
+
 class PolicyAdmin(AuditedAdmin):
     """A policy with rows; every row saved or removed is audited like the policy."""
 
@@ -73,8 +79,26 @@ class WorksPolicyAdmin(PolicyAdmin):
 
 @admin.register(MinimumFormula)
 class MinimumFormulaAdmin(PolicyAdmin):
-    list_display = ("code", "title", "effective_from", "verified")
-    inlines = [MinimumBandInline]
+    """The dated texts of §4; a version whose dates overlap another's is refused on the
+    date field (``MinimumFormula.clean``)."""
+
+    list_display = ("code", "effective_from", "effective_until", "overall_percent",
+                    "overall_floor_amount", "citation")
+    inlines = [MinimumBandInline, PriorityCategoryInline]
+
+
+@admin.register(MinimumAdjustment)
+class MinimumAdjustmentAdmin(AuditedAdmin):
+    """Read here; recorded through ``services.policy.minimum_adjustment_record`` (the
+    inspection team's page), which audits each one."""
+
+    list_display = ("year", "band", "count", "approved_by", "approved_on", "document_number")
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(DefectCode)
@@ -108,7 +132,7 @@ class RecordAdmin(AuditedAdmin):
 
 @admin.register(Tender)
 class TenderAdmin(RecordAdmin):
-    list_display = ("pcc_number", "title", "agency", "contract_amount", "status")
+    list_display = ("pcc_number", "title", "agency", "budget_amount", "arrangement", "status")
     list_filter = ("status",)
     search_fields = ("pcc_number", "title", "contractor")
 

@@ -7,6 +7,9 @@ class WorksConfig(AppConfig):
     label = "works"
     verbose_name = _("Public works oversight")
 
+    # The years its records cover, for the default year of pages (yankao.core.years).
+    yankao_record_years = "yankao.works.selectors.years.record_years"
+
     yankao_importers = {
         ("tenders", "csv"): "yankao.works.services.tenders.tenders_import",
         ("tenders", "xlsx"): "yankao.works.services.tenders.tenders_import",

@@ -34,3 +34,5 @@ class WorksAction(AuditAction):
     CITIZEN_REPORT_DISSATISFACTION_CONCLUDE = "citizen_report.dissatisfaction_conclude"
     TRAINING_RECORD = "training.record"
     WORKS_POLICY_LOAD = "works_policy.load"
+    MINIMUM_ADJUSTMENT_RECORD = "minimum_adjustment.record"
+    PRIORITY_FLAG_RECORD = "priority_flag.record"

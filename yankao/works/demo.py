@@ -1,9 +1,11 @@
 """The demo city's public works in 2018, the same at every ``--scale`` (the reference report
 counts them one by one):
 
-- a tender list whose legal minimum under the 2018 formula is 63: 10 tenders of 巨額,
-  90 from 查核金額 to 巨額, 1,040 from 公告金額 to 查核金額 (ceil 20 % + 10 % + 5 % = 2 + 9
-  + 52), and 12 small ones below 公告金額 that do not count;
+- a tender list whose legal minimum under §4 as in force in 2018 (工程施工查核小組作業辦法,
+  text of 2003-09-10) is 63, by budget amount: 140 tenders at or above the 查核金額
+  (NT$50 M: 20 % of 140 = 28, not fewer than 20), 300 from NT$10 M up to 50 M (15 or
+  more: 15), 700 from the 公告金額 (NT$1 M) up to NT$10 M (20 or more: 20) — 28 + 15 + 20
+  = 63 — and 12 small ones below NT$1 M that do not count;
 - every tender's monthly progress reported on time (100 % in every month of 2018);
 - 148 inspections, 11 of them re-inspections, 11 arising from citizen reports;
 - 80 citizen works reports, 21 reporters surveyed, 17 satisfied (80.95 %);
@@ -59,11 +61,14 @@ DEMO_ORDER = 40
 YEAR = 2018
 YEAR_START, YEAR_END = dt.date(YEAR, 1, 1), dt.date(YEAR, 12, 31)
 
-# (band, tenders, lowest NT$, highest NT$, earliest start, latest start, months min, max)
+# (band, tenders, lowest and highest budget NT$, earliest start, latest start, months min,
+# max). Budgets stay inside their §4 band: 50 M and more, 10 M up to 50 M, 1 M up to 10 M.
 BANDS = [
-    ("large", 10, 210_000_000, 1_200_000_000, dt.date(2016, 9, 1), dt.date(2018, 3, 1), 24, 40),
-    ("supervised", 90, 50_000_000, 199_000_000, dt.date(2017, 6, 1), dt.date(2018, 9, 1), 10, 24),
-    ("announced", 1040, 1_000_000, 49_900_000, dt.date(2017, 10, 1), dt.date(2018, 11, 1), 2, 10),
+    ("supervised", 140, 50_000_000, 1_200_000_000, dt.date(2016, 9, 1), dt.date(2018, 6, 1),
+     12, 36),
+    ("ten-million", 300, 10_000_000, 49_900_000, dt.date(2017, 6, 1), dt.date(2018, 9, 1),
+     6, 20),
+    ("announced", 700, 1_000_000, 9_990_000, dt.date(2017, 10, 1), dt.date(2018, 11, 1), 2, 10),
     ("small", 12, 300_000, 990_000, dt.date(2018, 1, 1), dt.date(2018, 9, 1), 1, 4),
 ]
 FIRST_INSPECTIONS, RE_INSPECTIONS, REPORT_INSPECTIONS = 137, 11, 11
@@ -132,8 +137,8 @@ def _tenders(rng: random.Random) -> list[Tender]:
                 d=district.name_zh, r=rng.choice(words.ROADS[district.name_zh]),
                 s=rng.choice(words.STREAMS), k=rng.choice(words.SCHOOLS),
                 p=rng.choice(words.PARKS))
-            # Log-uniform amounts: many small contracts, few large ones.
-            amount = int(round(low * (high / low) ** rng.random(), -3))
+            # Log-uniform budgets: many small tenders, few large ones.
+            budget = min(high, max(low, int(low * (high / low) ** rng.random()) // 1000 * 1000))
             span = (last_start - first_start).days
             start = first_start + dt.timedelta(days=rng.randrange(span + 1))
             months = rng.randint(shortest, longest)
@@ -151,7 +156,7 @@ def _tenders(rng: random.Random) -> list[Tender]:
                 location=f"高雄市{district.name_zh}{rng.choice(words.ROADS[district.name_zh])}",
                 latitude=(district.latitude + Decimal(rng.randint(-90, 90)) / 10_000),
                 longitude=(district.longitude + Decimal(rng.randint(-90, 90)) / 10_000),
-                budget_amount=int(round(amount / ratio, -3)), contract_amount=amount,
+                budget_amount=budget, contract_amount=int(budget * ratio) // 1000 * 1000,
                 awarded_on=start - dt.timedelta(days=rng.randint(14, 45)),
                 contractor=contractor, supervisor=supervisor, start_date=start, end_date=end,
                 status=Tender.Status.COMPLETED if end <= YEAR_END else Tender.Status.IN_PROGRESS,

@@ -13,11 +13,13 @@ from django.utils.translation import gettext_lazy as _
 from yankao.core.forms import FilesField
 from yankao.core.models import Agency, District
 from yankao.works.models import (
+    Arrangement,
     CitizenReport,
     Defect,
     DefectCode,
     Inspection,
     MaterialTest,
+    PriorityFlag,
     ProgressCheck,
     Tender,
 )
@@ -58,6 +60,10 @@ class TenderForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     budget_amount = forms.IntegerField(label=_("Budget (NT$)"), min_value=1)
     contract_amount = forms.IntegerField(label=_("Contract amount (NT$)"), min_value=1)
+    arrangement = forms.ChoiceField(
+        label=_("Carried out as"), choices=Arrangement.choices, initial=Arrangement.OWN,
+        help_text=_("Subsidised and delegated tenders are left out of the yearly minimum of "
+                    "inspections since 2021-03-19 (§4)."))
     awarded_on = forms.DateField(label=_("Awarded on"), widget=DATE)
     contractor = forms.CharField(label=_("Contractor"), max_length=200)
     supervisor = forms.CharField(label=_("Supervisor"), max_length=200)
@@ -106,6 +112,42 @@ class TenderForm(forms.Form):
                           for point in sorted(curve, key=lambda point: point["month"]))
 
 
+class PriorityFlagForm(forms.Form):
+    """A reason to inspect a tender first (§4 ¶3–4): the team records media reports,
+    contractors' reports and designations; the agency its own request."""
+
+    source = forms.ChoiceField(label=_("Source"), choices=PriorityFlag.Source.choices)
+    noted_on = forms.DateField(label=_("Dated"), widget=DATE)
+    reference = forms.CharField(label=_("Reference"), max_length=200, required=False,
+                                help_text=_("A document number or the address of the report."))
+    note = forms.CharField(label=_("What it says"), widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, team: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = PriorityFlag.Source.AGENCY_REQUEST
+        self.fields["source"].choices = [
+            (value, label) for value, label in PriorityFlag.Source.choices
+            if (value != request) == team]
+
+
+class MinimumAdjustmentForm(forms.Form):
+    """The head's approved count of one band of a year (§4 ¶2)."""
+
+    band = forms.TypedChoiceField(label=_("Band"), coerce=int)
+    count = forms.IntegerField(label=_("Approved count"), min_value=0, max_value=10_000)
+    approved_by = forms.CharField(label=_("Approved by"), max_length=100,
+                                  help_text=_("The head of the agency, name and title."))
+    approved_on = forms.DateField(label=_("Approved on"), widget=DATE)
+    document_number = forms.CharField(label=_("Document number"), max_length=60)
+    reported_on = forms.DateField(label=_("Reported to the PCC on"), widget=DATE,
+                                  required=False)
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, bands=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["band"].choices = [(row.band_id, row.label) for row in bands]
+
+
 class ProgressCheckForm(forms.Form):
     tender = forms.CharField(label=_("PCC tender number"), max_length=40)
     finding = forms.ChoiceField(label=_("Finding"), choices=ProgressCheck.Finding.choices,
@@ -148,6 +190,9 @@ class InspectionForm(forms.Form):
     origin = forms.ChoiceField(label=_("Why this site"), choices=Inspection.Origin.choices)
     citizen_report = forms.CharField(label=_("Citizen works report number (if any)"),
                                      required=False, max_length=20)
+    grave_finding = forms.ChoiceField(
+        label=_("Grave finding (makes it 丙等, §8)"), required=False,
+        choices=[("", _("— none —")), *Inspection.GraveFinding.choices])
     summary = forms.CharField(label=_("Summary"), required=False,
                               widget=forms.Textarea(attrs={"rows": 3}))
 

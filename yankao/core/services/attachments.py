@@ -104,9 +104,21 @@ def attachment_create(
     kinds: tuple[str, ...] = ("image", "pdf"),
     is_public: bool = False,
     max_bytes: int | None = None,
+    checked_type: tuple[str, str] | None = None,
 ) -> Attachment:
-    """Store ``upload`` through Django's storage, owned by ``owner`` and its agency."""
-    mime, extension = attachment_validate(upload, kinds=kinds, max_bytes=max_bytes)
+    """Store ``upload`` through Django's storage, owned by ``owner`` and its agency.
+
+    ``checked_type`` (MIME type, extension) is for callers that have read the content with
+    a check of their own (open data's CSV, JSON, XML…, which carry no magic bytes); the
+    size limits still apply."""
+    if checked_type is None:
+        mime, extension = attachment_validate(upload, kinds=kinds, max_bytes=max_bytes)
+    else:
+        limit = max_bytes or settings.YANKAO_MAX_UPLOAD_BYTES
+        if upload.size is None or upload.size > limit or upload.size == 0:
+            raise DomainError(ErrorCode.FILE_TOO_LARGE if upload.size else ErrorCode.INVALID,
+                              _("The file is empty or too large."))
+        mime, extension = checked_type
     digest = hashlib.sha256()
     for chunk in upload.chunks():
         digest.update(chunk)

@@ -1,7 +1,9 @@
 """Every write of participation (keyword-only, actor first, atomic, audited)."""
 
 from yankao.participation.services.budgets import (
+    BallotEntry,
     ballot_cast,
+    ballots_cast_batch,
     eligibility_check,
     pot_close,
     pot_create,
@@ -23,7 +25,9 @@ from yankao.participation.services.budgets import (
 from yankao.participation.services.pabulib import ballots_import, pot_key, pot_pabulib
 
 __all__ = [
+    "BallotEntry",
     "ballot_cast",
+    "ballots_cast_batch",
     "ballots_import",
     "eligibility_check",
     "pot_close",

@@ -17,6 +17,7 @@ from yankao.core.errors import DomainError, ErrorCode
 from yankao.core.models import Agency
 from yankao.core.permissions import actor_scope
 from yankao.core.services.audit import audit_record
+from yankao.core.services.writes import full_clean, refusals_audited
 from yankao.participation import awards_rules
 from yankao.participation.access import require_agency_staff, require_commission
 from yankao.participation.audit import ParticipationAction as Action
@@ -31,7 +32,6 @@ from yankao.participation.models import (
     Recusal,
     Score,
 )
-from yankao.participation.services.common import full_clean, refusals_audited
 
 Stage = AwardRound.Stage
 STAGES = [stage for stage, _label in Stage.choices]

@@ -8,17 +8,19 @@ import datetime as dt
 import hashlib
 import hmac
 import secrets
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from yankao.core.calendar import TAIPEI
+from yankao.core.calendar import TAIPEI, today_taipei
 from yankao.core.errors import DomainError, ErrorCode
 from yankao.core.models import Agency, District
 from yankao.core.services.audit import audit_record
+from yankao.core.services.writes import full_clean, refusals_audited
 from yankao.participation.access import require_agency_staff, require_commission
 from yankao.participation.audit import ParticipationAction as Action
 from yankao.participation.models import (
@@ -32,7 +34,6 @@ from yankao.participation.models import (
     Tally,
     VoterCode,
 )
-from yankao.participation.services.common import full_clean, refusals_audited
 from yankao.participation.tally import Election, TallyProject, equal_shares, greedy
 
 CITIZEN = "citizen"
@@ -41,10 +42,6 @@ RULE_FIELDS = ("budget", "ballot_kind", "max_choices", "max_points", "rule", "co
                "vote_threshold", "eligibility", "min_age", "max_age", "age_on", "residence")
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud and typed
 CODE_LENGTH = 10
-
-
-def today_taipei() -> dt.date:
-    return timezone.now().astimezone(TAIPEI).date()
 
 
 # --- processes, pots, proposals -------------------------------------------------------------
@@ -346,11 +343,14 @@ def resident_verify(*, actor, user, birth_date: dt.date, district: District) -> 
 # --- ballots ----------------------------------------------------------------------------------
 
 
-def _validate_choices(pot: Pot, choices: Mapping[int, int]) -> dict[int, Proposal]:
+def _validate_choices(pot: Pot, choices: Mapping[int, int],
+                      on_ballot: Mapping[int, Proposal] | None = None) -> dict[int, Proposal]:
     if not choices:
         raise DomainError(ErrorCode.INVALID, _("Choose at least one project."), field="choices")
-    proposals = {p.pk: p for p in pot.proposals.filter(
-        pk__in=list(choices), feasibility=Proposal.Feasibility.FEASIBLE)}
+    if on_ballot is None:
+        on_ballot = {p.pk: p for p in pot.proposals.filter(
+            pk__in=list(choices), feasibility=Proposal.Feasibility.FEASIBLE)}
+    proposals = {pk: on_ballot[pk] for pk in choices if pk in on_ballot}
     if len(proposals) != len(choices):
         raise DomainError(ErrorCode.INVALID, _("A chosen project is not on this ballot."),
                           field="choices")
@@ -418,18 +418,8 @@ def _ballot_cast(*, pot, choices, code, user, channel, actor, label) -> Ballot:
                                            channel == Ballot.Channel.ONLINE):
         raise DomainError(ErrorCode.INVALID_STATE, _("Voting in this pot is not open."))
     if code:
-        if pot.eligibility == Pot.Eligibility.ACCOUNT:
-            raise DomainError(ErrorCode.INVALID, _("This pot is voted with an account."),
-                              field="code")
-        voter_code = VoterCode.objects.select_for_update().filter(
-            code_hash=_code_hash(code), pot=pot).first()
-        if voter_code is None:
-            raise DomainError(ErrorCode.INVALID, _("This code is not a code of this pot."),
-                              field="code")
-        if voter_code.used:
-            raise DomainError(ErrorCode.CONFLICT, _(
-                "This code has already been used; a second ballot is not accepted."),
-                field="code")
+        voter_code = _code_unspent(pot, VoterCode.objects.select_for_update().filter(
+            code_hash=_code_hash(code), pot=pot).first())
         identity = f"code:{voter_code.code_hash}"
     elif user is not None and getattr(user, "is_authenticated", False):
         if pot.eligibility == Pot.Eligibility.CODE:
@@ -460,6 +450,109 @@ def _ballot_cast(*, pot, choices, code, user, channel, actor, label) -> Ballot:
     audit_record(actor=actor, action=Action.BALLOT_CAST, obj=pot, agency=pot.process.agency,
                  actor_label=label, data={"channel": channel})
     return ballot
+
+
+def _code_unspent(pot: Pot, voter_code: VoterCode | None) -> VoterCode:
+    if pot.eligibility == Pot.Eligibility.ACCOUNT:
+        raise DomainError(ErrorCode.INVALID, _("This pot is voted with an account."),
+                          field="code")
+    if voter_code is None:
+        raise DomainError(ErrorCode.INVALID, _("This code is not a code of this pot."),
+                          field="code")
+    if voter_code.used:
+        raise DomainError(ErrorCode.CONFLICT, _(
+            "This code has already been used; a second ballot is not accepted."),
+            field="code")
+    return voter_code
+
+
+@dataclass(frozen=True)
+class BallotEntry:
+    """One ballot of a batch: the one-time code on it, its choices, how it was cast."""
+
+    code: str
+    choices: Mapping[int, int]
+    channel: str = Ballot.Channel.PAPER
+
+
+def ballots_cast_batch(*, actor, pot: Pot, entries: Sequence[BallotEntry]) -> int:
+    """Ballots counted together in one transaction: a stack of paper ballots entered by
+    staff, or the ballots a polling station kept. Each is checked as ``ballot_cast``
+    checks one (its code of this pot and unspent, its choices within the ballot's limits,
+    one participation per voter by the same database constraint). One refusal refuses
+    the whole batch, naming the ballot; nothing is saved and the refusal is audited.
+
+    The ballots are written in a shuffled order, so neither their order nor their place
+    in the table follows the voters'. Returns the number of ballots counted."""
+    label = actor.get_username() if actor is not None else CITIZEN
+    with refusals_audited(actor=actor, action=Action.BALLOT_REFUSED, obj=pot,
+                          agency=pot.process.agency, actor_label=label,
+                          data={"batch": len(entries)}):
+        if any(entry.channel == Ballot.Channel.PAPER for entry in entries):
+            if actor is None:
+                raise DomainError(ErrorCode.UNAUTHENTICATED,
+                                  _("Paper ballots are entered by staff."))
+            require_agency_staff(actor, pot.process.agency)
+        if not entries or len(entries) > 100_000:
+            raise DomainError(ErrorCode.INVALID, _("Between 1 and 100,000 ballots at a time."))
+        try:
+            with transaction.atomic():
+                return _ballots_cast_batch(actor=actor, pot=pot, entries=entries, label=label)
+        except IntegrityError:
+            raise DomainError(ErrorCode.CONFLICT, _(
+                "A voter of this batch has already voted in this pot; a second ballot is "
+                "not accepted.")) from None
+
+
+def _ballots_cast_batch(*, actor, pot, entries, label) -> int:
+    pot = Pot.objects.select_for_update(of=("self",)).select_related("process").get(pk=pot.pk)
+    now = timezone.now()
+    if pot.status != Pot.Status.VOTING:
+        raise DomainError(ErrorCode.INVALID_STATE, _("Voting in this pot is not open."))
+    hashes = [_code_hash(entry.code) for entry in entries]
+    codes = {voter_code.code_hash: voter_code for voter_code in VoterCode.objects
+             .select_for_update().filter(pot=pot, code_hash__in=set(hashes))}
+    on_ballot = {p.pk: p for p in pot.proposals.filter(
+        feasibility=Proposal.Feasibility.FEASIBLE)}
+    seen: set[str] = set()
+    chosen = []
+    for number, (entry, code_hash) in enumerate(zip(entries, hashes, strict=True), start=1):
+        try:
+            if entry.channel not in (Ballot.Channel.ONLINE, Ballot.Channel.PAPER):
+                raise DomainError(ErrorCode.INVALID, _("A ballot is cast online or on paper."))
+            if entry.channel == Ballot.Channel.ONLINE and pot.closes_at and now > pot.closes_at:
+                raise DomainError(ErrorCode.INVALID_STATE, _("Voting in this pot is not open."))
+            if code_hash in seen:
+                raise DomainError(ErrorCode.CONFLICT, _(
+                    "This code has already been used; a second ballot is not accepted."),
+                    field="code")
+            seen.add(code_hash)
+            _code_unspent(pot, codes.get(code_hash))
+            chosen.append(_validate_choices(pot, entry.choices, on_ballot))
+        except DomainError as error:
+            raise DomainError(error.code, _("Ballot %(number)s: %(reason)s") % {
+                "number": number, "reason": error.message}, field=error.field) from None
+    day = now.astimezone(TAIPEI).date()
+    Participation.objects.bulk_create([
+        Participation(pot=pot, voter_key=_voter_key(pot, f"code:{code_hash}"), day=day)
+        for code_hash in hashes])
+    VoterCode.objects.filter(pk__in=[codes[h].pk for h in hashes]).update(used=True)
+    order = list(range(len(entries)))
+    secrets.SystemRandom().shuffle(order)
+    ballots = [Ballot(pot=pot, channel=entries[n].channel) for n in order]
+    Ballot.objects.bulk_create(ballots)
+    ranked = pot.ballot_kind != Pot.BallotKind.POINTS
+    BallotChoice.objects.bulk_create([
+        BallotChoice(ballot=ballot, proposal=chosen[n][pk], points=points,
+                     rank=rank if ranked else None)
+        for ballot, n in zip(ballots, order, strict=True)
+        for rank, (pk, points) in enumerate(entries[n].choices.items(), start=1)])
+    channels = {channel: sum(1 for e in entries if e.channel == channel)
+                for channel in (Ballot.Channel.ONLINE, Ballot.Channel.PAPER)}
+    # As for one ballot: how many were cast in this pot and how, never by whom or for what.
+    audit_record(actor=actor, action=Action.BALLOTS_BATCH, obj=pot, agency=pot.process.agency,
+                 actor_label=label, data={str(k): v for k, v in channels.items()})
+    return len(entries)
 
 
 # --- tallies ----------------------------------------------------------------------------------

@@ -10,10 +10,10 @@ from django.utils.translation import gettext as _
 from yankao.core.errors import DomainError, ErrorCode
 from yankao.core.models import Agency
 from yankao.core.services.audit import audit_record
+from yankao.core.services.writes import full_clean
 from yankao.participation.access import require_agency_staff
 from yankao.participation.audit import ParticipationAction as Action
 from yankao.participation.models import Event, HackathonChallenge, HackathonTeam
-from yankao.participation.services.common import full_clean
 
 
 def event_record(*, actor, kind: str, title: str, held_on: dt.date, agency: Agency,

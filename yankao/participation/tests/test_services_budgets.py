@@ -170,3 +170,43 @@ def test_paper_and_online_ballots_are_counted_together(voting_pot, evaluator, di
     assert set(Proposal.objects.filter(pot=voting_pot, selected=True)
                .values_list("code", flat=True)) == {"1", "2", "4"}
     assert Pot.objects.get(pk=voting_pot.pk).tallies.get(official=True) == tally
+
+
+def test_a_batch_of_paper_ballots_is_counted_whole_or_refused_whole(voting_pot, evaluator):
+    codes = services.voter_codes_generate(actor=evaluator, pot=voting_pot, count=4,
+                                          batch="station 1")
+    entry = services.BallotEntry
+    # The third ballot repeats the first code: the batch is refused, naming it.
+    before = counts()
+    with pytest.raises(DomainError, match="Ballot 3: This code has already been used"):
+        services.ballots_cast_batch(actor=evaluator, pot=voting_pot, entries=[
+            entry(codes[0], ids(voting_pot, "1")), entry(codes[1], ids(voting_pot, "2")),
+            entry(codes[0], ids(voting_pot, "3"))])
+    with pytest.raises(DomainError, match="Ballot 2: Choose at most 2 projects"):
+        services.ballots_cast_batch(actor=evaluator, pot=voting_pot, entries=[
+            entry(codes[0], ids(voting_pot, "1")),
+            entry(codes[1], ids(voting_pot, "1", "2", "3"))])
+    with pytest.raises(DomainError, match="entered by staff"):
+        services.ballots_cast_batch(actor=None, pot=voting_pot,
+                                    entries=[entry(codes[0], ids(voting_pot, "1"))])
+    assert counts() == before
+    assert AuditEvent.objects.filter(action=Action.BALLOT_REFUSED).count() == 3
+    assert not voting_pot.codes.filter(used=True).exists()
+
+    counted = services.ballots_cast_batch(actor=evaluator, pot=voting_pot, entries=[
+        entry(codes[0], ids(voting_pot, "1", "2")), entry(codes[1], ids(voting_pot, "2")),
+        entry(codes[2], ids(voting_pot, "2", "4"), channel=Ballot.Channel.ONLINE)])
+    assert counted == 3
+    assert counts() == (before[0] + 3, before[1] + 5, before[2] + 3)
+    assert voting_pot.codes.filter(used=True).count() == 3
+    event = AuditEvent.objects.filter(action=Action.BALLOTS_BATCH).get()
+    assert event.data == {"online": 1, "paper": 2}
+    # A spent code cannot vote again, one at a time or in a batch.
+    with pytest.raises(DomainError, match="already been used"):
+        services.ballot_cast(pot=voting_pot, code=codes[1], choices=ids(voting_pot, "3"))
+    with pytest.raises(DomainError, match="Ballot 2: This code has already been used"):
+        services.ballots_cast_batch(actor=evaluator, pot=voting_pot, entries=[
+            entry(codes[3], ids(voting_pot, "1")), entry(codes[2], ids(voting_pot, "1"))])
+    tally = services.tally_compute(tally=services.tally_request(
+        actor=evaluator, pot=services.pot_close(actor=evaluator, pot=voting_pot)))
+    assert tally.ballots == 3

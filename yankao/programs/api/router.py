@@ -160,9 +160,11 @@ def recommendation_summary(request: HttpRequest,
 
 @router.get("/council-resolutions/counts", response=list[CategoryCountOut],
             summary="Council resolutions per category")
-def council_resolution_counts(request: HttpRequest, session: str | None = None):
+def council_resolution_counts(request: HttpRequest, session: str | None = None,
+                              year: int | None = None):
     return [{**row.__dict__, "share_pct": number(row.share)}
-            for row in selectors.council_resolution_counts(actor=request.user, session=session)]
+            for row in selectors.council_resolution_counts(actor=request.user, session=session,
+                                                           year=year)]
 
 
 @router.get("/budget-pre-reviews/{int:budget_year}", response=PreReviewSummaryOut,

@@ -8,6 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from yankao.core.models.agencies import localized
+from yankao.core.numbers import percent
 
 
 class Kpi(models.Model):
@@ -94,4 +95,4 @@ class KpiTarget(models.Model):
             numerator, denominator = self.actual, self.target
         if denominator == 0:
             return None  # undefined; ``met`` still says whether the target was reached
-        return (numerator * 100 / denominator).quantize(Decimal("0.01"))
+        return percent(numerator, denominator)

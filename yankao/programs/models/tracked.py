@@ -150,6 +150,10 @@ class CouncilResolution(ControlledItem):
     session = models.CharField(_("session"), max_length=60,
                                help_text=_("e.g. 第二屆第八次定期大會"))
     number = models.PositiveIntegerField(_("number"))
+    resolved_on = models.DateField(
+        _("resolved on"), null=True, blank=True,
+        help_text=_("The day the council adopted it; the annual report counts resolutions by "
+                    "its year."))
     category = models.ForeignKey(ResolutionCategory, verbose_name=_("category"),
                                  on_delete=models.PROTECT, related_name="resolutions")
     proposer = models.CharField(_("proposer"), max_length=100)

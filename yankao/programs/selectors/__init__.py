@@ -2,6 +2,7 @@
 the actor's agencies. Other modules (the annual report, dashboards) call these same
 functions: ``from yankao.programs import selectors``. See docs/architecture.md."""
 
+from yankao.programs.selectors._figures import points_text
 from yankao.programs.selectors.analysis import (
     BEHIND,
     DELAY_CLASSES,
@@ -88,6 +89,7 @@ from yankao.programs.selectors.tracked import (
     council_resolution_counts,
     council_resolution_get,
     council_resolution_list,
+    council_resolutions_undated,
     council_sessions,
     enterprise_evaluation_list,
     recommendation_get,
@@ -132,6 +134,7 @@ __all__ = [
     "council_resolution_counts",
     "council_resolution_get",
     "council_resolution_list",
+    "council_resolutions_undated",
     "council_sessions",
     "delay_class_by_agency",
     "delay_class_counts",
@@ -160,6 +163,7 @@ __all__ = [
     "kpi_years",
     "late_reports",
     "latest_work_plan",
+    "points_text",
     "policy_for_month",
     "program_get",
     "program_list",

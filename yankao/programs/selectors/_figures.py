@@ -1,16 +1,8 @@
-"""Helpers for figures: shares computed from counts, never stored."""
+"""Helpers for program figures. Shares and averages come from ``yankao.core.numbers``."""
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
-
-
-def percent(part: int | Decimal, whole: int | Decimal, places: int = 2) -> Decimal | None:
-    """``part`` as a percentage of ``whole``, rounded half up (103 of 163 → 63.19)."""
-    if not whole:
-        return None
-    quantum = Decimal(1).scaleb(-places)
-    return (Decimal(part) * 100 / Decimal(whole)).quantize(quantum, rounding=ROUND_HALF_UP)
+from decimal import Decimal
 
 
 def points_text(value: Decimal) -> str:

@@ -30,10 +30,11 @@ from django.utils.translation import gettext as _
 
 from yankao.core.calendar import as_taipei
 from yankao.core.models import Agency
+from yankao.core.numbers import percent
 from yankao.programs.access import scoped
 from yankao.programs.models import ControlPolicy, Program, ProgressReport
 from yankao.programs.models.programs import bp_to_pct
-from yankao.programs.selectors._figures import percent, points_text
+from yankao.programs.selectors._figures import points_text
 from yankao.programs.selectors.policy import policies_for_months, policy_for_month
 from yankao.programs.selectors.programs import STANDING, program_list
 

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.db.models import DecimalField, ExpressionWrapper, F, QuerySet, Sum
 
 from yankao.core.models import Agency
+from yankao.core.numbers import average, percent
 from yankao.programs.access import scoped
 from yankao.programs.models import DocumentCategory, DocumentStat, DocumentUrgency
-from yankao.programs.selectors._figures import percent
 from yankao.programs.selectors.policy import control_policy_for, month_end
 
 
@@ -49,7 +49,7 @@ class DocumentFigures:
     def average_days(self) -> Decimal | None:
         if not self.total:
             return None
-        return (self.day_total / self.total).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+        return average(self.day_total, self.total, 2)
 
     @property
     def over_limit(self) -> bool:

@@ -9,6 +9,7 @@ from django.db.models import Count, QuerySet
 from django.utils.translation import gettext as _
 
 from yankao.core.errors import DomainError, ErrorCode
+from yankao.core.numbers import percent
 from yankao.programs.access import scoped
 from yankao.programs.models import (
     EvaluationRound,
@@ -17,7 +18,6 @@ from yankao.programs.models import (
     YearEndEvaluation,
 )
 from yankao.programs.reference import PROGRAM_GRADES
-from yankao.programs.selectors._figures import percent
 
 
 def evaluation_list(*, actor, year: int, status: str | None = None,

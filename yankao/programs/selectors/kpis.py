@@ -16,9 +16,9 @@ from django.utils.translation import gettext as _
 
 from yankao.core.errors import DomainError, ErrorCode
 from yankao.core.models import Agency
+from yankao.core.numbers import percent
 from yankao.programs.access import scoped
 from yankao.programs.models import Kpi, KpiTarget
-from yankao.programs.selectors._figures import percent
 
 MET = (Q(kpi__direction=Kpi.Direction.HIGHER, actual__gte=F("target"))
        | Q(kpi__direction=Kpi.Direction.LOWER, actual__lte=F("target")))

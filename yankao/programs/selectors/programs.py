@@ -47,6 +47,12 @@ def program_years(*, actor) -> list[int]:
     return sorted(set(program_list(actor=actor).values_list("year", flat=True)), reverse=True)
 
 
+def record_years() -> list[int]:
+    """Years with controlled programs, city-wide (years only, for ``core.years``)."""
+    return sorted(set(Program.objects.order_by().values_list("year", flat=True).distinct()),
+                  reverse=True)
+
+
 def checkpoint_list(*, actor, program: Program) -> QuerySet[Checkpoint]:
     program_get(actor=actor, program_id=program.pk)
     return Checkpoint.objects.filter(program=program)

@@ -9,6 +9,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from yankao.core.errors import DomainError, ErrorCode
+from yankao.core.numbers import percent
 from yankao.core.permissions import actor_scope
 from yankao.programs.access import scoped
 from yankao.programs.models import (
@@ -23,7 +24,6 @@ from yankao.programs.models import (
     SubsidyCase,
     SupervisionMeeting,
 )
-from yankao.programs.selectors._figures import percent
 
 
 def _visible_to_staff(actor) -> bool:
@@ -139,10 +139,13 @@ def council_sessions(*, actor) -> list[str]:
 
 
 def council_resolution_list(*, actor, session: str | None = None,
-                            category_code: str | None = None) -> QuerySet[CouncilResolution]:
+                            category_code: str | None = None,
+                            year: int | None = None) -> QuerySet[CouncilResolution]:
     queryset = scoped(CouncilResolution.objects.select_related("agency", "category"), actor)
     if session:
         queryset = queryset.filter(session=session)
+    if year:
+        queryset = queryset.filter(resolved_on__year=year)
     if category_code:
         queryset = queryset.filter(category__code=category_code)
     return queryset
@@ -166,10 +169,12 @@ class CategoryCount:
     share: Decimal | None
 
 
-def council_resolution_counts(*, actor, session: str | None = None) -> list[CategoryCount]:
-    """Resolutions per category (demo session 第二屆第八次定期大會: 520 in 8 categories)."""
+def council_resolution_counts(*, actor, session: str | None = None,
+                              year: int | None = None) -> list[CategoryCount]:
+    """Resolutions per category, of a session or adopted in a year (demo session
+    第二屆第八次定期大會, 2018: 520 in 8 categories)."""
     rows = {row["category_id"]: row for row in council_resolution_list(
-        actor=actor, session=session).order_by().values("category_id").annotate(
+        actor=actor, session=session, year=year).order_by().values("category_id").annotate(
         n=Count("id"), replied=Count("id", filter=Q(replied_on__isnull=False)),
         released=Count("id", filter=Q(control_status=ControlStatus.RELEASED)))}
     total = sum(row["n"] for row in rows.values())
@@ -181,6 +186,11 @@ def council_resolution_counts(*, actor, session: str | None = None) -> list[Cate
                       percent(rows.get(category.pk, {}).get("n", 0), total))
         for category in ResolutionCategory.objects.all()
     ]
+
+
+def council_resolutions_undated(*, actor) -> int:
+    """Resolutions with no date of adoption: counted in no year (the report says so)."""
+    return council_resolution_list(actor=actor).filter(resolved_on__isnull=True).count()
 
 
 # Enterprise evaluations

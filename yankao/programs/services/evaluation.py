@@ -7,13 +7,14 @@ year's weights; the grade is the band of the year's grade scale it falls in.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yankao.core.errors import DomainError, ErrorCode
+from yankao.core.numbers import round_half_up
 from yankao.core.services.audit import audit_record
 from yankao.programs.access import require_commission, require_officer
 from yankao.programs.audit import ProgramsAction
@@ -38,7 +39,7 @@ def weighted_score(scores: Mapping[str, Decimal], weights: Mapping[str, int]) ->
     """Σ score × weight ÷ 100, rounded half up to two decimals."""
     total = sum((Decimal(scores[code]) * weight for code, weight in weights.items()),
                 Decimal(0)) / 100
-    return total.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return round_half_up(total, 2)
 
 
 def default_weights() -> dict[str, int]:

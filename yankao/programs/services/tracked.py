@@ -202,14 +202,19 @@ def recommendation_adopt(*, actor, recommendation: Recommendation,
 
 def council_resolution_create(*, actor, session: str, number: int,
                               category: ResolutionCategory, proposer: str, subject: str,
-                              agency: Agency) -> CouncilResolution:
+                              agency: Agency, resolved_on: dt.date | None) -> CouncilResolution:
+    """議會議決案 put under control; ``resolved_on`` is the day the council adopted it
+    (the annual report counts resolutions by its year)."""
     require_commission(actor)
+    if resolved_on is None:
+        raise DomainError(ErrorCode.INVALID, _("Give the day the council adopted it."),
+                          field="resolved_on")
     if CouncilResolution.objects.filter(session=session, number=number).exists():
         raise DomainError(ErrorCode.CONFLICT, _("Resolution %(number)s of this session exists.")
                           % {"number": number}, field="number")
     resolution = full_clean(CouncilResolution(
         session=session.strip(), number=number, category=category, proposer=proposer.strip(),
-        subject=subject.strip(), agency=agency))
+        subject=subject.strip(), agency=agency, resolved_on=resolved_on))
     with transaction.atomic():
         resolution.save()
         audit_record(actor=actor, action=ProgramsAction.COUNCILRESOLUTION_CREATE, obj=resolution,

@@ -6,9 +6,9 @@ from decimal import Decimal
 
 import pytest
 
+from yankao.core.numbers import percent
 from yankao.programs import selectors, services
 from yankao.programs.models import ControlPolicy, ProgressReport
-from yankao.programs.selectors._figures import percent
 from yankao.programs.tests.conftest import submit
 
 

@@ -66,7 +66,8 @@ def test_release_and_resume_are_shared_by_the_tracked_kinds(city, officer, evalu
     resolution = services.council_resolution_create(
         actor=evaluator, session="第二屆第八次定期大會", number=1,
         category=ResolutionCategory.objects.get(code="public-works"), proposer="陳志偉",
-        subject="建請改善前鎮區路面坑洞", agency=city["pwb-maintenance"])
+        subject="建請改善前鎮區路面坑洞", agency=city["pwb-maintenance"],
+        resolved_on=dt.date(2018, 11, 2))
     services.council_resolution_reply(actor=officer, resolution=resolution,
                                       reply="已完成路面刨鋪")
     services.controlled_item_release(actor=evaluator, item=resolution,

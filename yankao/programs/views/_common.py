@@ -5,7 +5,6 @@ from __future__ import annotations
 from functools import wraps
 
 from django.http import Http404, HttpRequest
-from django.utils import timezone
 
 from yankao.core.errors import DomainError, ErrorCode
 
@@ -37,11 +36,6 @@ def chosen_int(request: HttpRequest, name: str, choices: list[int], default: int
     except (TypeError, ValueError):
         return default
     return value if value in choices else default
-
-
-def default_year(years: list[int]) -> int:
-    today = timezone.localdate()
-    return years[0] if years else today.year
 
 
 def error_status(error: DomainError) -> int:

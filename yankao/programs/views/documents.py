@@ -7,9 +7,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from yankao.core.years import default_year
 from yankao.programs import selectors
 from yankao.programs.selectors.policy import control_policy_for, month_end
-from yankao.programs.views._common import chosen_int, default_year
+from yankao.programs.views._common import chosen_int
 
 
 @login_required

@@ -14,6 +14,7 @@ from yankao.core.errors import DomainError
 from yankao.core.models import Role
 from yankao.core.permissions import has_role
 from yankao.core.selectors import audit_history_for
+from yankao.core.years import default_year
 from yankao.programs import selectors, services
 from yankao.programs.charts import as_spec, grade_chart
 from yankao.programs.forms import ReturnForm, ScoreForm
@@ -21,7 +22,6 @@ from yankao.programs.models import EvaluationRound, YearEndEvaluation
 from yankao.programs.views._common import (
     attach_error,
     chosen_int,
-    default_year,
     error_status,
     not_found_as_404,
 )

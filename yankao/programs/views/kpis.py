@@ -13,8 +13,9 @@ from django.views.decorators.http import require_http_methods
 from yankao.core.errors import DomainError, ErrorCode
 from yankao.core.models import Role
 from yankao.core.permissions import has_role
+from yankao.core.years import default_year
 from yankao.programs import selectors, services
-from yankao.programs.views._common import chosen_int, default_year, not_found_as_404
+from yankao.programs.views._common import chosen_int, not_found_as_404
 
 
 @login_required

@@ -17,6 +17,7 @@ from yankao.core.errors import DomainError
 from yankao.core.models import Role
 from yankao.core.permissions import has_role
 from yankao.core.selectors import audit_history_for
+from yankao.core.years import default_year
 from yankao.programs import selectors, services
 from yankao.programs.charts import as_spec, s_curve_chart
 from yankao.programs.forms import (
@@ -31,7 +32,6 @@ from yankao.programs.models.programs import bp_to_pct
 from yankao.programs.services import MonthPlan
 from yankao.programs.views._common import (
     attach_error,
-    default_year,
     error_status,
     not_found_as_404,
 )

@@ -14,6 +14,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import importlib
+import inspect
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -74,10 +75,17 @@ class Period:
 
 @dataclass(frozen=True)
 class Value:
-    """A computed figure: the number and how it reads."""
+    """A computed figure: the number and how it reads. ``missing`` marks a figure whose
+    records do not exist for the period (the text says so in words, not a bare dash)."""
 
     number: int | Decimal | None
     text: str
+    missing: bool = False
+
+    @classmethod
+    def none(cls, text: str) -> Value:
+        """No records for this figure in the period, said in words."""
+        return cls(None, text, missing=True)
 
     @classmethod
     def count(cls, number: int | None) -> Value:
@@ -96,14 +104,26 @@ def pick(zh: str, en: str, language: str | None = None) -> str:
     return en if (language or get_language() or "zh").startswith("en") else zh
 
 
+# A label or method text: fixed, or computed for the period (from the policy in force then).
+Text = str | Callable[[Period], str]
+
+
+def text_for(value: Text, period: Period | None) -> str:
+    if callable(value):
+        if period is None:
+            raise ValueError("this text depends on the period; pass it")
+        return value(period)
+    return value
+
+
 @dataclass(frozen=True)
 class Figure:
     key: str
     module: str
-    label_zh: str
-    label_en: str
-    method_zh: str
-    method_en: str
+    label_zh: Text
+    label_en: Text
+    method_zh: Text
+    method_en: Text
     compute: Callable[[Period], Value]
     records: Callable[[Period], str | None] | None = None
     unit_zh: str = ""
@@ -113,11 +133,11 @@ class Figure:
     # Counts of people's reports: suppressed on dashboards when small and filtered.
     small_cells: bool = False
 
-    def label(self, language: str | None = None) -> str:
-        return pick(self.label_zh, self.label_en, language)
+    def label(self, language: str | None = None, period: Period | None = None) -> str:
+        return text_for(pick(self.label_zh, self.label_en, language), period)
 
-    def method(self, language: str | None = None) -> str:
-        return pick(self.method_zh, self.method_en, language)
+    def method(self, language: str | None = None, period: Period | None = None) -> str:
+        return text_for(pick(self.method_zh, self.method_en, language), period)
 
     def unit(self, language: str | None = None) -> str:
         return pick(self.unit_zh, self.unit_en, language)
@@ -125,13 +145,16 @@ class Figure:
 
 @dataclass(frozen=True)
 class Table:
+    """``columns(language)`` or ``columns(language, period)`` gives the headings (the
+    second form for headings from the policy in force in the period)."""
+
     key: str
     module: str
     title_zh: str
     title_en: str
-    method_zh: str
-    method_en: str
-    columns: Callable[[str], list[str]]
+    method_zh: Text
+    method_en: Text
+    columns: Callable[..., list[str]]
     rows: Callable[[Period], list[list[Any]]]
     records: Callable[[Period], str | None] | None = None
     filters: tuple[str, ...] = ()
@@ -141,8 +164,13 @@ class Table:
     def title(self, language: str | None = None) -> str:
         return pick(self.title_zh, self.title_en, language)
 
-    def method(self, language: str | None = None) -> str:
-        return pick(self.method_zh, self.method_en, language)
+    def method(self, language: str | None = None, period: Period | None = None) -> str:
+        return text_for(pick(self.method_zh, self.method_en, language), period)
+
+    def headings(self, language: str, period: Period) -> list[str]:
+        if len(inspect.signature(self.columns).parameters) >= 2:
+            return self.columns(language, period)
+        return self.columns(language)
 
 
 @dataclass(frozen=True)
@@ -161,8 +189,8 @@ class Chart:
     def title(self, language: str | None = None) -> str:
         return pick(self.title_zh, self.title_en, language)
 
-    def method(self, language: str | None = None) -> str:
-        return pick(self.method_zh, self.method_en, language)
+    def method(self, language: str | None = None, period: Period | None = None) -> str:
+        return text_for(pick(self.method_zh, self.method_en, language), period)
 
 
 _MEMO: ContextVar[dict | None] = ContextVar("yankao_figure_memo", default=None)
@@ -200,8 +228,8 @@ _REGISTRY: dict[str, Entry] = {}
 _LOADED = False
 
 # Figure modules shipped with the reports app, by the module (app label) they read.
-FIGURE_MODULES = ("servicedesk", "programs", "works", "participation", "research", "citydata",
-                  "counter", "assistant", "reports")
+FIGURE_MODULES = ("servicedesk", "programs", "works", "participation", "research", "opendata",
+                  "citydata", "counter", "assistant", "reports")
 
 
 def register(*entries: Entry) -> None:

@@ -11,7 +11,7 @@ from decimal import Decimal
 import altair as alt
 
 from yankao.core import selectors as core_selectors
-from yankao.core.numbers import percent
+from yankao.core.numbers import average, percent
 from yankao.reports.dashboards import Dashboard, register_dashboard
 from yankao.reports.figures import (
     Chart,
@@ -78,13 +78,59 @@ def _dispatch_rate(period: Period):
     return st.dispatch_four_hour(**span(period))
 
 
+@once_per_build
+def _on_time(period: Period):
+    return st.on_time(**span(period))
+
+
+def _dispatch_reasons(period: Period, zh: bool) -> str:
+    rate = _dispatch_rate(period)
+    parts = ((rate.merged, "併案", "merged into another case"),
+             (rate.downgraded, "降級為非派工案件", "downgraded to a non-dispatch case"),
+             (rate.not_dispatched, "未派工（無時限起算）", "never dispatched, so no clock ran"),
+             (rate.open_not_due, "處理中且未逾4小時", "open, within its 4 hours"),
+             (rate.filed, "依行政程序法第173條存查", "filed without handling (§173)"))
+    return _counted(parts, zh)
+
+
+def _counted(parts, zh: bool) -> str:
+    """(count, Chinese label, English label) as 「併案1件、…」 or "1 merged; …"."""
+    if zh:
+        return "、".join(f"{label}{count:,}件" for count, label, _en in parts)
+    return "; ".join(f"{count:,} {label}" for count, _zh, label in parts)
+
+
+def _on_time_reasons(period: Period, zh: bool) -> str:
+    found = _on_time(period)
+    parts = ((found.not_due, "處理中且未逾期限", "open within their time limit"),
+             (found.no_limit, "未訂期限", "with no time limit"),
+             (found.merged, "併案", "merged"),
+             (found.filed, "依行政程序法第173條存查", "filed without handling (§173)"))
+    return _counted(parts, zh)
+
+
+def _dispatch_rows(period: Period):
+    """Every dispatch case of the period, once: counted in the rate or left out, and why."""
+    rate = _dispatch_rate(period)
+    rows = [("4小時內回報", "Field report within 4 hours", rate.within),
+            ("逾4小時回報", "Field report after 4 hours", rate.late),
+            ("逾4小時仍未回報", "Still open past 4 hours", rate.open_overdue),
+            ("不計入：併案", "Left out: merged", rate.merged),
+            ("不計入：降級", "Left out: downgraded", rate.downgraded),
+            ("不計入：未派工", "Left out: never dispatched", rate.not_dispatched),
+            ("不計入：處理中未逾4小時", "Left out: open, within 4 hours", rate.open_not_due),
+            ("不計入：依第173條存查", "Left out: filed without handling (§173)", rate.filed),
+            ("合計", "Total", rate.total)]
+    return [[pick(zh, en), count] for zh, en, count in rows]
+
+
 def _outcome_share(period: Period, outcomes: tuple[str, ...]) -> Decimal | None:
     counts = st.calls_by_outcome(**span(period))
     return percent(sum(counts.get(o, 0) for o in outcomes), sum(counts.values()))
 
 
 def _per_month(count: int, period: Period) -> Value:
-    return Value.count(round(count / months_in(period)))
+    return Value.count(average(count, months_in(period)))
 
 
 def _category_rows(period: Period, kind: str | None = None):
@@ -189,15 +235,18 @@ register(
            "downgraded cases are left out and counted apart).",
            ratio(_dispatch_rate, "within", "counted"),
            unit=("", "")),
-    figure("dispatch_excluded", "併案或降級（不計入時效）", "Merged or downgraded (not rated)",
-           "派工案件中併案或降級者，不計入 4 小時回報率。",
-           "Dispatch cases merged or downgraded, left out of the 4-hour rate.",
-           lambda p: Value.count((lambda r: r.merged + r.downgraded)(
-               _dispatch_rate(p)))),
+    figure("dispatch_excluded", "不計入4小時回報率之派工案件",
+           "Dispatch cases left out of the rate",
+           lambda p: "派工案件中不計入4小時回報率者：" + _dispatch_reasons(p, True) + "。",
+           lambda p: "Dispatch cases left out of the 4-hour rate: "
+                     + _dispatch_reasons(p, False) + ".",
+           lambda p: Value.count(_dispatch_rate(p).left_out)),
     figure("on_time", "案件如期辦結率", "Cases answered on time",
-           "應於期限內辦結之案件中如期辦結者所占比率，由件數計算。",
-           "Cases answered by their due time over those answered or due, from the counts.",
-           ratio(lambda p: st.on_time(**span(p)), "on_time", "answered_or_due"), unit=("", "")),
+           lambda p: "已辦結或已逾期限之案件中如期辦結者所占比率，由件數計算；未計入："
+                     + _on_time_reasons(p, True) + "。",
+           lambda p: "Cases answered by their due time over those answered or past it, from "
+                     "the counts; left out: " + _on_time_reasons(p, False) + ".",
+           ratio(lambda p: _on_time(p), "on_time", "answered_or_due"), unit=("", "")),
     figure("satisfaction", "服務滿意度", "Satisfaction",
            "回覆滿意度調查者中表示滿意者所占比率，由件數計算。",
            "Satisfied answers over all answers to the survey, from the counts.",
@@ -211,6 +260,15 @@ register(
            "經由 APP 受理之市長信箱案件數。", "Mayor's-mailbox cases received through the app.",
            lambda p: Value.count(st.counts_by_channel(**span(p), kind=CaseKind.MAILBOX)
                                  .get(Channel.APP, 0)), small=True),
+    Table(key="servicedesk.dispatch_accounting", module="servicedesk",
+          title_zh="派工案件計入與不計入4小時回報率",
+          title_en="Dispatch cases in and out of the rate",
+          method_zh="該期間派工案件逐一歸入一類，合計等於派工案件數；前三類為回報率之分母。",
+          method_en="Each dispatch case of the period in one row; they add up to all dispatch "
+                    "cases, and the first three rows are the rate's denominator.",
+          columns=lambda language: (["", "Cases"] if language.startswith("en")
+                                    else ["", "件數"]),
+          rows=_dispatch_rows, records=statistics_url, filters=("agency",)),
     Table(key="servicedesk.by_category", module="servicedesk",
           title_zh="案件類別", title_en="Cases by category",
           method_zh="該期間受理案件依主類別計數。",
@@ -288,7 +346,7 @@ register_dashboard(
         figures=("servicedesk.dispatch", "servicedesk.dispatch_four_hour",
                  "servicedesk.dispatch_excluded", "servicedesk.app_dispatch"),
         charts=("servicedesk.dispatch_month_chart",),
-        tables=("servicedesk.dispatch_by_category",),
+        tables=("servicedesk.dispatch_accounting", "servicedesk.dispatch_by_category"),
         download="servicedesk.dispatch_by_category", latest_year=_latest_year,
     ),
 )

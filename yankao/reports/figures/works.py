@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import altair as alt
+from django.utils.translation import get_language
 
+from yankao.core.errors import DomainError
 from yankao.core.numbers import format_percent
 from yankao.core.permissions import CITY_WIDE
 from yankao.reports.dashboards import Dashboard, register_dashboard
@@ -64,11 +66,42 @@ def figure(key, zh, en, method_zh, method_en, compute, records=None, unit=("", "
 
 
 def _minimum_method(language_zh: bool) -> str:
-    return ("依工程施工查核小組作業辦法第4條（依生效日之版本）按施工中標案之金額級距計算之法定"
-            "查核件數；公式為可由管理者修正之資料，請見決策紀錄0300。" if language_zh else
-            "The legal minimum under §4 of the inspection rules in force, by the amount bands "
-            "of tenders under construction; the formula is data an administrator can correct "
-            "(decision record 0300).")
+    return ("依工程施工查核小組作業辦法第4條（該年12月31日施行之條文），就當年度施工中標案之"
+            "預算金額分級計算之法定查核件數（各級件數未達規定者全數查核）；經查核小組設立機關"
+            "首長核准調整者，依核准件數。" if language_zh else
+            "The legal minimum under §4 of the inspection rules (工程施工查核小組作業辦法) as "
+            "in force on 31 December of the year, from the budget amounts of the tenders under "
+            "construction in the year, band by band (all of a band's tenders when there are "
+            "fewer than its count); where the head of the team's agency approved another "
+            "count, that count.")
+
+
+def get_language_is_english() -> bool:
+    return (get_language() or "zh").startswith("en")
+
+
+@once_per_build
+def minimum(period: Period):
+    try:
+        return s.inspection_minimum(actor=CITY_WIDE, year=period.year)
+    except DomainError:
+        return None
+
+
+def _minimum_rows(period: Period):
+    found = minimum(period)
+    if found is None:
+        return []
+    en = get_language_is_english()
+    rows = [[row.label, row.citation, row.tenders, row.required] for row in found.rows]
+    if found.overall_percent:
+        rows.append([
+            (f"No fewer than {found.overall_percent.normalize():f}% of tenders of "
+             f"NT${found.overall_floor:,} or more" if en else
+             f"不低於新臺幣{found.overall_floor:,}元以上標案之{found.overall_percent.normalize():f}%"),
+            "§4 ¶1", found.overall_tenders, found.overall_required])
+    rows.append(["Legal minimum" if en else "法定查核件數", "", found.tenders, found.total])
+    return rows
 
 
 def _grade_rows(period: Period):
@@ -156,6 +189,19 @@ register(
            "各場次參加人數之合計。", "Sum of the sessions' attendance.",
            lambda p: Value.count(training(p).attendance),
            lambda p: "/staff/works/training/", unit=("人次", "")),
+    Table(key="works.minimum", module="works", title_zh="法定查核件數",
+          title_en="The legal minimum of inspections",
+          method_zh="工程施工查核小組作業辦法第4條（該年12月31日施行之條文）各款：施工中標案依"
+                    "預算金額分級之件數與應查核件數；合計列之標案數含未達最低級距及依規定不計"
+                    "之補助、委託案件。",
+          method_en="§4 of the inspection rules as in force on 31 December, item by item: the "
+                    "tenders under construction by budget amount and how many to inspect; the "
+                    "total's tenders include those below the lowest band and the subsidised or "
+                    "delegated ones the text leaves out.",
+          columns=lambda language: (["Budget amount", "Item", "Tenders", "To inspect"]
+                                    if language.startswith("en")
+                                    else ["預算金額", "條款", "標案數", "應查核件數"]),
+          rows=_minimum_rows, records=lambda p: f"/staff/works/?year={p.year}"),
     Table(key="works.grades", module="works", title_zh="查核成績等第分布",
           title_en="Inspection grades",
           method_zh="該年度已定等第之查核依等第計數；占比由件數計算。",

@@ -88,30 +88,29 @@ def _set_fonts(document) -> None:
     document.styles["Normal"].font.size = Pt(11)
 
 
-def _figure_run(paragraph, figure: FigureRef, notes: Footnotes, *, with_unit: bool) -> None:
+def _figure_run(paragraph, figure: FigureRef, notes: Footnotes, *, with_unit: bool,
+                colon: str = "：") -> None:
     # In prose the writer supplies the unit (「共[[x]]件」); in figure lists it is added.
     run = paragraph.add_run(f"{figure.text}{figure.unit if with_unit else ''}")
     run.bold = True
-    notes.reference(paragraph, f"{figure.label}：{figure.method}")
+    notes.reference(paragraph, f"{figure.label}{colon}{figure.method}")
 
 
-def _section(document, section, notes: Footnotes) -> None:
-    separator = "、" if section.level <= 2 else ""
-    document.add_heading(f"{section.number}{separator}{section.title}",
-                         level=min(section.level, 4))
+def _section(document, section, notes: Footnotes, colon: str) -> None:
+    document.add_heading(section.heading, level=min(section.level, 4))
     for block in section.blocks:
         if isinstance(block, Paragraph):
             paragraph = document.add_paragraph()
             for part in block.parts:
                 if isinstance(part, FigureRef):
-                    _figure_run(paragraph, part, notes, with_unit=False)
+                    _figure_run(paragraph, part, notes, with_unit=False, colon=colon)
                 else:
                     paragraph.add_run(part)
         elif isinstance(block, FigureList):
             for figure in block.figures:
                 paragraph = document.add_paragraph(style="List Bullet")
-                paragraph.add_run(f"{figure.label}：")
-                _figure_run(paragraph, figure, notes, with_unit=True)
+                paragraph.add_run(f"{figure.label}{colon}")
+                _figure_run(paragraph, figure, notes, with_unit=True, colon=colon)
         elif isinstance(block, TableBlock):
             caption = document.add_paragraph(style="Caption")
             caption.add_run(block.title)
@@ -129,10 +128,10 @@ def _section(document, section, notes: Footnotes) -> None:
 
             document.add_picture(io.BytesIO(chart_png(block.chart)), width=Cm(15))
             caption = document.add_paragraph(style="Caption")
-            caption.add_run(f"{block.title}：{block.description}")
+            caption.add_run(f"{block.title}{colon}{block.description}")
             notes.reference(caption, block.method)
     for child in section.children:
-        _section(document, child, notes)
+        _section(document, child, notes, colon)
 
 
 def render_docx(report) -> bytes:
@@ -146,7 +145,7 @@ def render_docx(report) -> bytes:
             f"{_('Generated from the records on')} {report.generated_at:%Y-%m-%d %H:%M}"
         )
         for section in report.sections:
-            _section(document, section, notes)
+            _section(document, section, notes, report.colon)
         if report.left_out:
             document.add_heading(_("Sections left out"), level=1)
             document.add_paragraph(_(
@@ -154,8 +153,7 @@ def render_docx(report) -> bytes:
                 "records them. They are not filled with text that the records do not support."
             ))
             for item in report.left_out:
-                document.add_paragraph(f"{item.number} {item.title}：{item.reason}",
-                                       style="List Bullet")
+                document.add_paragraph(item.line, style="List Bullet")
         notes.attach()
         buffer = io.BytesIO()
         document.save(buffer)

@@ -18,7 +18,8 @@ TEST_STRUCTURE = Structure(
             Section("一", "機關", "Agencies", "reports",
                     figures=("test.agencies", "test.closures"), tables=("test.kinds",),
                     charts=("test.chart",)),
-            Section("二", "資料開放", "Open data", "opendata"),
+            # A module no Yankao app provides: always "not installed".
+            Section("二", "檔案管理", "Archives", "archives"),
         )),
         Section("貳", "大學聯誼", "Universities"),
     )),
@@ -60,7 +61,7 @@ ENTRIES = [
     Figure(key="test.closures", module="reports", label_zh="停班日數", label_en="Closure days",
            unit_zh="日", method_zh="該年停班日的筆數。", method_en="Closure days of the year.",
            compute=closures, filters=("agency",), small_cells=True),
-    Figure(key="test.unavailable", module="opendata", label_zh="x", label_en="x",
+    Figure(key="test.unavailable", module="archives", label_zh="x", label_en="x",
            method_zh="x", method_en="x", compute=closures),
     Table(key="test.kinds", module="reports", title_zh="機關類別", title_en="Agency kinds",
           method_zh="依類別計數。", method_en="Counted by kind.",

@@ -10,10 +10,12 @@ import subprocess
 import pytest
 
 from yankao.core.demo import demo_build
+from yankao.core.documents import footnotes_by_page
 from yankao.core.numbers import format_percent, percent
 from yankao.reports.dashboards import dashboard_data, dashboard_get
 from yankao.reports.figures import Period
-from yankao.reports.generate import build_report, generate
+from yankao.reports.generate import build_report
+from yankao.reports.render.html import layout_pdf, render_html
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -33,6 +35,13 @@ REFERENCE_2018 = {
     "works.citizen_satisfied": "80.95%",
     "works.citizen_inspection_rate": "13.75%",
     "works.training_attendance": "407",
+    "opendata.datasets": "1,542",
+    "opendata.resources": "3,647",
+    "opendata.datasets_increase": "157",
+    "opendata.resources_increase": "569",
+    "opendata.agencies": "70",
+    "opendata.gold_previous": "17",
+    "opendata.gold": "455",
 }
 
 
@@ -61,7 +70,7 @@ def test_report_monthly_analysis_dashboards_and_api_agree(demo):
                                             base_url=""))
     assert works_monthly["works.inspections"] == annual["works.inspections"]
 
-    for key in ("programs", "works-inspections", "works-citizen-reports"):
+    for key in ("programs", "works-inspections", "works-citizen-reports", "opendata"):
         board = dashboard_get(key)
         tiles, _charts, _tables = dashboard_data(board, Period(2018), "zh-hant")
         for tile in tiles:
@@ -99,10 +108,39 @@ def test_report_monthly_analysis_dashboards_and_api_agree(demo):
             assert tile.text == annual[tile.key], (key, tile.key)
 
 
+def _walk(box, ancestors=()):
+    yield box, ancestors
+    for child in getattr(box, "children", None) or ():
+        yield from _walk(child, (*ancestors, box))
+
+
+def table_rows_by_page(document) -> dict[int, list[int]]:
+    """For each table, how many of its body rows each page holds."""
+    found: dict[int, list[int]] = {}
+    for page in document.pages:
+        for box, _ancestors in _walk(page._page_box):
+            if type(box).__name__ == "TableBox":
+                rows = sum(len(group.children) for group in box.children
+                           if type(group).__name__ == "TableRowGroupBox"
+                           and not group.is_header)
+                found.setdefault(id(box.element), []).append(rows)
+    return found
+
+
 @pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="poppler-utils not installed")
 def test_the_annual_pdf_reads_as_a_person_sees_it(demo, tmp_path):
+    report = build_report(structure="annual", year=2018, base_url="")
+    document = layout_pdf(report)
+    # Each footnote once, on the page of its mark.
+    pages = footnotes_by_page(document)
+    assert all(calls == markers for calls, markers in pages), pages
+    numbers = [number for _calls, markers in pages for number in markers]
+    assert numbers == [str(n) for n in range(1, len(numbers) + 1)]
+    # No table leaves a single row alone on a page.
+    for rows in table_rows_by_page(document).values():
+        assert len(rows) == 1 or min(rows) >= 2, rows
     path = tmp_path / "annual-2018.pdf"
-    path.write_bytes(generate(structure="annual", year=2018, fmt="pdf", base_url=""))
+    path.write_bytes(document.write_pdf())
     text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True,
                           text=True, check=True).stdout
     flat = re.sub(r"\s+", " ", text)
@@ -113,9 +151,39 @@ def test_the_annual_pdf_reads_as_a_person_sees_it(demo, tmp_path):
     for figure in ("163案", "103項", "63.19%", "60項", "36.81%", "148件", "63件", "80.95%",
                    "99.89%", "NT$3,756,946,000"):
         assert figure.replace("案", "") in flat, figure
-    assert "列管計畫：列管計畫中，有該月" in flat  # a footnote says how the figure is computed
+    assert "列管計畫：該年度列管計畫總數" in flat  # a footnote says how the figure is computed
+    assert "工程施工查核小組作業辦法第4條" in flat  # the law, cited by article
+    assert not re.search(r"決策紀錄|decision record", flat)  # never an internal record
     fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True).stdout
     assert all("Noto-Sans-CJK-TC" in row for row in fonts.strip().splitlines()[2:]), fonts
     subprocess.run(["pdftoppm", "-r", "50", "-png", "-f", "1", "-l", "3", str(path),
                     str(tmp_path / "page")], check=True)
     assert len(list(tmp_path.glob("page-*.png"))) == 3
+
+
+def test_the_english_report_has_an_english_structure(demo):
+    report = build_report(structure="annual", year=2018, language="en", base_url="")
+    headings = []
+
+    def walk(sections):
+        for section in sections:
+            headings.append(section.heading)
+            walk(section.children)
+
+    walk(report.sections)
+    assert "3.1.1 Controlled programs" in headings
+    assert "4 Public works inspection" in headings
+    assert not any(re.search(r"[壹貳參肆伍陸一二三四五六、]", heading) for heading in headings)
+    assert all(re.fullmatch(r"[\d.]+ [^：]+: .+", item.line) for item in report.left_out)
+    tables = {block.key: block for section in report.sections for child in section.children
+              for grandchild in (child, *child.children) for block in grandchild.blocks
+              if hasattr(block, "columns")}
+    assert [row[0] for row in tables["works.grades"].rows] == [
+        "Excellent", "Good", "Fair", "Poor"]
+    assert tables["programs.grades_previous_year"].columns == ["Grade", "Programs", "Share"]
+    assert not any(re.search(r"[\u4e00-\u9fff]", str(row[0]))
+                   for row in tables["programs.grades_previous_year"].rows)
+    figures = {figure.key: figure for figure in report.all_figures()}
+    assert figures["programs.on_schedule"].label == "Done or under 5 points behind"
+    captions = re.findall(r"<figcaption>(.*?)</figcaption>", render_html(report), re.S)
+    assert captions and all(": " in caption and "：" not in caption for caption in captions)

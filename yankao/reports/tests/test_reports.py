@@ -47,7 +47,7 @@ def test_report_is_built_from_records_and_says_what_it_leaves_out(test_registry,
     section = report.sections[0].children[0]
     assert section.narrative_pending
     assert [(i.number, i.reason) for i in report.left_out] == [
-        ("壹 二", "「資料開放」模組尚未安裝"),
+        ("壹 二", "「archives」模組尚未安裝"),
         ("貳", "本平台尚無模組記錄此項業務"),
     ]
     assert build_report(structure="test-annual", year=2019, base_url="").all_figures()[1].text \

@@ -10,12 +10,12 @@ from collections.abc import Mapping
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from yankao.core.calendar import today_taipei
 from yankao.core.errors import DomainError, ErrorCode
 from yankao.core.models import Agency
 from yankao.core.permissions import actor_scope
 from yankao.core.services.audit import audit_record
-from yankao.participation.services.budgets import today_taipei
-from yankao.participation.services.common import full_clean, refusals_audited
+from yankao.core.services.writes import full_clean, refusals_audited
 from yankao.research.audit import ResearchAction as Action
 from yankao.research.models import (
     Article,
@@ -147,6 +147,23 @@ def glossary_review(*, actor, term: GlossaryTerm, approve: bool, note: str = "",
 
     transaction.on_commit(glossary_changed)
     return term
+
+
+def nomination_submit(*, actor, year: int, agency: Agency,
+                      category: str) -> ServiceAwardNomination:
+    """An agency nominated for the Government Service Award; its written review comes next.
+    The same agency twice in a category of a year is refused."""
+    require_commission(actor)
+    with transaction.atomic():
+        if ServiceAwardNomination.objects.filter(year=year, agency=agency,
+                                                 category=category.strip()).exists():
+            raise DomainError(ErrorCode.CONFLICT, _(
+                "This agency is already nominated in this category this year."),
+                field="agency")
+        return _save(actor, ServiceAwardNomination(year=year, agency=agency,
+                                                   category=category.strip()),
+                     Action.NOMINATION_SAVE, agency=agency,
+                     to_state=ServiceAwardNomination.Stage.WRITTEN)
 
 
 def nomination_review(*, actor, nomination: ServiceAwardNomination, score: int,

@@ -20,6 +20,7 @@ import datetime as dt
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db.models import Count, F, Max, Min, Q, QuerySet
 from django.db.models.functions import TruncMonth
@@ -27,6 +28,7 @@ from django.utils import timezone
 
 from yankao.core.calendar import TAIPEI
 from yankao.core.models import Agency
+from yankao.core.numbers import percent
 from yankao.servicedesk.models import Call, CallOutcome, Case, CaseKind, CloseReason, Survey
 
 
@@ -38,42 +40,79 @@ class Ratio:
     whole: int
 
     @property
-    def rate(self) -> float | None:
-        """Percentage, computed when read (None when there is nothing to divide)."""
-        return None if not self.whole else 100 * self.part / self.whole
+    def rate(self) -> Decimal | None:
+        """Percentage, computed when read with ``core.numbers.percent`` (half up, two
+        decimals; None when there is nothing to divide)."""
+        return percent(self.part, self.whole)
 
 
 @dataclass(frozen=True)
 class OnTime:
+    """Cases answered by their time limit. Every case of the period is in one count:
+    ``on_time`` or ``late`` (answered late, or open past the limit) are rated; ``not_due``
+    (open, the limit not reached), ``no_limit`` (no time limit set), ``merged`` and
+    ``filed`` (filed without handling, 行政程序法 §173) are left out."""
+
     on_time: int
     late: int
+    not_due: int = 0
+    no_limit: int = 0
+    merged: int = 0
+    filed: int = 0
 
     @property
     def answered_or_due(self) -> int:
         return self.on_time + self.late
 
     @property
-    def rate(self) -> float | None:
+    def left_out(self) -> int:
+        return self.not_due + self.no_limit + self.merged + self.filed
+
+    @property
+    def total(self) -> int:
+        return self.answered_or_due + self.left_out
+
+    @property
+    def rate(self) -> Decimal | None:
         return Ratio(self.on_time, self.answered_or_due).rate
 
 
 @dataclass(frozen=True)
 class DispatchRate:
-    """派工 4-hour rate: from dispatch to the field report. Merged and downgraded cases are
-    outside the rate and counted on their own."""
+    """派工 4-hour rate: from dispatch to the field report. Every dispatch case of the period
+    is in exactly one of these counts, so they add up to ``total``:
+
+    - counted in the rate: ``within`` the time limit, ``late``, or still open past it
+      (``open_overdue``);
+    - left out of it: ``merged`` into another case, ``downgraded`` to a non-dispatch case,
+      ``not_dispatched`` (never dispatched, so no clock ran), ``open_not_due`` (dispatched,
+      its time limit not reached yet) and ``filed`` (filed without handling under 行政程序法
+      §173 before any field report)."""
 
     within: int
     late: int
     open_overdue: int
     merged: int
     downgraded: int
+    not_dispatched: int = 0
+    open_not_due: int = 0
+    filed: int = 0
 
     @property
     def counted(self) -> int:
         return self.within + self.late + self.open_overdue
 
     @property
-    def rate(self) -> float | None:
+    def left_out(self) -> int:
+        return (self.merged + self.downgraded + self.not_dispatched + self.open_not_due
+                + self.filed)
+
+    @property
+    def total(self) -> int:
+        return self.counted + self.left_out
+
+    @property
+    def rate(self) -> Decimal | None:
         return Ratio(self.within, self.counted).rate
 
 
@@ -91,11 +130,11 @@ class Satisfaction:
     satisfied: int
 
     @property
-    def response_rate(self) -> float | None:
+    def response_rate(self) -> Decimal | None:
         return Ratio(self.answered, self.invited).rate
 
     @property
-    def satisfaction_rate(self) -> float | None:
+    def satisfaction_rate(self) -> Decimal | None:
         return Ratio(self.satisfied, self.answered).rate
 
 
@@ -108,11 +147,11 @@ class ConsultationRate:
     answered_at_once: int
 
     @property
-    def consultation_share(self) -> float | None:
+    def consultation_share(self) -> Decimal | None:
         return Ratio(self.consultations, self.calls).rate
 
     @property
-    def at_once_rate(self) -> float | None:
+    def at_once_rate(self) -> Decimal | None:
         return Ratio(self.answered_at_once, self.consultations).rate
 
 
@@ -191,14 +230,18 @@ def on_time(*, year=None, months=None, agency=None, kind=None,
     """Answered within the time limit, against answered late or still open past it. Merged
     and filed cases are left out."""
     now = now or timezone.now()
-    base = cases_in(year=year, months=months, agency=agency, kind=kind).filter(
-        due_at__isnull=False).exclude(close_reason__in=[CloseReason.MERGED, CloseReason.FILED])
-    result = base.aggregate(
-        on_time=Count("id", filter=Q(answered_at__lte=F("due_at"))),
-        late=Count("id", filter=Q(answered_at__gt=F("due_at"))
-                   | Q(answered_at__isnull=True, due_at__lt=now)),
+    merged, filed = Q(close_reason=CloseReason.MERGED), Q(close_reason=CloseReason.FILED)
+    rated = Q(due_at__isnull=False) & ~merged & ~filed
+    result = cases_in(year=year, months=months, agency=agency, kind=kind).aggregate(
+        on_time=Count("id", filter=rated & Q(answered_at__lte=F("due_at"))),
+        late=Count("id", filter=rated & (Q(answered_at__gt=F("due_at"))
+                                         | Q(answered_at__isnull=True, due_at__lt=now))),
+        not_due=Count("id", filter=rated & Q(answered_at__isnull=True, due_at__gte=now)),
+        no_limit=Count("id", filter=Q(due_at__isnull=True) & ~merged & ~filed),
+        merged=Count("id", filter=merged),
+        filed=Count("id", filter=filed),
     )
-    return OnTime(on_time=result["on_time"], late=result["late"])
+    return OnTime(**result)
 
 
 def dispatch_four_hour(*, year=None, months=None, agency=None,
@@ -208,16 +251,22 @@ def dispatch_four_hour(*, year=None, months=None, agency=None,
     base = cases_in(year=year, months=months, agency=agency, kind=CaseKind.DISPATCH)
     merged = Q(close_reason=CloseReason.MERGED)
     downgraded = Q(downgraded=True) & ~merged
-    counted = ~merged & Q(downgraded=False) & Q(due_at__isnull=False)
+    eligible = ~merged & Q(downgraded=False)
+    counted = eligible & Q(due_at__isnull=False)
+    unanswered = counted & Q(answered_at__isnull=True)
+    filed = Q(close_reason=CloseReason.FILED)
+    # Aggregate names must not be field names ("downgraded"): filters would read them.
     result = base.aggregate(
-        within=Count("id", filter=counted & Q(answered_at__lte=F("due_at"))),
-        late=Count("id", filter=counted & Q(answered_at__gt=F("due_at"))),
-        open_overdue=Count("id", filter=counted & Q(answered_at__isnull=True, due_at__lt=now)
-                           & ~Q(close_reason=CloseReason.FILED)),
-        merged=Count("id", filter=merged),
-        downgraded=Count("id", filter=downgraded),
+        n_within=Count("id", filter=counted & Q(answered_at__lte=F("due_at"))),
+        n_late=Count("id", filter=counted & Q(answered_at__gt=F("due_at"))),
+        n_open_overdue=Count("id", filter=unanswered & Q(due_at__lt=now) & ~filed),
+        n_merged=Count("id", filter=merged),
+        n_downgraded=Count("id", filter=downgraded),
+        n_not_dispatched=Count("id", filter=eligible & Q(due_at__isnull=True)),
+        n_open_not_due=Count("id", filter=unanswered & Q(due_at__gte=now)),
+        n_filed=Count("id", filter=unanswered & Q(due_at__lt=now) & filed),
     )
-    return DispatchRate(**result)
+    return DispatchRate(**{name.removeprefix("n_"): value for name, value in result.items()})
 
 
 def _nearest_rank(queryset: QuerySet, count: int, fraction: float) -> int | None:

@@ -99,6 +99,11 @@ def test_nearby_report_is_offered_and_following_it_needs_confirmation(
         client.post(reverse("servicedesk:follow-case", args=[first.number]),
                     {"email": "neighbour@example.org"})
     assert Case.objects.count() == 1
+    # The follower finds it in "my reports" by its public page, never the reporter's page.
+    assert reverse("servicedesk:public-case", args=[first.number]) in client.get(
+        reverse("servicedesk:my-reports")).content.decode()
+    assert client.get(reverse("servicedesk:citizen-case", args=[first.number])
+                      ).status_code == 404
     confirm = mail.outbox[-1]
     link = re.search(r"/follow/[^\s]+/", confirm.body).group(0)
     assert client.get(link).status_code == 200

@@ -16,6 +16,7 @@ from yankao.core.api.pagination import MAX_OFFSET
 from yankao.core.api.params import YEAR_MAX, YEAR_MIN, Amount, Count, YearMonth
 from yankao.core.errors import DomainError, ErrorCode
 from yankao.works import selectors
+from yankao.works.access import reads_all
 from yankao.works.models import Defect, Inspection, MonthlyProgress, Tender
 from yankao.works.services.inspections import (
     DefectEntry,
@@ -41,6 +42,7 @@ class TenderOut(Schema):
     district: str | None = None
     contract_amount: int
     budget_amount: int
+    arrangement: str
     contractor: str
     supervisor: str
     start_date: dt.date
@@ -132,12 +134,34 @@ class InspectionOut(Schema):
     grade: str
     score_provisional: bool
     score_fixed_by_test: bool
+    grave_finding: str
+    score_withheld: bool = Field(
+        ..., description="A score of 70 or more waits for the test results (§8 ¶3 from "
+                         "2021-03-19): score, mean and grade are null for the agency until "
+                         "then.")
     record_due_at: dt.datetime | None = None
     sent_at: dt.datetime | None = None
 
     @staticmethod
     def resolve_first_inspection(obj) -> str | None:
         return obj.first_inspection.number if obj.first_inspection_id else None
+
+    @staticmethod
+    def resolve_score(obj, context) -> int | None:
+        return None if _hidden(obj, context) else obj.score
+
+    @staticmethod
+    def resolve_mean_score(obj, context) -> Decimal | None:
+        return None if _hidden(obj, context) else obj.mean_score
+
+    @staticmethod
+    def resolve_grade(obj, context) -> str:
+        return "" if _hidden(obj, context) else obj.grade
+
+
+def _hidden(inspection, context) -> bool:
+    """The agency does not learn a withheld score (§8 ¶3); the team and evaluators do."""
+    return inspection.score_withheld and not reads_all(context["request"].user)
 
 
 class InspectionDetailOut(InspectionOut):
@@ -146,8 +170,8 @@ class InspectionDetailOut(InspectionOut):
     defects: list[DefectOut]
 
     @staticmethod
-    def resolve_scores(obj):
-        return list(obj.scores.all())
+    def resolve_scores(obj, context):
+        return [] if _hidden(obj, context) else list(obj.scores.all())
 
     @staticmethod
     def resolve_material_tests(obj):
@@ -185,6 +209,8 @@ class InspectionIn(Schema):
     citizen_report: str | None = None
     first_inspection: str | None = None
     summary: str = ""
+    grave_finding: str = Field("", description="structure, materials or safety (§8 ¶1 "
+                                                "items 4–6): makes it 丙等")
 
 
 class SummaryOut(Schema):
@@ -192,10 +218,9 @@ class SummaryOut(Schema):
     inspections: int
     first_inspections: int
     re_inspections: int
-    legal_minimum: int
+    legal_minimum: int | None
     ratio_percent: Decimal | None
     formula_code: str
-    formula_verified: bool
 
 
 class WorksYearQuery(Schema):
@@ -317,7 +342,7 @@ def inspection_create(request: HttpRequest, payload: InspectionIn):
         tests=[MaterialTestEntry(material=row.material, result=row.result)
                for row in payload.material_tests],
         origin=payload.origin, citizen_report=report, first_inspection=first,
-        summary=payload.summary)
+        summary=payload.summary, grave_finding=payload.grave_finding)
     return Status(201, selectors.inspection_get(actor=request.user, number=created.number))
 
 

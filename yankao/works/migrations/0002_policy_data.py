@@ -4,9 +4,11 @@ from django.db import migrations
 
 
 def load(apps, schema_editor):
-    from yankao.works.policy_defaults import load_defaults
+    # The policy only: the texts of §4 come with migration 0005, whose fields this state
+    # does not have yet.
+    from yankao.works.policy_defaults import load_policy
 
-    load_defaults(apps.get_model)
+    load_policy(apps.get_model)
 
 
 def unload(apps, schema_editor):

@@ -15,13 +15,23 @@ from yankao.works.models.policy import (
     DeductionRate,
     DefectCode,
     GradeBand,
+    MinimumAdjustment,
     MinimumFormula,
     MinimumFormulaBand,
+    PriorityCategory,
     WorksPolicy,
 )
-from yankao.works.models.tenders import MonthlyProgress, ProgressCheck, Tender, month_key
+from yankao.works.models.tenders import (
+    Arrangement,
+    MonthlyProgress,
+    PriorityFlag,
+    ProgressCheck,
+    Tender,
+    month_key,
+)
 
 __all__ = [
+    "Arrangement",
     "CitizenReport",
     "ConsequenceTemplate",
     "DeductionRate",
@@ -33,9 +43,12 @@ __all__ = [
     "InspectionConsequence",
     "InspectorScore",
     "MaterialTest",
+    "MinimumAdjustment",
     "MinimumFormula",
     "MinimumFormulaBand",
     "MonthlyProgress",
+    "PriorityCategory",
+    "PriorityFlag",
     "ProgressCheck",
     "ReportExtension",
     "Tender",

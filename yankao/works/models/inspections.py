@@ -32,6 +32,13 @@ class Inspection(models.Model):
         PRIORITY = "priority", _("Priority list")
         CITIZEN_REPORT = "citizen_report", _("Citizen works report")
 
+    class GraveFinding(models.TextChoices):
+        """§8 ¶1 items 4–6: findings that make the inspection 丙等 whatever the scores."""
+
+        STRUCTURE = "structure", _("The main structure differs gravely from the design")
+        MATERIALS = "materials", _("Main materials or equipment differ gravely from the design")
+        SAFETY = "safety", _("Another grave fault that affects safety")
+
     number = models.CharField(_("number"), max_length=20, unique=True)
     tender = models.ForeignKey("works.Tender", verbose_name=_("tender"),
                                on_delete=models.PROTECT, related_name="inspections")
@@ -59,6 +66,12 @@ class Inspection(models.Model):
     grade = models.CharField(_("grade"), max_length=20, blank=True)
     score_provisional = models.BooleanField(_("provisional"), default=False)
     score_fixed_by_test = models.BooleanField(_("fixed by a failed test"), default=False)
+    grave_finding = models.CharField(_("grave finding (§8)"), max_length=12, blank=True,
+                                     choices=GraveFinding.choices)
+    score_withheld = models.BooleanField(
+        _("score told after the tests"), default=False,
+        help_text=_("A score of 70 or more is told to the agency only once the material "
+                    "test results are in (§8 ¶3 from 2021-03-19)."))
     record_due_at = models.DateTimeField(_("record due"), null=True, blank=True)
     sent_at = models.DateTimeField(_("record sent"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)

@@ -11,11 +11,22 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from yankao.core.numbers import percent
+from yankao.works import rules
+
 PERCENT_VALIDATORS = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))]
 
 
 def month_key(day: dt.date) -> str:
     return f"{day:%Y-%m}"
+
+
+class Arrangement(models.TextChoices):
+    """How a tender is carried out (works.rules.Arrangement: the codes §4 reads)."""
+
+    OWN = rules.Arrangement.OWN, _("By the agency itself")  # 自辦
+    SUBSIDISED = rules.Arrangement.SUBSIDISED, _("Subsidised (補助)")
+    DELEGATED = rules.Arrangement.DELEGATED, _("Delegated to another agency (委託其他機關辦理)")
 
 
 class Tender(models.Model):
@@ -39,8 +50,16 @@ class Tender(models.Model):
                                    blank=True)
     longitude = models.DecimalField(_("longitude"), max_digits=8, decimal_places=5, null=True,
                                     blank=True)
-    budget_amount = models.PositiveBigIntegerField(_("budget (NT$)"))
+    budget_amount = models.PositiveBigIntegerField(
+        _("budget (NT$)"),
+        help_text=_("The procurement's budget amount (預算金額): the yearly minimum of "
+                    "inspections counts tenders by it (§4)."))
     contract_amount = models.PositiveBigIntegerField(_("contract amount (NT$)"))
+    arrangement = models.CharField(
+        _("carried out as"), max_length=12, choices=Arrangement.choices,
+        default=Arrangement.OWN,
+        help_text=_("Subsidised and delegated tenders are left out of the yearly minimum of "
+                    "inspections since 2021-03-19 (§4)."))
     awarded_on = models.DateField(_("awarded on"))
     contractor = models.CharField(_("contractor"), max_length=200)
     supervisor = models.CharField(_("supervisor"), max_length=200)
@@ -64,6 +83,8 @@ class Tender(models.Model):
                                    name="works_tender_dates_ordered"),
             models.CheckConstraint(condition=models.Q(contract_amount__gt=0),
                                    name="works_tender_amount_positive"),
+            models.CheckConstraint(condition=models.Q(budget_amount__gt=0),
+                                   name="works_tender_budget_positive"),
         ]
 
     def __str__(self) -> str:
@@ -106,11 +127,7 @@ class Tender(models.Model):
     @property
     def award_ratio(self) -> Decimal | None:
         """決標比: contract amount ÷ budget, in %."""
-        if not self.budget_amount:
-            return None
-        return (Decimal(self.contract_amount) * 100 / Decimal(self.budget_amount)).quantize(
-            Decimal("0.01")
-        )
+        return percent(self.contract_amount, self.budget_amount)
 
 
 class MonthlyProgress(models.Model):
@@ -202,3 +219,38 @@ class ProgressCheck(models.Model):
 
     def __str__(self) -> str:
         return f"{self.tender.pcc_number} {self.month:%Y-%m}"
+
+
+class PriorityFlag(models.Model):
+    """Why a tender should be inspected first, from outside its own records: a media
+    report or a contractor's complaint (§4 ¶3 item 1 from 2023-08-09), a designation by
+    the competent authority or the team's agency (item 4), or an agency's own request for
+    an inspection (¶4). Citizen reports, delays, award prices, contract changes and poor
+    grades come from their own records."""
+
+    class Source(models.TextChoices):
+        MEDIA = "media", _("Media report")
+        CONTRACTOR = "contractor_report", _("Report by a contractor")
+        DESIGNATED = "designated", _("Designated by the competent authority or the agency")
+        AGENCY_REQUEST = "agency_request", _("The agency asks for an inspection")
+
+    tender = models.ForeignKey(Tender, verbose_name=_("tender"), on_delete=models.PROTECT,
+                               related_name="priority_flags")
+    source = models.CharField(_("source"), max_length=20, choices=Source.choices)
+    noted_on = models.DateField(_("dated"))
+    reference = models.CharField(_("reference"), max_length=200, blank=True,
+                                 help_text=_("A document number or the address of the report."))
+    note = models.TextField(_("what it says"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recorded by"),
+                                    null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+")
+    recorded_at = models.DateTimeField(_("recorded at"))
+
+    class Meta:
+        verbose_name = _("reason to inspect first")
+        verbose_name_plural = _("reasons to inspect first")
+        ordering = ["-noted_on", "-id"]
+        indexes = [models.Index(fields=["noted_on"], name="works_flag_noted_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.tender.pcc_number} {self.get_source_display()} {self.noted_on:%Y-%m-%d}"

@@ -12,6 +12,7 @@ from yankao.works.selectors.citizen import (
     citizen_report_visible,
     training_list,
     training_summary,
+    training_years,
 )
 from yankao.works.selectors.files import (
     citizen_report_photos,
@@ -34,11 +35,15 @@ from yankao.works.selectors.inspections import (
     inspection_visible,
     inspection_years,
     material_test_get,
+    minimum_adjustments,
 )
 from yankao.works.selectors.tenders import (
     delay_class,
     inspection_priority_list,
+    priority_flag_list,
+    priority_reasons,
     progress_check_candidates,
+    progress_check_latest_month,
     progress_checks_by_month,
     progress_checks_month,
     progress_compliance_by_agency,
@@ -56,6 +61,7 @@ from yankao.works.selectors.tenders import (
     tender_s_curve,
     tender_visible,
 )
+from yankao.works.selectors.years import record_years
 
 __all__ = [
     "citizen_report_channels",
@@ -83,12 +89,17 @@ __all__ = [
     "inspection_visible",
     "inspection_years",
     "material_test_get",
+    "minimum_adjustments",
+    "priority_flag_list",
+    "priority_reasons",
     "progress_check_candidates",
+    "progress_check_latest_month",
     "progress_checks_by_month",
     "progress_checks_month",
     "progress_compliance_by_agency",
     "progress_compliance_by_month",
     "progress_of_tenders",
+    "record_years",
     "tender_agencies_with_tenders",
     "tender_delay_map",
     "tender_entry_agencies",
@@ -103,5 +114,6 @@ __all__ = [
     "tender_visible",
     "training_list",
     "training_summary",
+    "training_years",
     "works_photo_get",
 ]

@@ -10,10 +10,10 @@ from django.db.models import Count, Q, QuerySet, Sum
 
 from yankao.core.errors import DomainError, ErrorCode
 from yankao.core.models import Agency
+from yankao.core.numbers import percent
 from yankao.core.permissions import actor_scope
 from yankao.works.access import INTAKE_ROLES, reads_all, works_scope
 from yankao.works.models import CitizenReport, Inspection, TrainingSession
-from yankao.works.rules import percent
 
 
 def citizen_report_visible(*, actor) -> QuerySet[CitizenReport]:
@@ -163,3 +163,9 @@ def training_summary(*, year: int) -> TrainingSummary:
     """教育訓練: sessions held in ``year`` and their total attendance."""
     totals = training_list(year=year).aggregate(n=Count("id"), people=Sum("attendance"))
     return TrainingSummary(year=year, sessions=totals["n"], attendance=totals["people"] or 0)
+
+
+def training_years() -> list[int]:
+    """Years with training sessions, latest first."""
+    return sorted({day.year for day in TrainingSession.objects.dates("held_on", "year")},
+                  reverse=True)

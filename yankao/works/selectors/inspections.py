@@ -10,6 +10,7 @@ from decimal import Decimal
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 
 from yankao.core.errors import DomainError, ErrorCode
+from yankao.core.numbers import percent
 from yankao.works.access import reads_all, works_scope
 from yankao.works.models import (
     Defect,
@@ -17,9 +18,10 @@ from yankao.works.models import (
     GradeBand,
     Inspection,
     InspectionConsequence,
+    MinimumAdjustment,
 )
-from yankao.works.policy import formula_for_year, minimum_bands, policy_on
-from yankao.works.rules import legal_minimum, percent
+from yankao.works.policy import formula_for_year, minimum_version, policy_on
+from yankao.works.rules import TenderAmount, legal_minimum
 from yankao.works.selectors.tenders import tender_list
 from yankao.works.services.common import today_taipei
 
@@ -81,51 +83,110 @@ def grade_labels() -> dict[str, GradeBand]:
 
 
 @dataclass(frozen=True)
+class Adjustment:
+    """The head's approval of a band's count instead of the law's (§4 ¶2)."""
+
+    count: int
+    approved_by: str
+    approved_on: dt.date
+    document_number: str
+    reported_on: dt.date | None
+    reason: str
+
+
+@dataclass(frozen=True)
 class MinimumBandRow:
+    band_id: int
     label: str
+    citation: str
     min_amount: int
     max_amount: int | None
     percent: Decimal
     minimum_count: int
     tenders: int
+    legal: int
     required: int
+    adjustment: Adjustment | None = None
 
 
 @dataclass(frozen=True)
 class InspectionMinimum:
+    """法定查核件數 of a year under one text of §4, with every tender under construction
+    accounted for: ``tenders`` = Σ rows' tenders + ``below_floor`` + ``excluded``."""
+
     year: int
     formula_code: str
     formula_title: str
+    citation: str
     effective_from: dt.date
-    verified: bool
+    effective_until: dt.date | None
     source: str
     rows: list[MinimumBandRow]
+    overall_percent: Decimal
+    overall_floor: int
+    overall_tenders: int
+    overall_required: int
+    band_total: int
     total: int
+    tenders: int
+    below_floor: int
+    excluded: int
+    excludes_subsidised_and_delegated: bool
+
+    @property
+    def adjusted(self) -> bool:
+        return any(row.adjustment for row in self.rows)
 
 
 def inspection_minimum(*, actor, year: int, formula_code: str = "") -> InspectionMinimum:
-    """法定查核件數 (§4): from the tenders under construction in ``year`` that the actor may
-    read, by amount band, under the formula in force on 1 January (or ``formula_code``)."""
+    """法定查核件數 (工程施工查核小組作業辦法 §4): from the tenders under construction in
+    ``year`` that the actor may read, by their budget amounts, under the text in force on
+    31 December (or ``formula_code``). The counts the head of the team's agency approved
+    instead (§4 ¶2) apply to the city-wide figure (the team and evaluators), not to one
+    agency's own share."""
     formula = formula_for_year(year, formula_code)
-    bands = minimum_bands(formula)
-    amounts = tender_list(actor=actor, year=year).values_list("contract_amount", flat=True)
-    rows = legal_minimum(bands, amounts)
+    version = minimum_version(formula)
+    bands = list(formula.bands.all())
+    tenders = [TenderAmount(budget_amount=amount, arrangement=arrangement)
+               for amount, arrangement in tender_list(actor=actor, year=year).values_list(
+                   "budget_amount", "arrangement")]
+    approvals = {}
+    if reads_all(actor):
+        approvals = {adjustment.band_id: adjustment for adjustment in
+                     MinimumAdjustment.objects.filter(year=year, band__formula=formula)}
+    by_index = {index: approvals[band.pk].count for index, band in enumerate(bands)
+                if band.pk in approvals}
+    result = legal_minimum(version, tenders, by_index)
+    rows = []
+    for band, row in zip(bands, result.rows, strict=True):
+        approval = approvals.get(band.pk)
+        rows.append(MinimumBandRow(
+            band_id=band.pk, label=band.label, citation=band.citation,
+            min_amount=band.min_amount, max_amount=band.max_amount, percent=band.percent,
+            minimum_count=band.minimum_count, tenders=row.tenders, legal=row.legal,
+            required=row.required,
+            adjustment=Adjustment(
+                count=approval.count, approved_by=approval.approved_by,
+                approved_on=approval.approved_on, document_number=approval.document_number,
+                reported_on=approval.reported_on, reason=approval.reason)
+            if approval else None))
     return InspectionMinimum(
         year=year, formula_code=formula.code, formula_title=formula.title,
-        effective_from=formula.effective_from, verified=formula.verified,
-        source=formula.source,
-        rows=[MinimumBandRow(label=_band_label(row.band), min_amount=row.band.min_amount,
-                             max_amount=row.band.max_amount, percent=row.band.percent,
-                             minimum_count=row.band.minimum_count, tenders=row.tenders,
-                             required=row.required) for row in rows],
-        total=sum(row.required for row in rows),
-    )
+        citation=formula.citation, effective_from=formula.effective_from,
+        effective_until=formula.effective_until, source=formula.source, rows=rows,
+        overall_percent=formula.overall_percent, overall_floor=formula.overall_floor_amount,
+        overall_tenders=result.overall_tenders, overall_required=result.overall_required,
+        band_total=result.band_total, total=result.total, tenders=result.tenders,
+        below_floor=result.below_floor, excluded=result.excluded,
+        excludes_subsidised_and_delegated=formula.excludes_subsidised_and_delegated)
 
 
-def _band_label(band) -> str:
-    from yankao.core.models.agencies import localized
-
-    return localized(band.label_zh, band.label_en)
+def minimum_adjustments(*, actor, year: int) -> list[MinimumAdjustment]:
+    """The approved adjustments of ``year`` (the team and evaluators)."""
+    if not reads_all(actor):
+        raise DomainError(ErrorCode.FORBIDDEN)
+    return list(MinimumAdjustment.objects.filter(year=year).select_related(
+        "band__formula", "recorded_by"))
 
 
 @dataclass(frozen=True)
@@ -134,25 +195,31 @@ class InspectionSummary:
     inspections: int
     first_inspections: int
     re_inspections: int
-    legal_minimum: int
+    legal_minimum: int | None
     ratio_percent: Decimal | None
     formula_code: str
-    formula_verified: bool
 
 
 def inspection_summary(*, actor, year: int, formula_code: str = "") -> InspectionSummary:
     """查核件數: inspections made in ``year`` (first inspections and re-inspections apart)
     against the legal minimum; ratio = inspections ÷ minimum. Planned inspections do not
-    count. For an agency user both figures are of the agency's own tenders."""
+    count. For an agency user both figures are of the agency's own tenders. With no text
+    of §4 in force for the year the minimum is None (and the ratio)."""
     counts = inspection_list(actor=actor, year=year).exclude(
         status=Inspection.Status.PLANNED).aggregate(
         total=Count("id"), re=Count("id", filter=Q(kind=Inspection.Kind.RE_INSPECTION)))
-    minimum = inspection_minimum(actor=actor, year=year, formula_code=formula_code)
+    try:
+        minimum = inspection_minimum(actor=actor, year=year, formula_code=formula_code)
+    except DomainError:
+        if formula_code:
+            raise
+        minimum = None
+    total = minimum.total if minimum else None
     return InspectionSummary(
         year=year, inspections=counts["total"], re_inspections=counts["re"],
-        first_inspections=counts["total"] - counts["re"], legal_minimum=minimum.total,
-        ratio_percent=percent(counts["total"], minimum.total),
-        formula_code=minimum.formula_code, formula_verified=minimum.verified)
+        first_inspections=counts["total"] - counts["re"], legal_minimum=total,
+        ratio_percent=percent(counts["total"], total) if total is not None else None,
+        formula_code=minimum.formula_code if minimum else "")
 
 
 @dataclass(frozen=True)

@@ -9,20 +9,24 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
+from django.template.defaultfilters import floatformat
+from django.utils.translation import gettext as _
 
 from yankao.core.errors import DomainError, ErrorCode
+from yankao.core.numbers import percent
 from yankao.works.access import reads_all, works_scope
 from yankao.works.models import (
     CitizenReport,
     Inspection,
     MonthlyProgress,
+    PriorityFlag,
     ProgressCheck,
     Tender,
     WorksPolicy,
     month_key,
 )
-from yankao.works.policy import policy_on
-from yankao.works.rules import month_end, months_between, percent
+from yankao.works.policy import formula_on, policy_on
+from yankao.works.rules import month_end, months_between
 from yankao.works.services.common import today_taipei
 
 ACTIVE_STATUSES = (Tender.Status.IN_PROGRESS, Tender.Status.SUSPENDED)
@@ -273,6 +277,30 @@ def progress_compliance_by_agency(*, actor, year: int,
 class PriorityReason:
     code: str
     detail: str
+    # The category of §4 ¶3 it falls in (from 2023-08-09), e.g. "§4 ¶3 item 2: …".
+    category: str = ""
+
+    @property
+    def label(self) -> str:
+        """The reason in the reader's language, numbers as people write them
+        ("20.85 points behind", not the stored Decimal's digits)."""
+        number = floatformat(self.detail, "-2") if self.detail else ""
+        if self.code == "behind":
+            return _("%(points)s points behind") % {"points": number}
+        if self.code == "citizen_reports":
+            return _("%(count)s citizen reports") % {"count": number}
+        if self.code == "low_award_ratio":
+            return _("award ratio %(ratio)s%%") % {"ratio": number}
+        if self.code == "change_orders":
+            return _("%(count)s months with design changes") % {"count": number}
+        if self.code == "written_check":
+            return _("put forward by a written progress check")
+        if self.code == "previous_poor":
+            return _("previous 丙等")
+        recorded = {"media": _("media report"), "contractor_report": _("report by a contractor"),
+                    "designated": _("designated"),
+                    "agency_request": _("the agency asks for an inspection")}
+        return f"{recorded.get(self.code, self.code)}: {self.detail}"
 
 
 @dataclass
@@ -286,15 +314,19 @@ class PriorityEntry:
 
 
 def inspection_priority_list(*, actor, as_of: dt.date | None = None,
-                             limit: int = 100) -> list[PriorityEntry]:
+                             limit: int | None = 100) -> list[PriorityEntry]:
     """優先查核名單: active tenders with their reasons — ≥ N points behind, citizen reports,
     a low award ratio, repeated design changes, a previous 丙等, a written progress check of
-    the last three months that put it forward — most reasons first, then
-    the most behind. The inspection team's list: agencies do not see it."""
+    the last three months that put it forward, and what was recorded on the tender in the
+    last year (a media report, a contractor's report, a designation, the agency's own
+    request) — most reasons first, then the most behind. From 2023-08-09 each reason names
+    the category of tenders that 工程施工查核小組作業辦法 §4 ¶3 says to put first (the text
+    in force on ``as_of``). The inspection team's list: agencies do not see it."""
     if not reads_all(actor):
         raise DomainError(ErrorCode.FORBIDDEN)
     as_of = as_of or today_taipei()
     policy = policy_on(as_of)
+    categories = _priority_categories(as_of)
     poor = [band.code for band in policy.grade_bands.all() if band.triggers_consequences]
     tenders = (Tender.objects.filter(status__in=ACTIVE_STATUSES, start_date__lte=as_of)
                .select_related("agency")
@@ -321,31 +353,76 @@ def inspection_priority_list(*, actor, as_of: dt.date | None = None,
     poor_tenders = set(Inspection.objects.filter(
         grade__in=poor, inspected_on__lte=as_of).exclude(
         status=Inspection.Status.PLANNED).values_list("tender_id", flat=True))
+    flags: dict[int, list[PriorityFlag]] = defaultdict(list)
+    for flag in PriorityFlag.objects.filter(noted_on__lte=as_of, noted_on__gte=year_ago):
+        flags[flag.tender_id].append(flag)
     entries = []
     for tender in tenders:
         delay = (tender.latest_planned - tender.latest_actual
                  if tender.latest_planned is not None else None)
-        reasons = []
+        found = []
         if delay is not None and delay >= policy.priority_delay_points:
-            reasons.append(PriorityReason("behind", f"{delay}"))
+            found.append(("behind", f"{delay}"))
         if reports.get(tender.pk):
-            reasons.append(PriorityReason("citizen_reports", str(reports[tender.pk])))
+            found.append(("citizen_reports", str(reports[tender.pk])))
         ratio = tender.award_ratio
         if ratio is not None and ratio < policy.low_award_ratio_percent:
-            reasons.append(PriorityReason("low_award_ratio", f"{ratio}"))
+            found.append(("low_award_ratio", f"{ratio}"))
         if tender.change_months >= policy.repeated_change_orders:
-            reasons.append(PriorityReason("change_orders", str(tender.change_months)))
+            found.append(("change_orders", str(tender.change_months)))
         if tender.pk in poor_tenders:
-            reasons.append(PriorityReason("previous_poor", ""))
+            found.append(("previous_poor", ""))
         if tender.pk in put_forward:
-            reasons.append(PriorityReason("written_check", ""))
-        if reasons:
-            entries.append(PriorityEntry(tender_id=tender.pk, pcc_number=tender.pcc_number,
-                                         title=tender.title, agency=tender.agency.label_zh,
-                                         delay=delay, reasons=reasons))
+            found.append(("written_check", ""))
+        for flag in flags.get(tender.pk, ()):
+            found.append((flag.source, flag.note))
+        if found:
+            entries.append(PriorityEntry(
+                tender_id=tender.pk, pcc_number=tender.pcc_number, title=tender.title,
+                agency=tender.agency.label_zh, delay=delay,
+                reasons=[PriorityReason(code, detail, categories.get(code, ""))
+                         for code, detail in found]))
     entries.sort(key=lambda entry: (-len(entry.reasons), -(entry.delay or Decimal(-999)),
                                     entry.pcc_number))
     return entries[:limit]
+
+
+def priority_reasons(*, actor, pcc_number: str, as_of: dt.date | None = None
+                     ) -> list[PriorityReason]:
+    """Why one tender is on the priority list (empty when it is not): the inspection form
+    opened from the list keeps them."""
+    return next((entry.reasons for entry in inspection_priority_list(
+        actor=actor, as_of=as_of, limit=None) if entry.pcc_number == pcc_number), [])
+
+
+def progress_check_latest_month(*, actor) -> dt.date | None:
+    """The latest month with written checks the actor may read (the page opens there, not
+    on an empty month)."""
+    return works_scope(ProgressCheck.objects.all(), actor, agency_field="tender__agency") \
+        .order_by("-month").values_list("month", flat=True).first()
+
+
+def _priority_categories(day: dt.date) -> dict[str, str]:
+    """Reason code → the §4 ¶3 category it falls in, under the text in force on ``day``
+    (none before 2023-08-09, whose text names no categories)."""
+    formula = formula_on(day)
+    if formula is None:
+        return {}
+    found = {}
+    for category in formula.priority_categories.all():
+        for code in category.reason_codes():
+            found[code] = f"{category.citation or category.number}: {category.text}"
+    return found
+
+
+def priority_flag_list(*, actor, tender: Tender) -> QuerySet[PriorityFlag]:
+    """What was recorded on ``tender`` to inspect it first. The team and evaluators read
+    all; the tender's own agency only its own requests (an inspection stays unannounced)."""
+    tender_get(actor=actor, tender_id=tender.pk)
+    flags = PriorityFlag.objects.filter(tender=tender).select_related("recorded_by")
+    if not reads_all(actor):
+        flags = flags.filter(source=PriorityFlag.Source.AGENCY_REQUEST)
+    return flags
 
 
 @dataclass(frozen=True)

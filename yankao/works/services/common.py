@@ -13,6 +13,7 @@ from yankao.core.calendar import TAIPEI
 from yankao.core.errors import DomainError, ErrorCode
 from yankao.core.models import Membership, Role
 from yankao.core.services.attachments import attachment_validate
+from yankao.core.validation import full_clean  # noqa: F401 - re-exported
 
 PHOTO_KINDS = ("image",)
 MAX_PHOTOS = 10

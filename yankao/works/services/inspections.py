@@ -183,11 +183,15 @@ def inspection_record(
     citizen_report: CitizenReport | None = None,
     first_inspection: Inspection | None = None,
     summary: str = "",
+    grave_finding: str = "",
 ) -> Inspection:
-    """查核紀錄: the inspection on its day — inspectors and scores, defects, material tests.
-    The score and grade follow; the record is due to the agency in N working days (§9).
-    A re-inspection names its ``first_inspection``. Nothing is written on bad input."""
+    """查核紀錄: the inspection on its day — inspectors and scores, defects, material tests,
+    and a grave finding that makes it 丙等 (§8 ¶1 items 4–6). The score and grade follow
+    (§7–8); the record is due to the agency in N working days (§9). A re-inspection names
+    its ``first_inspection``. Nothing is written on bad input."""
     require_team(actor)
+    if grave_finding and grave_finding not in Inspection.GraveFinding.values:
+        raise _invalid(_("Unknown grave finding."), "grave_finding")
     if planned is not None:
         if planned.status != Inspection.Status.PLANNED:
             raise DomainError(ErrorCode.INVALID_STATE, _("That inspection is already recorded."))
@@ -228,6 +232,7 @@ def inspection_record(
         inspection.origin = origin
         inspection.inspected_on = inspected_on
         inspection.summary = summary.strip()
+        inspection.grave_finding = grave_finding
         inspection.status = Inspection.Status.RECORDED
         inspection.record_due_at = record_due_at
         full_clean(inspection, exclude=["created_by"])
@@ -249,23 +254,28 @@ def inspection_record(
                      from_state=before, to_state=inspection.status,
                      data={"score": inspection.score, "grade": band.code,
                            "provisional": inspection.score_provisional,
+                           "grave_finding": grave_finding,
                            "defects": len(defects), "inspectors": len(inspectors)})
     return inspection
 
 
 def _apply_score(inspection: Inspection, policy: WorksPolicy) -> Band:
-    """Compute and store the score and grade; open the §10 checklist for a final 丙等."""
+    """Compute and store the score and grade (§7–8), and whether the agency must wait for
+    the test results to learn it (§8 ¶3 from 2021-03-19); open the §10 checklist for a
+    final 丙等."""
     scores = list(inspection.scores.values_list("score", flat=True))
     tests = list(inspection.material_tests.values_list("material", "result"))
     result = inspection_score(scores, tests, failed_test_score=policy.failed_test_score,
-                              failed_test_rule=policy.failed_test_rule)
+                              failed_test_rule=policy.failed_test_rule,
+                              grave_finding=bool(inspection.grave_finding))
     band = grade_for(result.score, grade_bands(policy))
     inspection.mean_score, inspection.score = result.mean, result.score
     inspection.grade = band.code
     inspection.score_provisional = result.provisional
     inspection.score_fixed_by_test = result.fixed_by_test
+    inspection.score_withheld = result.withheld(inspection.inspected_on)
     inspection.save(update_fields=["mean_score", "score", "grade", "score_provisional",
-                                   "score_fixed_by_test"])
+                                   "score_fixed_by_test", "score_withheld"])
     if band.triggers_consequences and not result.provisional:
         existing = set(inspection.consequences.values_list("template_id", flat=True))
         InspectionConsequence.objects.bulk_create([
@@ -289,15 +299,34 @@ def material_test_result(*, actor, test: MaterialTest, result: str,
         inspection = test.inspection
         before = {"score": inspection.score, "grade": inspection.grade,
                   "provisional": inspection.score_provisional}
+        was_withheld = inspection.score_withheld
         test.result, test.result_on = result, result_on or today_taipei()
         test.save(update_fields=["result", "result_on"])
         band = _apply_score(inspection, policy_on(inspection.inspected_on))
+        if was_withheld and not inspection.score_withheld and inspection.sent_at:
+            _score_released(inspection, band)
         audit_record(actor=actor, action=WorksAction.MATERIAL_TEST_RESULT, obj=inspection,
                      from_state=MaterialTest.Result.PENDING, to_state=result,
                      data={"material": test.material, "before": before,
                            "score": inspection.score, "grade": band.code,
                            "provisional": inspection.score_provisional})
     return test
+
+
+def _score_released(inspection: Inspection, band: Band) -> None:
+    """The test results are in: the agency learns the score it waited for (§8 ¶3)."""
+    notification_queue(
+        kind="works.inspection_score",
+        recipients=agency_officer_emails(inspection.agency_id),
+        subject=f"[研考] 工程查核成績 {inspection.number} {inspection.tender.title}"[:200],
+        body=(f"{inspection.tender.pcc_number} {inspection.tender.title}\n"
+              f"查核紀錄 {inspection.number} 之試驗結果已判定，查核成績 {inspection.score} 分"
+              f"（{band.label_zh}）。\n"
+              f"The test results of inspection {inspection.number} are in: the score is "
+              f"{inspection.score} ({band.label_en})."),
+        dedupe_key=f"works.inspection_score:{inspection.pk}",
+        obj=inspection, agency=inspection.agency,
+    )
 
 
 def inspection_send(*, actor, inspection: Inspection) -> Inspection:
@@ -320,9 +349,12 @@ def inspection_send(*, actor, inspection: Inspection) -> Inspection:
             recipients=agency_officer_emails(inspection.agency_id),
             subject=f"[研考] 工程查核紀錄 {inspection.number} {inspection.tender.title}"[:200],
             body=(f"{inspection.tender.pcc_number} {inspection.tender.title}\n"
-                  f"查核紀錄 {inspection.number} 已送達，請依限改善缺失並上傳改善前後照片。\n"
-                  f"The inspection record {inspection.number} has been sent: improve the "
-                  f"defects and upload before and after photos."),
+                  f"查核紀錄 {inspection.number} 已送達，請依限改善缺失並上傳改善前後照片。"
+                  + ("查核成績俟試驗結果判定後通知。" if inspection.score_withheld else "")
+                  + f"\nThe inspection record {inspection.number} has been sent: improve the "
+                  f"defects and upload before and after photos."
+                  + (" The score follows once the test results are in."
+                     if inspection.score_withheld else "")),
             dedupe_key=f"works.inspection_record:{inspection.pk}",
             obj=inspection, agency=inspection.agency,
         )

@@ -21,9 +21,16 @@ from yankao.core.services.attachments import attachment_create
 from yankao.core.services.audit import audit_record
 from yankao.core.services.notifications import notification_queue
 from yankao.core.validation import full_clean
-from yankao.works.access import AGENCY_ROLES, TEAM_ROLES
+from yankao.works.access import AGENCY_ROLES, TEAM_ROLES, team_agency
 from yankao.works.audit import WorksAction
-from yankao.works.models import MonthlyProgress, ProgressCheck, Tender, month_key
+from yankao.works.models import (
+    Arrangement,
+    MonthlyProgress,
+    PriorityFlag,
+    ProgressCheck,
+    Tender,
+    month_key,
+)
 from yankao.works.policy import policy_on
 from yankao.works.rules import month_end, month_start, progress_due_at
 from yankao.works.services.common import (
@@ -45,10 +52,13 @@ def tender_save(*, actor, agency: Agency, pcc_number: str, title: str, budget_am
                 start_date: dt.date, end_date: dt.date, status: str = Tender.Status.IN_PROGRESS,
                 planned_curve: list | None = None, location: str = "",
                 district: District | None = None, latitude: Decimal | None = None,
-                longitude: Decimal | None = None, new: bool = False) -> Tender:
+                longitude: Decimal | None = None, arrangement: str = Arrangement.OWN,
+                new: bool = False) -> Tender:
     """Create a tender, or update the one with this PCC number (as registered in the PCC
     tender system). Administrators, or officers of the agency. ``new``: refuse a number
-    that is already registered (a form for a new tender must not overwrite another)."""
+    that is already registered (a form for a new tender must not overwrite another).
+    A tender needs its budget amount: the yearly minimum of inspections counts tenders by
+    it (§4)."""
     if new and Tender.objects.filter(pcc_number=pcc_number.strip()).exists():
         raise DomainError(ErrorCode.CONFLICT, _("A tender with this PCC number is already "
                                                 "registered; open it to correct it."),
@@ -58,7 +68,7 @@ def tender_save(*, actor, agency: Agency, pcc_number: str, title: str, budget_am
         budget_amount=budget_amount, contract_amount=contract_amount, awarded_on=awarded_on,
         contractor=contractor, supervisor=supervisor, start_date=start_date, end_date=end_date,
         status=status, planned_curve=planned_curve, location=location, district=district,
-        latitude=latitude, longitude=longitude)
+        latitude=latitude, longitude=longitude, arrangement=arrangement)
     return tender
 
 
@@ -66,6 +76,14 @@ def _tender_save(*, actor, agency: Agency, pcc_number: str, district: District |
                  planned_curve: list | None, **fields) -> tuple[Tender, str]:
     """(tender, "created" | "updated" | "unchanged")."""
     _require_tender_writer(actor, agency)
+    budget = fields.get("budget_amount")
+    if budget is None or isinstance(budget, bool) or not isinstance(budget, int) or budget <= 0:
+        raise DomainError(ErrorCode.INVALID, _("A tender needs its budget amount (NT$, more "
+                                               "than 0): the yearly minimum of inspections "
+                                               "counts tenders by it."), field="budget_amount")
+    if fields.get("arrangement", Arrangement.OWN) not in Arrangement.values:
+        raise DomainError(ErrorCode.INVALID, _("Carried out as: own, subsidised or "
+                                               "delegated."), field="arrangement")
     with transaction.atomic():
         tender = Tender.objects.select_for_update().filter(pcc_number=pcc_number.strip()).first()
         created = tender is None
@@ -126,6 +144,46 @@ def progress_check_record(*, actor, tender: Tender, month: dt.date, finding: str
         audit_record(actor=actor, action=action, obj=check, agency=tender.agency,
                      from_state=before, to_state=finding, data={"month": month_key(month)})
     return check
+
+
+def priority_flag_record(*, actor, tender: Tender, source: str, note: str,
+                         noted_on: dt.date | None = None, reference: str = "") -> PriorityFlag:
+    """Record why ``tender`` should be inspected first: a media report or a contractor's
+    report (工程施工查核小組作業辦法 §4 ¶3 item 1, from 2023-08-09), a designation by the
+    competent authority or the team's agency (item 4) — the inspection team — or the
+    agency's own request for an inspection (§4 ¶4) — its officers. It stays on the
+    priority list for a year from its date."""
+    if source not in PriorityFlag.Source.values:
+        raise DomainError(ErrorCode.INVALID, _("Choose where the reason comes from."),
+                          field="source")
+    if actor is not None:
+        if source == PriorityFlag.Source.AGENCY_REQUEST:
+            require_role(actor, *AGENCY_ROLES, agency=tender.agency)
+        else:
+            require_role(actor, *TEAM_ROLES)
+    note = (note or "").strip()
+    if not note:
+        raise DomainError(ErrorCode.INVALID, _("Say what the report or request says."),
+                          field="note")
+    now = now_taipei()
+    noted_on = noted_on or now.date()
+    if noted_on > now.date():
+        raise DomainError(ErrorCode.INVALID, _("The date is in the future."), field="noted_on")
+    with transaction.atomic():
+        flag = PriorityFlag(tender=tender, source=source, noted_on=noted_on,
+                            reference=reference.strip(), note=note, recorded_at=now,
+                            recorded_by=actor if actor is not None
+                            and actor.is_authenticated else None)
+        full_clean(flag)
+        flag.save()
+        # A request is the agency's own; the team's reasons stay the team's (unannounced).
+        request = source == PriorityFlag.Source.AGENCY_REQUEST
+        audit_record(actor=actor, action=WorksAction.PRIORITY_FLAG_RECORD, obj=flag,
+                     agency=(tender.agency if request else
+                             team_agency(actor) if actor is not None else None),
+                     to_state=source,
+                     data={"tender": tender.pcc_number, "noted_on": noted_on.isoformat()})
+    return flag
 
 
 def progress_submit(
@@ -268,10 +326,35 @@ def progress_reminders_send(*, today: dt.date) -> int:
     return sent
 
 
+ARRANGEMENT_WORDS = {"": Arrangement.OWN, "own": Arrangement.OWN, "自辦": Arrangement.OWN,
+                     "subsidised": Arrangement.SUBSIDISED, "補助": Arrangement.SUBSIDISED,
+                     "delegated": Arrangement.DELEGATED, "委託": Arrangement.DELEGATED,
+                     "委託其他機關辦理": Arrangement.DELEGATED}
+
+
+def _whole(row: dict, name: str) -> int:
+    text = row.get(name, "").replace(",", "").strip()
+    if not text:
+        raise ValueError(f"{name}: missing")
+    try:
+        return int(text)
+    except ValueError:
+        raise ValueError(f"{name}: not a whole number") from None
+
+
+def _day(row: dict, name: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(row.get(name, "").strip())
+    except ValueError:
+        raise ValueError(f"{name}: not a date (YYYY-MM-DD)") from None
+
+
 def tenders_import(path: Path, *, actor, progress=no_progress) -> ImportResult:
     """Tenders from a CSV or XLSX export of the PCC tender system. Columns: pcc_number,
     agency_code, title, budget_amount, contract_amount, awarded_on, contractor, supervisor,
-    start_date, end_date; optional status, location, district_code, latitude, longitude."""
+    start_date, end_date; optional status, location, district_code, latitude, longitude,
+    arrangement (own / subsidised / delegated, or 自辦 / 補助 / 委託). A row without a budget
+    amount is refused, naming the field."""
     required = ["pcc_number", "agency_code", "title", "budget_amount", "contract_amount",
                 "awarded_on", "contractor", "supervisor", "start_date", "end_date"]
     headers, rows = read_rows(path)
@@ -283,25 +366,32 @@ def tenders_import(path: Path, *, actor, progress=no_progress) -> ImportResult:
         progress(done)
         agency = agencies.get(row["agency_code"])
         if agency is None:
-            result.reject(number, "unknown agency_code")
+            result.reject(number, "agency_code: unknown agency")
+            continue
+        arrangement = ARRANGEMENT_WORDS.get(row.get("arrangement", "").strip().lower())
+        if arrangement is None:
+            result.reject(number, "arrangement: not own, subsidised or delegated")
             continue
         try:
             values = dict(
                 pcc_number=row["pcc_number"], title=row["title"],
-                budget_amount=int(row["budget_amount"].replace(",", "")),
-                contract_amount=int(row["contract_amount"].replace(",", "")),
-                awarded_on=dt.date.fromisoformat(row["awarded_on"]),
+                budget_amount=_whole(row, "budget_amount"),
+                contract_amount=_whole(row, "contract_amount"),
+                awarded_on=_day(row, "awarded_on"),
                 contractor=row["contractor"], supervisor=row["supervisor"],
-                start_date=dt.date.fromisoformat(row["start_date"]),
-                end_date=dt.date.fromisoformat(row["end_date"]),
+                start_date=_day(row, "start_date"), end_date=_day(row, "end_date"),
                 status=row.get("status") or Tender.Status.IN_PROGRESS,
                 location=row.get("location", ""),
                 district=districts.get(row.get("district_code", "")),
                 latitude=Decimal(row["latitude"]) if row.get("latitude") else None,
                 longitude=Decimal(row["longitude"]) if row.get("longitude") else None,
+                arrangement=arrangement,
             )
-        except (ValueError, InvalidOperation):
-            result.reject(number, "a number or date (YYYY-MM-DD) is not valid")
+        except ValueError as error:
+            result.reject(number, str(error))
+            continue
+        except InvalidOperation:
+            result.reject(number, "latitude or longitude: not a number")
             continue
         existing = Tender.objects.filter(pcc_number=values["pcc_number"]).first()
         try:
@@ -309,7 +399,8 @@ def tenders_import(path: Path, *, actor, progress=no_progress) -> ImportResult:
                 actor=actor, agency=agency,
                 planned_curve=existing.planned_curve if existing else [], **values)
         except DomainError as error:
-            result.reject(number, error.message)
+            result.reject(number, f"{error.field}: {error.message}" if error.field
+                          else error.message)
             continue
         setattr(result, state, getattr(result, state) + 1)
     return result

@@ -28,9 +28,10 @@ def data(tender, epb_tender, inspector):
 
 def test_summary_of_the_year(client, data, inspector, officer):
     body = client.get("/api/v1/works/inspections/summary?year=2018", **auth(inspector)).json()
+    # Two tenders under construction, each alone in its band: both must be inspected.
     assert body == {"year": 2018, "inspections": 3, "first_inspections": 2,
-                    "re_inspections": 1, "legal_minimum": 1, "ratio_percent": "300.00",
-                    "formula_code": "2018", "formula_verified": False}
+                    "re_inspections": 1, "legal_minimum": 2, "ratio_percent": "150.00",
+                    "formula_code": "2003"}
     mine = client.get("/api/v1/works/inspections/summary?year=2018", **auth(officer)).json()
     assert (mine["inspections"], mine["re_inspections"], mine["legal_minimum"]) == (2, 1, 1)
 

@@ -21,10 +21,14 @@ def test_demo_figures_of_2018(db):
     assert (summary.inspections, summary.first_inspections, summary.re_inspections,
             summary.legal_minimum) == (148, 137, 11, 63)
     assert summary.ratio_percent == Decimal("234.92")
+    # 63 from §4 as in force in 2018, by budget amount: 20 % of 140 (≥ NT$50 M) = 28,
+    # 15 of 300 (NT$10–50 M), 20 of 700 (NT$1–10 M); 12 below NT$1 M do not count.
     minimum = selectors.inspection_minimum(actor=evaluator, year=2018)
-    assert [(row.tenders, row.required) for row in minimum.rows] == [(10, 2), (90, 9),
-                                                                      (1040, 52)]
-    assert Tender.objects.filter(contract_amount__lt=1_000_000).count() == 12
+    assert minimum.formula_code == "2003"
+    assert [(row.tenders, row.required) for row in minimum.rows] == [(140, 28), (300, 15),
+                                                                      (700, 20)]
+    assert (minimum.below_floor, minimum.excluded, minimum.tenders) == (12, 0, 1152)
+    assert Tender.objects.filter(budget_amount__lt=1_000_000).count() == 12
     satisfaction = selectors.citizen_report_satisfaction(actor=evaluator, year=2018)
     assert (satisfaction.surveyed, satisfaction.satisfied) == (21, 17)
     assert satisfaction.satisfied_percent == Decimal("80.95")

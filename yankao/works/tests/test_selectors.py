@@ -5,11 +5,13 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from yankao.core.calendar import TAIPEI
-from yankao.core.errors import DomainError
+from yankao.core.errors import DomainError, ErrorCode
+from yankao.core.models import AuditEvent
 from yankao.works import selectors
-from yankao.works.models import MinimumFormula
+from yankao.works.models import MinimumAdjustment, MinimumFormula
 from yankao.works.services.citizen import (
     citizen_report_improvement,
     citizen_report_route,
@@ -19,6 +21,7 @@ from yankao.works.services.citizen import (
 )
 from yankao.works.services.common import today_taipei
 from yankao.works.services.inspections import inspection_plan
+from yankao.works.services.policy import minimum_adjustment_record
 from yankao.works.services.tenders import progress_submit
 from yankao.works.tests.factories import make_tender, record
 
@@ -54,43 +57,110 @@ def test_agencies_see_their_own_and_units_below(tender, epb_tender, inspector, o
         selectors.tender_get(actor=officer, pcc_number=epb_tender.pcc_number)
 
 
+def budget_tender(agency, number, budget, **overrides):
+    return make_tender(agency, number=number, amount=max(1, budget * 9 // 10),
+                       budget_amount=budget, **overrides)
+
+
 def test_summary_counts_first_and_re_inspections_against_the_minimum(city, inspector):
     agency = city["pwb-maintenance"]
-    # 巨額 3 → ceil(0.6) = 1; 查核 4 → 1; 公告 30 → 2; small ones do not count.
-    amounts = [300_000_000] * 3 + [80_000_000] * 4 + [3_000_000] * 30 + [500_000] * 5
-    tenders = [make_tender(agency, number=f"107-{index:03d}", amount=amount)
-               for index, amount in enumerate(amounts)]
-    make_tender(agency, number="106-999", start_date=dt.date(2016, 1, 4),
-                end_date=dt.date(2017, 6, 30), amount=300_000_000)
+    # By budget, under the text in force in 2018 (2003-09-10): 3 tenders of NT$50 M or
+    # more (all, fewer than 20), 4 of NT$10–50 M (all), 30 of NT$1–10 M (20), 5 small ones.
+    budgets = [50_000_000] * 3 + [10_000_000] * 4 + [1_000_000] * 30 + [999_999] * 5
+    tenders = [budget_tender(agency, f"107-{index:03d}", budget)
+               for index, budget in enumerate(budgets)]
+    budget_tender(agency, "106-999", 300_000_000, start_date=dt.date(2016, 1, 4),
+                  end_date=dt.date(2017, 6, 30))  # finished before 2018: not counted
     first = record(tenders[0], scores=(60,), actor=inspector)
     record(tenders[1], actor=inspector)
     record(tenders[0], first_inspection=first, day=dt.date(2018, 7, 2), actor=inspector)
     summary = selectors.inspection_summary(actor=inspector, year=2018)
     assert (summary.inspections, summary.first_inspections, summary.re_inspections,
-            summary.legal_minimum) == (3, 2, 1, 4)
-    assert summary.ratio_percent == Decimal("75.00")
-    assert summary.formula_code == "2018"
-    assert summary.formula_verified is False
+            summary.legal_minimum) == (3, 2, 1, 27)
+    assert summary.ratio_percent == Decimal("11.11")
+    assert summary.formula_code == "2003"
     minimum = selectors.inspection_minimum(actor=inspector, year=2018)
-    assert [(row.tenders, row.required) for row in minimum.rows] == [(3, 1), (4, 1), (30, 2)]
-    # The 2023 text, asked for by name, raises the announcement threshold to NT$1.5 million.
-    make_tender(agency, number="107-500", amount=1_200_000)
-    assert selectors.inspection_minimum(actor=inspector, year=2018).rows[2].tenders == 31
-    assert selectors.inspection_minimum(actor=inspector, year=2018,
-                                        formula_code="2023").rows[2].tenders == 30
-    with pytest.raises(DomainError):
+    assert [(row.tenders, row.required) for row in minimum.rows] == [(3, 3), (4, 4), (30, 20)]
+    assert (minimum.below_floor, minimum.excluded, minimum.tenders) == (5, 0, 42)
+    assert minimum.citation.startswith("工程施工查核小組作業辦法第4條")
+    # The 2023 text, asked for by name: NT$1 M no longer counts, and the share of all.
+    text_2023 = selectors.inspection_minimum(actor=inspector, year=2018, formula_code="2023")
+    assert [row.tenders for row in text_2023.rows] == [3, 4, 0]
+    assert (text_2023.below_floor, text_2023.overall_tenders, text_2023.total) == (35, 7, 7)
+    with pytest.raises(DomainError) as refused:
         selectors.inspection_minimum(actor=inspector, year=2018, formula_code="1999")
+    assert refused.value.field == "formula"
+    # A year with no text in force has no minimum, said so, and no crash.
+    assert selectors.inspection_summary(actor=inspector, year=2001).legal_minimum is None
 
 
-def test_the_minimum_formula_is_corrected_as_data(city, inspector):
+def test_2021_counts_only_own_tenders_and_at_least_ten_percent(city, inspector, officer):
     agency = city["pwb-maintenance"]
-    for index in range(10):
-        make_tender(agency, number=f"107-{index:03d}", amount=3_000_000)
-    assert selectors.inspection_minimum(actor=inspector, year=2018).total == 1
-    formula = MinimumFormula.objects.get(code="2018")
-    formula.bands.filter(min_amount=1_000_000).update(percent=Decimal("25"))
-    assert selectors.inspection_minimum(actor=inspector, year=2018).total == 3
-    assert selectors.inspection_minimum(actor=inspector, year=2024).formula_code == "2023"
+    year = {"start_date": dt.date(2021, 1, 4), "end_date": dt.date(2021, 12, 31)}
+    for index in range(25):
+        budget_tender(agency, f"110-{index:03d}", 2_000_000, **year)
+    budget_tender(agency, "110-900", 2_000_000, arrangement="subsidised", **year)
+    budget_tender(agency, "110-901", 60_000_000, arrangement="delegated", **year)
+    minimum = selectors.inspection_minimum(actor=inspector, year=2021)
+    assert minimum.formula_code == "2021"  # in force on 31 December 2021
+    assert [(row.tenders, row.required) for row in minimum.rows] == [(0, 0), (0, 0), (25, 10)]
+    assert (minimum.excluded, minimum.overall_tenders, minimum.overall_required,
+            minimum.total) == (2, 25, 3, 10)
+
+
+def test_the_heads_adjustment_is_recorded_audited_and_applied(city, inspector, officer):
+    agency = city["pwb-maintenance"]
+    for index in range(30):
+        budget_tender(agency, f"107-{index:03d}", 3_000_000)
+    minimum = selectors.inspection_minimum(actor=inspector, year=2018)
+    band = minimum.rows[2]
+    assert (band.legal, band.required) == (20, 20)
+    with pytest.raises(DomainError) as refused:
+        minimum_adjustment_record(actor=officer, year=2018, band_id=band.band_id, count=8,
+                                  approved_by="市長", approved_on=dt.date(2018, 3, 1),
+                                  document_number="高市府研管字第1070000001號",
+                                  reason="人力不足")
+    assert refused.value.code == ErrorCode.FORBIDDEN
+    other_year = selectors.inspection_minimum(actor=inspector, year=2022).rows[2].band_id
+    with pytest.raises(DomainError) as refused:
+        minimum_adjustment_record(actor=inspector, year=2018, band_id=other_year, count=8,
+                                  approved_by="市長", approved_on=dt.date(2018, 3, 1),
+                                  document_number="1", reason="r")
+    assert refused.value.field == "band"
+    with pytest.raises(DomainError) as refused:
+        minimum_adjustment_record(actor=inspector, year=2018, band_id=band.band_id, count=8,
+                                  approved_by="市長", approved_on=dt.date(2018, 3, 1),
+                                  document_number=" ", reason="人力不足")
+    assert refused.value.field == "document_number"
+    assert not MinimumAdjustment.objects.exists()
+    minimum_adjustment_record(actor=inspector, year=2018, band_id=band.band_id, count=8,
+                              approved_by="市長 陳○○", approved_on=dt.date(2018, 3, 1),
+                              document_number="高市府研管字第1070000001號",
+                              reason="颱風災後復建優先", reported_on=dt.date(2018, 3, 5))
+    adjusted = selectors.inspection_minimum(actor=inspector, year=2018)
+    row = adjusted.rows[2]
+    assert (row.legal, row.required, adjusted.total) == (20, 8, 8)
+    assert row.adjustment.document_number == "高市府研管字第1070000001號"
+    # An agency's own view of its tenders keeps the law's count.
+    assert selectors.inspection_minimum(actor=officer, year=2018).total == 20
+    event = AuditEvent.objects.get(action="minimum_adjustment.record")
+    assert (event.from_state, event.to_state) == ("", "8")
+
+
+def test_a_version_whose_dates_overlap_another_is_refused_on_its_date(city):
+    clash = MinimumFormula(code="2022", title="x", citation="x",
+                           effective_from=dt.date(2022, 1, 1))
+    with pytest.raises(ValidationError) as refused:
+        clash.full_clean()
+    assert "effective_from" in refused.value.error_dict
+    before = MinimumFormula(code="2000", title="x", citation="x",
+                            effective_from=dt.date(2000, 1, 1),
+                            effective_until=dt.date(2003, 9, 10))
+    with pytest.raises(ValidationError) as refused:
+        before.full_clean()
+    assert "effective_until" in refused.value.error_dict
+    MinimumFormula(code="2000", title="x", citation="x", effective_from=dt.date(2000, 1, 1),
+                   effective_until=dt.date(2003, 9, 9)).full_clean()
 
 
 def test_grade_distribution_and_record_timeliness(tender, inspector):

@@ -143,8 +143,10 @@ def test_a_poor_grade_brings_the_checklist_which_is_ticked_off(tender, inspector
     inspection = record(tender, scores=(65, 68), actor=inspector)
     assert inspection.grade == "poor"
     items = list(inspection.consequences.select_related("template"))
-    assert [item.template.code for item in items][:2] == ["contractor-action",
-                                                           "supervisor-action"]
+    # §10 ¶3: act under the contract, then the measures of items 1–5.
+    assert [item.template.code for item in items] == [
+        "contract", "staff-discipline", "professionals", "contractor-article-101",
+        "supervisor-staff", "contractor-staff"]
     consequence_done(actor=officer, consequence=items[0], note="已依契約扣款")
     items[0].refresh_from_db()
     assert items[0].done_by == officer
@@ -152,8 +154,59 @@ def test_a_poor_grade_brings_the_checklist_which_is_ticked_off(tender, inspector
         consequence_done(actor=officer, consequence=items[0])
 
 
+def test_a_grave_finding_makes_it_poor_and_is_recorded(tender, inspector):
+    inspection = record(tender, scores=(91, 93), grave_finding="safety", actor=inspector)
+    assert (inspection.score, inspection.grade, inspection.grave_finding) == (
+        69, "poor", "safety")
+    assert inspection.consequences.count() == 6
+    before = counts()
+    with pytest.raises(DomainError) as refused:
+        record(tender, grave_finding="ugly", actor=inspector)
+    assert refused.value.field == "grave_finding"
+    assert counts() == before
+
+
+def test_from_2021_a_score_of_70_or_more_waits_for_the_tests(tender, inspector, officer,
+                                                             client):
+    """§8 ¶3 as amended on 2021-03-19: the agency is told a score of 70 or more only once
+    the test results are in; before that date it was told at once."""
+    from yankao.core.services.tokens import api_token_create
+
+    tender.end_date = dt.date(2021, 12, 31)
+    tender.save(update_fields=["end_date"])
+    old = record(tender, scores=(85,), tests=[("concrete", "pending")], actor=inspector,
+                 day=dt.date(2021, 3, 18))
+    new = record(tender, scores=(85,), tests=[("concrete", "pending")], actor=inspector,
+                 day=dt.date(2021, 3, 19), defects=[DEFECT])
+    low = record(tender, scores=(60,), tests=[("concrete", "pending")], actor=inspector,
+                 day=dt.date(2021, 3, 22))
+    assert (old.score_withheld, new.score_withheld, low.score_withheld) == (False, True, False)
+    inspection_send(actor=inspector, inspection=new)
+    sent = Notification.objects.get(kind="works.inspection_record")
+    assert "查核成績俟試驗結果判定後通知" in sent.body
+    _token, raw = api_token_create(actor=officer, user=officer, name="t")
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+    body = client.get(f"/api/v1/works/inspections/{new.number}", **headers).json()
+    assert (body["score"], body["mean_score"], body["grade"], body["scores"]) == (
+        None, None, "", [])
+    assert body["score_withheld"] is True
+    client.force_login(officer)
+    page = client.get(f"/staff/works/inspections/{new.number}/").content.decode()
+    assert "查核成績俟試驗結果判定完成後通知（第8條）" in page
+    client.force_login(inspector)
+    assert ">85 <" in client.get(f"/staff/works/inspections/{new.number}/").content.decode()
+    client.logout()
+    material_test_result(actor=inspector, test=new.material_tests.get(), result="passed")
+    new.refresh_from_db()
+    assert not new.score_withheld
+    told = Notification.objects.get(kind="works.inspection_score")
+    assert "查核成績 85 分" in told.body
+    body = client.get(f"/api/v1/works/inspections/{new.number}", **headers).json()
+    assert (body["score"], body["grade"]) == (85, "good")
+
+
 def test_a_policy_change_applies_to_inspections_after_its_date(tender, inspector):
-    policy = WorksPolicy.objects.get()
+    policy = WorksPolicy.objects.get(effective_from=dt.date(2000, 1, 1))
     newer = WorksPolicy.objects.create(effective_from=dt.date(2018, 6, 1),
                                        failed_test_rule="fix", failed_test_score=60)
     for band in policy.grade_bands.all():

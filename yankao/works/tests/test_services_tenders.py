@@ -134,6 +134,32 @@ def test_tender_import_is_idempotent(city, tmp_path):
     assert (again.created, again.updated, again.unchanged) == (0, 0, 1)
 
 
+def test_a_tender_without_a_budget_amount_is_refused_naming_the_field(city, tmp_path):
+    from yankao.works.tests.factories import make_tender
+
+    for budget in (None, 0):
+        with pytest.raises(DomainError) as refused:
+            make_tender(city["pwb-maintenance"], number="1070301-20", budget_amount=budget)
+        assert refused.value.field == "budget_amount"
+    with pytest.raises(DomainError) as refused:
+        make_tender(city["pwb-maintenance"], number="1070301-20", arrangement="loaned")
+    assert refused.value.field == "arrangement"
+    assert not Tender.objects.exists()
+    path = tmp_path / "tenders.csv"
+    path.write_text(
+        "pcc_number,agency_code,title,budget_amount,contract_amount,awarded_on,contractor,"
+        "supervisor,start_date,end_date,arrangement\n"
+        "1100301-01,pwb-maintenance,a,,900000,2021-02-01,a,b,2021-03-01,2021-08-31,\n"
+        "1100301-02,pwb-maintenance,b,1200000,900000,2021-02-01,a,b,2021-03-01,2021-08-31,補助\n"
+        "1100301-03,pwb-maintenance,c,1200000,900000,2021-02-01,a,b,2021-03-01,2021-08-31,"
+        "lent\n", encoding="utf-8")
+    result = tenders_import(path, actor=None)
+    assert result.created == 1
+    assert [(row.row, row.reason) for row in result.rejected] == [
+        (2, "budget_amount: missing"), (4, "arrangement: not own, subsidised or delegated")]
+    assert Tender.objects.get().arrangement == "subsidised"
+
+
 def test_the_daily_job_sends_the_reminders(city, tender, officer, monkeypatch):
     from yankao.works import tasks
 
@@ -190,3 +216,60 @@ def test_written_progress_checks(tender, officer, inspector):
     entry = next(e for e in inspection_priority_list(actor=inspector, as_of=dt.date(
         2018, 4, 30)) if e.pcc_number == tender.pcc_number)
     assert "written_check" in {reason.code for reason in entry.reasons}
+
+
+def test_from_2023_08_09_the_priority_list_names_the_categories_of_section_4(
+        city, inspector, officer, epb_officer):
+    """§4 ¶3 of the text of 2023-08-09 names the tenders to put first; the list's reasons
+    say which; earlier texts name none. Media reports and designations are the team's to
+    record, an inspection request the agency's (§4 ¶4)."""
+    from yankao.works.models import PriorityFlag
+    from yankao.works.selectors import inspection_priority_list, priority_flag_list
+    from yankao.works.services.tenders import priority_flag_record
+    from yankao.works.tests.factories import make_tender
+
+    tender = make_tender(city["pwb-maintenance"], number="1120801-01", amount=7_000_000,
+                         budget_amount=10_000_000, start_date=dt.date(2023, 1, 2),
+                         end_date=dt.date(2024, 6, 30))
+    priority_flag_record(actor=inspector, tender=tender, source="media",
+                         noted_on=dt.date(2023, 8, 20), reference="https://news.example/1",
+                         note="報導工地積水")
+    priority_flag_record(actor=officer, tender=tender, source="agency_request",
+                         noted_on=dt.date(2023, 8, 21), note="請協助查核")
+    for actor, source in ((officer, "designated"), (epb_officer, "agency_request"),
+                          (inspector, "agency_request")):
+        with pytest.raises(DomainError) as refused:
+            priority_flag_record(actor=actor, tender=tender, source=source, note="x",
+                                 noted_on=dt.date(2023, 8, 21))
+        assert refused.value.code == ErrorCode.FORBIDDEN
+    with pytest.raises(DomainError) as refused:
+        priority_flag_record(actor=inspector, tender=tender, source="gossip", note="x")
+    assert refused.value.field == "source"
+    assert PriorityFlag.objects.count() == 2
+    # The agency reads only its own request; the media report stays the team's.
+    assert [flag.source for flag in priority_flag_list(actor=officer, tender=tender)] == [
+        "agency_request"]
+
+    entry = next(e for e in inspection_priority_list(actor=inspector,
+                                                     as_of=dt.date(2023, 9, 1))
+                 if e.pcc_number == tender.pcc_number)
+    reasons = {reason.code: reason.category for reason in entry.reasons}
+    assert reasons["low_award_ratio"].startswith("§4 ¶3 item 2: ")  # 70 % of the budget
+    assert "決標標價偏低" in reasons["low_award_ratio"] or "low price" in reasons[
+        "low_award_ratio"]
+    assert reasons["media"].startswith("§4 ¶3 item 1: ")
+    assert reasons["agency_request"] == ""  # ¶4: for reference, not a category
+    before = next(e for e in inspection_priority_list(actor=inspector,
+                                                      as_of=dt.date(2023, 8, 8))
+                  if e.pcc_number == tender.pcc_number)
+    assert {reason.category for reason in before.reasons} == {""}
+    response = client_for(inspector).get("/staff/works/priority/?as_of=2023-09-01")
+    assert "§4 ¶3 item 2" in response.content.decode()
+
+
+def client_for(user):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    return client

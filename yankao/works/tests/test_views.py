@@ -233,7 +233,7 @@ def test_an_officer_enters_and_corrects_a_tender(tender, officer, epb_officer):
     from yankao.works.models import Tender
 
     new = {"pcc_number": "1071130A01", "agency": tender.agency.pk, "title": "鼓山區人行道改善工程",
-           "budget_amount": "12000000", "contract_amount": "10800000",
+           "budget_amount": "12000000", "contract_amount": "10800000", "arrangement": "own",
            "awarded_on": "2018-02-01", "contractor": "港都營造", "supervisor": "鼓山工務所",
            "start_date": "2018-03-01", "end_date": "2018-10-31", "status": "in_progress",
            "location": "鼓山一路", "planned_curve": "2018-03 5\n2018-06 40\n2018-10 100"}
@@ -366,42 +366,96 @@ def test_exports(tender, inspector):
         "/staff/works/tenders/?format=xlsx")["Content-Type"].startswith("application/vnd")
 
 
-def test_administrators_correct_the_minimum_formula_with_an_audit_event(db, city):
-    from yankao.core.models import Role
-    from yankao.core.tests.factories import member
-    from yankao.works.models import MinimumFormula
-
-    admin_user = member(Role.ADMINISTRATOR, city["rdec"], "t_admin")
-    client = client_for(admin_user)
-    formula = MinimumFormula.objects.get(code="2018")
+def _formula_post(formula, **changes) -> dict:
     bands = list(formula.bands.all())
-    assert client.get("/admin/works/minimumformula/").status_code == 200
-    assert client.get("/admin/works/workspolicy/").status_code == 200
-    assert client.get("/admin/works/citizenreport/").status_code == 200
-    data = {"code": "2018", "title": formula.title, "effective_from": "2018-01-01",
-            "source": "工程會 公報（已核對）", "verified": "on", "note": "",
-            "bands-TOTAL_FORMS": "3", "bands-INITIAL_FORMS": "3",
-            "bands-MIN_NUM_FORMS": "0", "bands-MAX_NUM_FORMS": "1000"}
+    data = {"code": formula.code, "title": formula.title,
+            "effective_from": f"{formula.effective_from:%Y-%m-%d}",
+            "effective_until": (f"{formula.effective_until:%Y-%m-%d}"
+                                if formula.effective_until else ""),
+            "citation": formula.citation, "overall_percent": formula.overall_percent,
+            "overall_floor_amount": formula.overall_floor_amount,
+            "excludes_subsidised_and_delegated": (
+                "on" if formula.excludes_subsidised_and_delegated else ""),
+            "source": formula.source, "note": "",
+            "bands-TOTAL_FORMS": str(len(bands)), "bands-INITIAL_FORMS": str(len(bands)),
+            "bands-MIN_NUM_FORMS": "0", "bands-MAX_NUM_FORMS": "1000",
+            "priority_categories-TOTAL_FORMS": "0", "priority_categories-INITIAL_FORMS": "0",
+            "priority_categories-MIN_NUM_FORMS": "0",
+            "priority_categories-MAX_NUM_FORMS": "1000"}
     for index, band in enumerate(bands):
         data.update({f"bands-{index}-id": band.pk, f"bands-{index}-formula": formula.pk,
                      f"bands-{index}-label_zh": band.label_zh,
                      f"bands-{index}-label_en": band.label_en,
                      f"bands-{index}-min_amount": band.min_amount,
                      f"bands-{index}-max_amount": band.max_amount or "",
-                     f"bands-{index}-percent": "7" if index == 2 else band.percent,
+                     f"bands-{index}-percent": band.percent,
                      f"bands-{index}-minimum_count": band.minimum_count,
+                     f"bands-{index}-citation": band.citation,
                      f"bands-{index}-sort_order": band.sort_order})
-    response = client.post(f"/admin/works/minimumformula/{formula.pk}/change/", data)
+    data.update(changes)
+    return data
+
+
+def test_administrators_edit_a_text_of_section_4_with_an_audit_event(db, city):
+    from yankao.core.models import Role
+    from yankao.core.tests.factories import member
+    from yankao.works.models import MinimumFormula
+
+    admin_user = member(Role.ADMINISTRATOR, city["rdec"], "t_admin")
+    client = client_for(admin_user)
+    formula = MinimumFormula.objects.get(code="2003")
+    assert client.get("/admin/works/minimumformula/").status_code == 200
+    assert client.get("/admin/works/workspolicy/").status_code == 200
+    assert client.get("/admin/works/citizenreport/").status_code == 200
+    response = client.post(f"/admin/works/minimumformula/{formula.pk}/change/",
+                           _formula_post(formula, **{"bands-2-minimum_count": "18"}))
     assert response.status_code == 302, response.content.decode()[:2000]
-    formula.refresh_from_db()
-    assert formula.verified
-    assert formula.bands.get(sort_order=3).percent == 7
+    assert formula.bands.get(sort_order=3).minimum_count == 18
     assert AuditEvent.objects.filter(action="record.update",
                                      object_type__model="minimumformulaband").count() == 1
-    assert AuditEvent.objects.filter(action="record.update",
-                                     object_type__model="minimumformula").count() == 1
+    # A version whose dates overlap another's is refused on the date, nothing saved.
+    response = client.post(f"/admin/works/minimumformula/{formula.pk}/change/",
+                           _formula_post(formula, effective_until="2021-03-19",
+                                         **{"bands-2-minimum_count": "17"}))
+    assert response.status_code == 200
+    assert "errors field-effective_until" in response.content.decode()
+    formula.refresh_from_db()
+    assert formula.effective_until == dt.date(2021, 3, 18)
+    assert formula.bands.get(sort_order=3).minimum_count == 18
 
 
 def test_the_staff_home_lists_public_works(db, city, officer):
     page = client_for(officer).get("/staff/").content.decode()
     assert 'href="/staff/works/"' in page
+
+
+def test_priority_list_prints_numbers_and_keeps_the_reason_for_the_inspection(
+        tender, officer, inspector):
+    """20.85, not the database's 20.8500000000000; the inspection form opened from the list
+    starts as a priority inspection with the reasons in its summary; the written checks
+    open on the latest month that has checks."""
+    from decimal import Decimal
+
+    from django.template.defaultfilters import floatformat
+
+    from yankao.core.calendar import TAIPEI
+    from yankao.works.services.tenders import progress_check_record, progress_submit
+
+    progress_submit(actor=officer, tender=tender, month=dt.date(2018, 5, 1),
+                    actual_percent=Decimal("0.15"), amount_spent=1, delay_reason="用地取得",
+                    submitted_at=dt.datetime(2018, 6, 3, 9, tzinfo=TAIPEI))
+    entry = selectors.inspection_priority_list(actor=inspector, as_of=dt.date(2018, 6, 10))[0]
+    points = floatformat(entry.delay, "-2")
+    client = client_for(inspector)
+    client.cookies["django_language"] = "en"
+    html = client.get("/staff/works/priority/?as_of=2018-06-10").content.decode()
+    assert f"{points} points behind" in html and not re.search(r"\d\.\d{5,}", html)
+    link = re.search(r'href="(/staff/works/inspections/new/\?[^"]+)"', html).group(1)
+    form = client.get(link.replace("&amp;", "&")).content.decode()
+    assert re.search(r'<option value="priority" selected>', form)
+    assert f"On the priority list: {points} points behind" in form
+
+    progress_check_record(actor=inspector, tender=tender, month=dt.date(2018, 5, 1),
+                          finding="inspect", note="落後逾十個百分點")
+    checks = client.get("/staff/works/checks/").content.decode()
+    assert tender.pcc_number in checks and 'value="2018-05"' in checks

@@ -10,8 +10,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 
 from yankao.core.errors import DomainError, ErrorCode
+from yankao.core.years import chosen_year
 from yankao.works.access import is_team, reads_all
-from yankao.works.services.common import today_taipei
 
 T = TypeVar("T")
 
@@ -34,12 +34,10 @@ def put_error(form: forms.Form, error: DomainError) -> None:
     form.add_error(field, error.message)
 
 
-def year_from(request: HttpRequest, default: int | None = None) -> int:
-    try:
-        year = int(request.GET.get("year", ""))
-    except ValueError:
-        return default or today_taipei().year
-    return year if 2000 <= year <= 2100 else (default or today_taipei().year)
+def year_from(request: HttpRequest, default: int) -> int:
+    """The ``?year=`` asked for, or ``default`` (the latest year with records, from
+    ``yankao.core.years.default_year``)."""
+    return chosen_year(request.GET.get("year"), default)
 
 
 def works_context(request: HttpRequest, **extra) -> dict:

@@ -18,7 +18,7 @@ from yankao.core.models.people import person_name
 from yankao.core.permissions import has_role
 from yankao.core.selectors import audit_history_for
 from yankao.works import selectors
-from yankao.works.access import AGENCY_ROLES, is_team
+from yankao.works.access import AGENCY_ROLES, is_team, reads_all
 from yankao.works.forms import (
     DefectFormSet,
     ImprovementForm,
@@ -58,13 +58,15 @@ def _require_team(request: HttpRequest) -> None:
         raise PermissionDenied(_("Only the inspection team records inspections."))
 
 
-def _inspection_rows(inspections, labels):
+def _inspection_rows(inspections, labels, reads_every_score: bool):
     for inspection in inspections:
-        band = labels.get(inspection.grade)
+        hidden = inspection.score_withheld and not reads_every_score  # §8 ¶3
+        band = None if hidden else labels.get(inspection.grade)
         yield [inspection.number, inspection.inspected_on, inspection.get_kind_display(),
                inspection.tender.pcc_number, inspection.tender.title,
-               inspection.agency.name_zh, inspection.score, band.label if band else "",
-               inspection.score_provisional, inspection.get_status_display()]
+               inspection.agency.name_zh, "" if hidden else inspection.score,
+               band.label if band else "", inspection.score_provisional,
+               inspection.get_status_display()]
 
 
 @login_required
@@ -80,7 +82,8 @@ def inspection_list(request: HttpRequest) -> HttpResponse:
             headers=[_("Number"), _("Inspection date"), _("Kind"), _("PCC tender number"),
                      _("Tender"), _("Agency"), _("Score"), _("Grade"), _("Provisional"),
                      _("Status")],
-            rows=_inspection_rows(inspections.order_by("inspected_on", "number"), labels),
+            rows=_inspection_rows(inspections.order_by("inspected_on", "number"), labels,
+                                 reads_all(request.user)),
             filename=f"inspections-{year}", fmt=request.GET["format"], title=_("Inspections"))
     page = Paginator(inspections, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
@@ -91,7 +94,8 @@ def inspection_list(request: HttpRequest) -> HttpResponse:
 
 
 def _inspection_initial(request: HttpRequest) -> tuple[dict, Inspection | None, object]:
-    """Initial values from ?tender=, ?first= (re-inspection) or ?planned=."""
+    """Initial values from ?tender= (with ?origin=priority from the priority list), ?first=
+    (re-inspection) or ?planned=."""
     initial = {"inspected_on": today_taipei(), "origin": Inspection.Origin.ROUTINE,
                "tender": request.GET.get("tender", "")}
     first = planned = None
@@ -103,6 +107,13 @@ def _inspection_initial(request: HttpRequest) -> tuple[dict, Inspection | None, 
         planned = fetch(selectors.inspection_get, actor=request.user,
                         number=request.GET["planned"])
         initial.update(tender=planned.tender.pcc_number, origin=planned.origin)
+    if request.GET.get("origin") == Inspection.Origin.PRIORITY and initial["tender"]:
+        # Opened from the priority list: the origin and the reasons go with it.
+        reasons = selectors.priority_reasons(actor=request.user, pcc_number=initial["tender"])
+        initial["origin"] = Inspection.Origin.PRIORITY
+        if reasons:
+            initial["summary"] = _("On the priority list: %(reasons)s.") % {
+                "reasons": _("; ").join(reason.label for reason in reasons)}
     if request.GET.get("report"):
         initial.update(citizen_report=request.GET["report"],
                        origin=Inspection.Origin.CITIZEN_REPORT)
@@ -144,7 +155,8 @@ def _record(request, form, inspectors, defects, tests, first, planned) -> Inspec
             actor=request.user, tender=None if planned else tender, planned=planned,
             inspected_on=values["inspected_on"], inspectors=inspector_entries,
             defects=defect_entries, tests=test_entries, origin=values["origin"],
-            citizen_report=report, first_inspection=first, summary=values["summary"])
+            citizen_report=report, first_inspection=first, summary=values["summary"],
+            grave_finding=values.get("grave_finding", ""))
     except DomainError as error:
         put_error(form, error)
         return None
@@ -208,6 +220,7 @@ def inspection_detail(request: HttpRequest, number: str) -> HttpResponse:
         request, inspection=inspection, labels=selectors.grade_labels(),
         band=selectors.grade_labels().get(inspection.grade),
         agency_staff=agency_staff, team=is_team(request.user),
+        hide_score=inspection.score_withheld and not reads_all(request.user),
         result_form=TestResultForm(), verify_form=VerifyForm(), note_form=NoteForm(),
         history=audit_history_for(actor=request.user, obj=inspection)))
 

@@ -20,6 +20,7 @@ from yankao.core.ratelimit import rate_limit
 from yankao.core.selectors import audit_history_for
 from yankao.core.services.vault import can_reveal
 from yankao.core.views import attachment_response
+from yankao.core.years import default_year
 from yankao.works import selectors
 from yankao.works.access import AGENCY_ROLES, INTAKE_ROLES, TRAINING_ROLES, is_team
 from yankao.works.forms import (
@@ -245,7 +246,7 @@ def report_contact(request: HttpRequest, number: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def training(request: HttpRequest) -> HttpResponse:
-    year = year_from(request, 2018 if selectors.training_list(year=2018).exists() else None)
+    year = year_from(request, default_year(selectors.training_years()))
     may_record = has_role(request.user, *TRAINING_ROLES)
     form = TrainingForm(request.POST or None) if may_record else None
     if request.method == "POST":

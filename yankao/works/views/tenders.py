@@ -12,34 +12,53 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from yankao.core.errors import DomainError
+from yankao.core.errors import DomainError, ErrorCode
 from yankao.core.exports import table_response
 from yankao.core.permissions import can_administer, has_role
 from yankao.core.selectors import audit_history_for
+from yankao.core.years import default_year as core_default_year
 from yankao.works import selectors
 from yankao.works.access import AGENCY_ROLES, is_team, reads_all
 from yankao.works.charts import compliance_chart, grade_chart, s_curve_chart
-from yankao.works.forms import ProgressCheckForm, ProgressForm, TenderFilterForm, TenderForm
+from yankao.works.forms import (
+    MinimumAdjustmentForm,
+    PriorityFlagForm,
+    ProgressCheckForm,
+    ProgressForm,
+    TenderFilterForm,
+    TenderForm,
+)
 from yankao.works.policy import policy_on
 from yankao.works.selectors.tenders import DELAY_CLASSES
 from yankao.works.services.common import today_taipei
-from yankao.works.services.tenders import progress_check_record, progress_submit, tender_save
+from yankao.works.services.policy import minimum_adjustment_record
+from yankao.works.services.tenders import (
+    priority_flag_record,
+    progress_check_record,
+    progress_submit,
+    tender_save,
+)
 from yankao.works.views.common import fetch, put_error, works_context, year_from
 
 
 def default_year(actor) -> int:
-    years = selectors.inspection_years(actor=actor)
-    return years[0] if years else today_taipei().year
+    """The latest year with inspections the actor may read."""
+    return core_default_year(selectors.inspection_years(actor=actor))
 
 
 @login_required
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     """The figures of a year: inspections against the minimum, grades, updates, reports."""
-    year = year_from(request, default_year(request.user))
+    return home_page(request, year_from(request, default_year(request.user)))
+
+
+def home_page(request: HttpRequest, year: int, *, adjustment_form=None,
+              status: int = 200) -> HttpResponse:
     actor = request.user
     summary = selectors.inspection_summary(actor=actor, year=year)
     distribution = selectors.grade_distribution(actor=actor, year=year)
@@ -47,9 +66,15 @@ def home(request: HttpRequest) -> HttpResponse:
     grade, grade_text = grade_chart(distribution)
     compliance, compliance_text = compliance_chart(months, year)
     checks = selectors.progress_checks_by_month(actor=actor, year=year)
+    try:
+        minimum = selectors.inspection_minimum(actor=actor, year=year)
+    except DomainError:
+        minimum = None  # no text of §4 for the year: the page says so
+    if minimum and adjustment_form is None and (is_team(actor) or can_administer(actor)):
+        adjustment_form = MinimumAdjustmentForm(bands=minimum.rows)
     return render(request, "works/home.html", works_context(
         request, year=year, years=selectors.inspection_years(actor=actor), summary=summary,
-        minimum=selectors.inspection_minimum(actor=actor, year=year),
+        minimum=minimum, adjustment_form=adjustment_form,
         distribution=distribution, grade_chart=grade, grade_text=grade_text,
         timeliness=selectors.inspection_record_timeliness(actor=actor, year=year),
         months=months, compliance_chart=compliance, compliance_text=compliance_text,
@@ -58,7 +83,7 @@ def home(request: HttpRequest) -> HttpResponse:
         training=selectors.training_summary(year=year),
         defect_groups=selectors.defect_group_counts(actor=actor, year=year),
         checks=checks, checks_met=sum(1 for month in checks if month.met),
-    ))
+    ), status=status)
 
 
 def _tender_rows(tenders):
@@ -123,14 +148,62 @@ def tender_detail(request: HttpRequest, pk: int) -> HttpResponse:
     tender = fetch(selectors.tender_get, actor=request.user, tender_id=pk)
     points = selectors.tender_s_curve(actor=request.user, tender=tender)
     chart, description = s_curve_chart(points)
+    can_report = has_role(request.user, *AGENCY_ROLES, agency=tender.agency)
+    team = is_team(request.user)
     return render(request, "works/tender_detail.html", works_context(
         request, tender=tender, chart=chart, chart_text=description,
         progress=selectors.tender_progress(actor=request.user, tender=tender).reverse(),
         photos=selectors.tender_progress_photos(actor=request.user, tender=tender),
         inspections=selectors.inspection_list(actor=request.user, tender_id=tender.pk),
-        can_report=has_role(request.user, *AGENCY_ROLES, agency=tender.agency),
+        can_report=can_report,
         history=audit_history_for(actor=request.user, obj=tender),
+        flags=selectors.priority_flag_list(actor=request.user, tender=tender),
+        flag_form=(PriorityFlagForm(team=team, initial={"noted_on": today_taipei()})
+                   if team or can_report else None),
     ))
+
+
+@login_required
+@require_POST
+def priority_flag_new(request: HttpRequest, pk: int) -> HttpResponse:
+    """A reason to inspect the tender first (§4 ¶3–4): the team's, or the agency's request."""
+    tender = fetch(selectors.tender_get, actor=request.user, tender_id=pk)
+    form = PriorityFlagForm(request.POST, team=is_team(request.user))
+    if form.is_valid():
+        try:
+            priority_flag_record(actor=request.user, tender=tender, **form.cleaned_data)
+        except DomainError as error:
+            if error.code == ErrorCode.FORBIDDEN:
+                raise PermissionDenied(error.message) from None
+            put_error(form, error)
+        else:
+            messages.success(request, _("The reason is recorded."))
+            return redirect("works:tender-detail", pk=tender.pk)
+    for errors in form.errors.values():
+        for message in errors:
+            messages.error(request, message)
+    return redirect("works:tender-detail", pk=tender.pk)
+
+
+@login_required
+@require_POST
+def minimum_adjust(request: HttpRequest, year: int) -> HttpResponse:
+    """Record the head's approved count of one band of ``year`` (§4 ¶2), the team."""
+    if not is_team(request.user) and not can_administer(request.user):
+        raise PermissionDenied
+    minimum = fetch(selectors.inspection_minimum, actor=request.user, year=year)
+    form = MinimumAdjustmentForm(request.POST, bands=minimum.rows)
+    if form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            minimum_adjustment_record(actor=request.user, year=year, band_id=data.pop("band"),
+                                      **data)
+        except DomainError as error:
+            put_error(form, error)
+        else:
+            messages.success(request, _("The approved count is recorded."))
+            return redirect(f"{reverse('works:home')}?year={year}#minimum-title")
+    return home_page(request, year, adjustment_form=form, status=422)
 
 
 def _tender_agencies(user):
@@ -152,7 +225,8 @@ def tender_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     initial = {}
     if tender is not None:
         initial = {name: getattr(tender, name) for name in (
-            "pcc_number", "agency", "title", "budget_amount", "contract_amount", "awarded_on",
+            "pcc_number", "agency", "title", "budget_amount", "contract_amount", "arrangement",
+            "awarded_on",
             "contractor", "supervisor", "start_date", "end_date", "status", "location",
             "district", "latitude", "longitude")}
         initial["planned_curve"] = TenderForm.curve_text(tender.planned_curve)
@@ -229,7 +303,8 @@ def _month_from(request: HttpRequest) -> dt.date:
 def progress_checks(request: HttpRequest) -> HttpResponse:
     """進度書面查核: the month's written checks against the target; the inspection team
     records them from the list of tenders still to check, the most behind first."""
-    month = _month_from(request)
+    month = _month_from(request) if request.GET.get("month") else (
+        selectors.progress_check_latest_month(actor=request.user) or _month_from(request))
     team = is_team(request.user)
     form = ProgressCheckForm(request.POST or None,
                              initial={"tender": request.GET.get("tender", "")})
@@ -270,5 +345,7 @@ def priority(request: HttpRequest) -> HttpResponse:
     except ValueError:
         as_of = today_taipei()
     entries = fetch(selectors.inspection_priority_list, actor=request.user, as_of=as_of)
-    return render(request, "works/priority.html",
-                  works_context(request, entries=entries, as_of=as_of))
+    categories = any(reason.category for entry in entries for reason in entry.reasons)
+    return render(request, "works/priority.html", works_context(
+        request, entries=entries, as_of=as_of, categories=categories,
+        categories_citation="工程施工查核小組作業辦法 §4 ¶3"))

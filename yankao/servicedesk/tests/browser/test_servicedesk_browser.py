@@ -1,5 +1,6 @@
 """The service desk in chromium: intake, routing, inbox, reply, extension with the section
-chief's approval, and a citizen reporting and tracking on a 375 px phone — each page checked
+chief's approval, an Open311 key on a phone (the citizen's journey is in
+test_citizen_journey.py) — each page checked
 with axe-core in both languages."""
 
 import re
@@ -131,38 +132,6 @@ def test_reply_and_extension_with_the_section_chiefs_approval(page, live_server,
     expect(page.locator(".messages")).to_be_visible()
     case.refresh_from_db()
     assert case.status == CaseStatus.FIELD_REPORTED
-
-
-@pytest.mark.parametrize("language", ["zh-hant", "en"])
-def test_citizen_reports_and_tracks_on_a_phone(phone_page, live_server, demo_city, language):
-    page = phone_page
-    no_tiles(page)
-    page.context.add_cookies([{"name": "django_language", "value": language,
-                               "url": live_server.url}])
-    page.goto("/report/")
-    assert_accessible(page)
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
-    light = Category.objects.get(name_zh="路燈故障(一)")
-    page.locator("#id_category").select_option(str(light.pk))
-    page.locator("#id_latitude").fill("22.6218")
-    page.locator("#id_longitude").fill("120.312")
-    page.locator("#id_address").fill("高雄市苓雅區四維三路2號前")
-    page.locator("#id_description").fill("路燈整晚不亮")
-    page.locator("#id_phone").fill("0987-654-321")
-    page.locator("#report-form button[type=submit]").click()
-    number = page.locator("#case-number").inner_text()
-    password = page.locator("#case-password").inner_text()
-    assert_accessible(page)
-    assert Case.objects.get(number=number).channel == Channel.WEB
-    page.goto("/track/")
-    assert_accessible(page)
-    page.locator("#id_number").fill(number)
-    page.locator("#id_password").fill(password)
-    page.locator("form.panel button[type=submit]").click()
-    expect(page.locator("#case-status")).to_be_visible()
-    assert_accessible(page)
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
-    assert "0987-654-321" not in page.content()
 
 
 def test_administrator_makes_an_open311_key_on_a_phone(page, live_server, demo_city):

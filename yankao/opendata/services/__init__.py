@@ -1,0 +1,1 @@
+"""Every write of open data. Other apps use these (and ``selectors``) only."""
