@@ -35,6 +35,7 @@ from yankao.core.errors import DomainError, ErrorCode
 from yankao.core.models import Membership
 from yankao.core.services.audit import audit_record
 from yankao.core.services.notifications import notification_queue
+from yankao.core.validation import full_clean
 
 CITIZEN = "citizen"
 FAQ_FIELDS = ("topic", "question_zh", "question_en", "alternatives_zh", "alternatives_en",
@@ -43,7 +44,7 @@ FAQ_FIELDS = ("topic", "question_zh", "question_en", "alternatives_zh", "alterna
 
 def _validated(obj) -> None:
     try:
-        obj.full_clean()
+        full_clean(obj)
     except ValidationError as error:
         field, messages = next(iter(error.message_dict.items()))
         raise DomainError(ErrorCode.INVALID, " ".join(messages),

@@ -17,6 +17,7 @@ from yankao.core.audit import CoreAction
 from yankao.core.cities import CityFolder
 from yankao.core.models import Agency, District
 from yankao.core.services.audit import audit_record
+from yankao.core.validation import full_clean
 
 CITY_ORDER = 0
 AGENCY_COLUMNS = ["code", "parent_code", "kind", "name_zh", "name_en", "short_name_zh"]
@@ -49,7 +50,7 @@ def _save(actor, instance, fields: dict, action) -> str:
     for name in changed:
         setattr(instance, name, fields[name])
     created = instance.pk is None
-    instance.full_clean()
+    full_clean(instance)
     instance.save()
     audit_record(actor=actor, action=action, obj=instance,
                  to_state="created" if created else "updated",

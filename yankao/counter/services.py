@@ -22,6 +22,7 @@ from yankao.core.models import Agency
 from yankao.core.services.audit import audit_record
 from yankao.core.services.notifications import notification_queue
 from yankao.core.services.vault import personal_contact_store
+from yankao.core.validation import full_clean
 from yankao.counter.access import require_counter
 from yankao.counter.audit import CounterAction
 from yankao.counter.models import (
@@ -65,7 +66,7 @@ def site_save(*, actor, code: str, name_zh: str, name_en: str, agency: Agency,
         site = Site.objects.filter(code=code).first() or Site(code=code)
         site.name_zh, site.name_en, site.agency = name_zh, name_en, agency
         site.address_zh, site.sort_order = address_zh, sort_order
-        site.full_clean()
+        full_clean(site)
         site.save()
         audit_record(actor=actor, action=CounterAction.SITE_SAVE, obj=site)
     return site

@@ -176,6 +176,6 @@ def tally_detail(request: HttpRequest, tally_id: int) -> HttpResponse:
         return redirect("participation:tally", tally_id=tally.pk)
     context = {"pot": tally.pot, "tally": tally, "public": False,
                "explained": selectors.tally_explained(tally)}
-    if request.headers.get("HX-Request"):
+    if request.htmx:
         return render(request, "participation/_tally_progress.html", context)
     return render(request, "participation/tally_explained.html", context)

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 
 from yankao.core.cities import CityFolder
 from yankao.core.services.audit import audit_record
+from yankao.core.validation import full_clean
 from yankao.programs.audit import ProgramsAction
 from yankao.programs.models import ControlPolicy
 
@@ -44,7 +45,7 @@ def load(*, actor, city: CityFolder) -> list[str]:
         for name in changed:
             setattr(policy, name, values[name])
         try:
-            policy.full_clean()
+            full_clean(policy)
         except ValidationError as error:
             for column, messages in error.message_dict.items():
                 city.problem(where, None, column, " ".join(messages))

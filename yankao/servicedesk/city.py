@@ -25,6 +25,7 @@ from django.core.exceptions import ValidationError
 from yankao.core.cities import CityFolder
 from yankao.core.models import Agency, District
 from yankao.core.services.audit import audit_record
+from yankao.core.validation import full_clean
 from yankao.servicedesk.audit import ServicedeskAction
 from yankao.servicedesk.models import (
     CaseKind,
@@ -69,7 +70,7 @@ def _save(actor, instance, fields: dict, counts: dict) -> None:
     for name in changed:
         setattr(instance, name, fields[name])
     created = instance.pk is None
-    instance.full_clean()
+    full_clean(instance)
     instance.save()
     counts["created" if created else "updated"] += 1
     audit_record(actor=actor, action=ServicedeskAction.CATEGORY_LOAD

@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 
 from yankao.core.cities import CityFolder
 from yankao.core.services.audit import audit_record
+from yankao.core.validation import full_clean
 from yankao.works.audit import WorksAction
 from yankao.works.models import GradeBand, WorksPolicy
 from yankao.works.policy_defaults import load_defaults
@@ -55,7 +56,7 @@ def load(*, actor, city: CityFolder) -> list[str]:
         for name in changed:
             setattr(policy, name, values[name])
         try:
-            policy.full_clean()
+            full_clean(policy)
         except ValidationError as error:
             for column, messages in error.message_dict.items():
                 city.problem(where, None, column, " ".join(messages))

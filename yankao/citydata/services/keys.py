@@ -17,6 +17,7 @@ from yankao.core.errors import DomainError, ErrorCode
 from yankao.core.models import Agency, Role
 from yankao.core.permissions import has_role
 from yankao.core.services.audit import audit_record
+from yankao.core.validation import full_clean
 
 KEY_PREFIX = "sta_"
 KEY_ISSUERS = (Role.EVALUATOR, Role.ADMINISTRATOR)
@@ -56,7 +57,7 @@ def key_issue(*, actor, name: str, kind: str, agency: Agency | None = None,
                         agency=agency, thing=thing if kind == AccessKey.Kind.SENSOR else None,
                         rate_per_minute=rate_per_minute,
                         created_by=actor if actor is not None else None)
-        key.full_clean()
+        full_clean(key)
         key.save()
         audit_record(actor=actor, action=CitydataAction.KEY_ISSUE, obj=key, agency=agency,
                      to_state="active",

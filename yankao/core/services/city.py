@@ -13,6 +13,7 @@ from yankao.core.errors import DomainError, ErrorCode
 from yankao.core.models import City
 from yankao.core.permissions import can_administer
 from yankao.core.services.audit import audit_record
+from yankao.core.validation import full_clean
 
 
 def city_setup(*, actor=None, folder: str | Path | None = None, demo: bool = False
@@ -58,7 +59,7 @@ def _record(actor, city: CityFolder, demo: bool) -> None:
     else:
         for name, value in values.items():
             setattr(stored, name, value)
-    stored.full_clean()
+    full_clean(stored)
     stored.save()
     audit_record(actor=actor, action=CoreAction.CITY_SETUP, obj=stored,
                  to_state="demo" if demo else "set up", data={"folder": values["loaded_from"]})

@@ -13,6 +13,7 @@ from yankao.core.errors import DomainError, ErrorCode
 from yankao.core.models import Agency, City, District
 from yankao.core.permissions import can_administer
 from yankao.core.services.audit import audit_record
+from yankao.core.validation import full_clean
 
 
 def city_seed(*, actor=None, city: str = "kaohsiung") -> dict[str, int]:
@@ -102,7 +103,7 @@ def agencies_import(path, *, actor=None, progress=None):
                 try:
                     with transaction.atomic():
                         created = agency.pk is None
-                        agency.full_clean()
+                        full_clean(agency)
                         agency.save()
                         audit_record(
                             actor=actor, action=CoreAction.AGENCY_IMPORT, obj=agency,

@@ -29,6 +29,7 @@ from yankao.core.models import Agency, Membership, Role
 from yankao.core.permissions import can_administer
 from yankao.core.services.audit import audit_record
 from yankao.core.services.people import membership_end, membership_grant, staff_user_create
+from yankao.core.validation import full_clean
 
 User = get_user_model()
 NAMES = ("last_name", "first_name", "email")
@@ -97,7 +98,7 @@ def staff_import(path: Path, *, actor=None, progress: Progress) -> ImportResult:
                     for name in NAMES:
                         if row[name]:
                             setattr(user, name, row[name])
-                    user.full_clean(exclude=["password"])
+                    full_clean(user, exclude=["password"])
                     user.save(update_fields=list(NAMES))
                     audit_record(actor=actor, action=CoreAction.USER_UPDATE, obj=user,
                                  data={"source": "staff import"})

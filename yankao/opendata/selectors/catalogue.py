@@ -301,3 +301,22 @@ def tag_names(query: str = "") -> list[str]:
     if query:
         tags = tags.filter(name__icontains=query)
     return list(tags.order_by("name").values_list("name", flat=True))
+
+
+def agencies_managed(actor) -> QuerySet:
+    """The active agencies whose datasets ``actor`` may create and edit (not outside
+    bodies)."""
+    from yankao.core.models import Agency
+    from yankao.opendata.access import may_manage
+
+    ids = staff_agency_ids(actor)
+    agencies = Agency.objects.filter(active=True).exclude(kind=Agency.Kind.OUTSIDE)
+    if ids is not None:
+        agencies = agencies.filter(pk__in=ids)
+    return agencies.filter(pk__in=[a.pk for a in agencies if may_manage(actor, a)])
+
+
+def dataset_is_staffs(*, actor, dataset: Dataset) -> bool:
+    """Whether ``actor`` is staff of the agency holding ``dataset`` (a withdrawn dataset's
+    files stay readable to them)."""
+    return scoped_datasets(Dataset.objects.filter(pk=dataset.pk), actor).exists()

@@ -36,10 +36,8 @@ SORT_CHOICES = {"": (("score", True), ("metadata_modified", True)),
 
 
 def _facet_labels() -> dict[str, dict[str, str]]:
-    from yankao.opendata.models import ServiceCategory
-
     organizations = {a.code: a.name for a, _n in reads.organizations()}
-    groups = {c.slug: c.name for c in ServiceCategory.objects.all()}
+    groups = {c.slug: c.name for c in reads.category_list()}
     quality = dict(Dataset.Quality.choices)
     return {"organization": organizations, "groups": groups,
             "quality": {k: str(v) for k, v in quality.items()}}
@@ -119,17 +117,11 @@ def _resource(request: HttpRequest, resource_id) -> Resource:
     return resource
 
 
-def _staff_of(request: HttpRequest, dataset: Dataset) -> bool:
-    from yankao.opendata.access import scoped_datasets
-
-    return scoped_datasets(Dataset.objects.filter(pk=dataset.pk), request.user).exists()
-
-
 @require_GET
 def resource_download(request: HttpRequest, resource_id) -> HttpResponse:
     resource = _resource(request, resource_id)
-    if resource.dataset.state == Dataset.State.WITHDRAWN and not _staff_of(request,
-                                                                          resource.dataset):
+    if resource.dataset.state == Dataset.State.WITHDRAWN and not reads.dataset_is_staffs(
+            actor=request.user, dataset=resource.dataset):
         raise Http404
     if resource.dataset.is_public:
         usage_record(dataset=resource.dataset_id, downloads=1)

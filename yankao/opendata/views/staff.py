@@ -13,10 +13,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from yankao.core.errors import DomainError
 from yankao.core.forms import form_error
-from yankao.core.models import Agency
 from yankao.core.views import selector_or_404
 from yankao.opendata import national
-from yankao.opendata.access import may_manage, staff_agency_ids
+from yankao.opendata.access import may_manage
 from yankao.opendata.forms import (
     DatasetForm,
     FieldsForm,
@@ -36,14 +35,6 @@ from yankao.opendata.services import catalogue as writes
 from yankao.opendata.services.common import today_taipei
 from yankao.opendata.services.national import national_push, national_push_again
 from yankao.opendata.tasks import quality_check_dataset
-
-
-def _agencies_managed(actor):
-    ids = staff_agency_ids(actor)
-    agencies = Agency.objects.filter(active=True).exclude(kind=Agency.Kind.OUTSIDE)
-    if ids is not None:
-        agencies = agencies.filter(pk__in=ids)
-    return agencies.filter(pk__in=[a.pk for a in agencies if may_manage(actor, a)])
 
 
 def _year(request: HttpRequest) -> int:
@@ -69,7 +60,7 @@ def staff_home(request: HttpRequest) -> HttpResponse:
         "requests": figures.feedback_figures(actor=actor, year=year),
         "comments": figures.feedback_figures(actor=actor, year=year, kind="comment"),
         "shared": sharing_reads.shared_with_me(actor=actor)[:20],
-        "can_create": _agencies_managed(actor).exists(),
+        "can_create": reads.agencies_managed(actor).exists(),
     })
 
 
@@ -92,7 +83,7 @@ def dataset_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def dataset_new(request: HttpRequest) -> HttpResponse:
-    agencies = _agencies_managed(request.user)
+    agencies = reads.agencies_managed(request.user)
     form = DatasetForm(request.POST or None, agencies=agencies)
     if request.method == "POST" and form.is_valid():
         data = form.service_fields()
@@ -243,7 +234,7 @@ def resource_remove(request: HttpRequest, key: str, resource_id) -> HttpResponse
 @login_required
 @require_http_methods(["GET", "POST"])
 def publishers(request: HttpRequest) -> HttpResponse:
-    agencies = _agencies_managed(request.user)
+    agencies = reads.agencies_managed(request.user)
     form = PublisherForm(request.POST or None, agencies=agencies)
     if request.method == "POST" and form.is_valid():
         try:

@@ -8,6 +8,7 @@ from django.db import transaction
 from yankao.core.errors import DomainError, ErrorCode
 from yankao.core.permissions import can_administer
 from yankao.core.services.audit import audit_record
+from yankao.core.validation import full_clean
 from yankao.servicedesk.audit import ServicedeskAction
 from yankao.servicedesk.models import ImportMapping
 
@@ -33,7 +34,7 @@ def import_mapping_save(*, actor, mapping: ImportMapping) -> bool:
                                                      mapping.value, mapping.category_id,
                                                      mapping.agency_id):
         return False
-    mapping.full_clean()
+    full_clean(mapping)
     with transaction.atomic():
         mapping.save()
         audit_record(actor=actor, action=ServicedeskAction.MAPPING_SET, obj=mapping,
