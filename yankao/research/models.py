@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ResearchProject(models.Model):
@@ -159,7 +160,7 @@ class Article(models.Model):
     body = models.TextField(_("full text"), blank=True)
 
     class Meta:
-        verbose_name = _("article")
+        verbose_name = pgettext_lazy("a journal's", "article")
         verbose_name_plural = _("articles")
         ordering = ["issue", "pk"]
 
