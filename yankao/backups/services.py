@@ -25,6 +25,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.backends.sqlite3._functions import register as register_django_functions
 
 import yankao
 from yankao.backups.audit import BackupAction
@@ -215,6 +216,9 @@ def _restored_counts_sqlite(database_file: Path) -> dict[str, int]:
         copy = Path(scratch) / "restore.sqlite3"
         shutil.copyfile(database_file, copy)
         restored = sqlite3.connect(copy)
+        # Expression indexes (a day's partition key, a year's uniqueness) call the SQL
+        # functions Django adds to each SQLite connection: the check needs them too.
+        register_django_functions(restored)
         try:
             if restored.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
                 raise BackupError("the restored SQLite database fails its integrity check")
