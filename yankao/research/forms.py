@@ -155,6 +155,6 @@ class CourtesyCallForm(forms.Form):
         data = super().clean()
         if self.plan is None:
             raise forms.ValidationError(_("There is no courtesy-test plan yet."))
-        return {**data, "plan": self.plan, "points": {
-            int(name.removeprefix("item_")): data.pop(name)
-            for name in list(data) if name.startswith("item_")}}
+        points = {int(name.removeprefix("item_")): data.pop(name)
+                  for name in list(data) if name.startswith("item_")}
+        return {**data, "plan": self.plan, "points": points}

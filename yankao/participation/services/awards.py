@@ -205,6 +205,8 @@ def award_score_record(*, actor, proposal: InnovationProposal,
                            agency=proposal.agency),
           transaction.atomic()):
         award_round = _round_locked(award_round, Stage.SCORING)
+        # The proposal as it stands now, not as the caller last read it.
+        proposal = InnovationProposal.objects.get(pk=proposal.pk)
         judge = Judge.objects.filter(round=award_round, user=actor).first() if actor else None
         if judge is None:
             raise DomainError(ErrorCode.FORBIDDEN, _("Only the panel's judges score."))
