@@ -121,10 +121,10 @@ register(
            lambda p: Value.count(catalogue(p).agencies), unit=("個", "")),
     figure("gold", "符合金標章之資料集", "Datasets with the gold label",
            "年底時各資料集最近一次機器檢測達金標章者（每一資料項連結有效、可直接下載、開放格式"
-           "且可解析、編碼相符、欄位與說明一致；見決策紀錄0502）。",
+           "且可解析、編碼相符、欄位與說明一致）。",
            "Datasets whose latest machine check by the end of the year earned gold (every "
            "resource reachable, downloadable, open and parsable, in its declared character "
-           "set, with the columns its field descriptions name; decision 0502).",
+           "set, with the columns its field descriptions name).",
            lambda p: Value.count(labels(p).gold), staff_url, unit=("個", "")),
     figure("gold_previous", "前一年金標章資料集", "Gold a year before",
            "前一年底之金標章資料集數，計算方式同上。",

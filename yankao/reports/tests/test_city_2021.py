@@ -123,7 +123,8 @@ EXPECTED_TABLES = {
     # Channels of the 18 cases: phone PE3 PE6 D1 D2 D5 D7 D9; web PE1 PE4 MB2 D6;
     # app PE5 MB1 MB3 D3 D4 D8; letter PE2.
     "servicedesk.by_channel": [["1999電話", 7], ["臨櫃", 0], ["網路", 4], ["APP", 6],
-                               ["書面", 1], ["傳真", 0], ["電子郵件", 0], ["Open311", 0]],
+                               ["書面", 1], ["傳真", 0], ["電子郵件", 0], ["Open311", 0],
+                               ["城市感測器", 0]],
 }
 
 # Sections with no records for 2021 say so in words.
