@@ -12,10 +12,11 @@ import uuid
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, Path, Query, Router, Schema, Status
 
 from yankao.assistant import selectors, services
 from yankao.assistant.models import Conversation
+from yankao.core.api.params import INT_MAX
 from yankao.core.errors import DomainError, ErrorCode
 from yankao.core.ratelimit import rate_limit
 
@@ -48,7 +49,8 @@ class AnswerOut(Schema):
 
 
 class FeedbackIn(Schema):
-    entry: int | None = Field(None, description="The id of the entry that fitted; null for "
+    entry: int | None = Field(None, ge=1, le=INT_MAX,
+                              description="The id of the entry that fitted; null for "
                                                 "none of these.")
 
 
@@ -101,8 +103,8 @@ def ask(request: HttpRequest, payload: QuestionIn):
 
 @router.post("/assistant/conversations/{conversation}/exchanges/{exchange}/feedback",
              auth=None, response=FeedbackOut)
-def feedback(request: HttpRequest, conversation: uuid.UUID, exchange: int,
-             payload: FeedbackIn):
+def feedback(request: HttpRequest, conversation: uuid.UUID, payload: FeedbackIn,
+             exchange: int = Path(..., ge=1, le=INT_MAX)):
     """Say which suggestion fitted, or that none did (the question is then a miss)."""
     rate_limit(request, group="assistant-ask", rate="30/m")
     found = selectors.conversation_get(public_id=conversation)

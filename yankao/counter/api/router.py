@@ -8,6 +8,7 @@ import datetime as dt
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
+from yankao.core.api.params import INT_MAX
 from yankao.core.ratelimit import rate_limit
 from yankao.counter import selectors, services
 from yankao.counter.models import Channel
@@ -26,7 +27,7 @@ class SessionOut(Schema):
 
 
 class BookingIn(Schema):
-    session: int
+    session: int = Field(..., ge=1, le=INT_MAX)
     name: str = Field(..., max_length=100)
     phone: str = Field("", max_length=30)
     email: str = Field("", max_length=254)

@@ -11,6 +11,7 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
+from yankao.core.api.params import INT_MAX
 from yankao.core.errors import DomainError, ErrorCode
 from yankao.opendata import selectors
 from yankao.opendata.selectors.catalogue import dataset_manageable
@@ -76,7 +77,7 @@ class DatasetFilter(Schema):
     national_state: str = ""
     q: str = ""
     limit: int = Field(100, ge=1, le=500)
-    offset: int = Field(0, ge=0)
+    offset: int = Field(0, ge=0, le=INT_MAX)
 
 
 @router.get("/datasets", response=list[DatasetOut], summary="Your agencies' datasets")

@@ -4,8 +4,9 @@ pot's tallies with their winners, and the published innovation-award tiers."""
 from __future__ import annotations
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Path, Router, Schema
 
+from yankao.core.api.params import INT_MAX, YEAR_MAX, YEAR_MIN
 from yankao.core.errors import DomainError, ErrorCode
 from yankao.participation import selectors
 
@@ -66,7 +67,7 @@ def processes(request: HttpRequest):
 
 
 @router.get("/pots/{pot_id}/tallies", response=list[TallyOut])
-def pot_tallies(request: HttpRequest, pot_id: int):
+def pot_tallies(request: HttpRequest, pot_id: int = Path(..., ge=1, le=INT_MAX)):
     """A pot's tallies, newest first; the published one has ``official``."""
     pot = selectors.pot_get(actor=request.auth, pot_id=pot_id)
     return [{"id": t.pk, "rule": t.rule, "completion": t.completion, "status": t.status,
@@ -75,7 +76,7 @@ def pot_tallies(request: HttpRequest, pot_id: int):
 
 
 @router.get("/awards/{year}/tiers", response=list[TierOut])
-def award_tiers(request: HttpRequest, year: int):
+def award_tiers(request: HttpRequest, year: int = Path(..., ge=YEAR_MIN, le=YEAR_MAX)):
     """Each tier of a published innovation-award round: its quota and awards."""
     tiers = selectors.award_tier_counts(year=year)
     if not tiers:

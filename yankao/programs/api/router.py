@@ -161,7 +161,7 @@ def recommendation_summary(request: HttpRequest,
 @router.get("/council-resolutions/counts", response=list[CategoryCountOut],
             summary="Council resolutions per category")
 def council_resolution_counts(request: HttpRequest, session: str | None = None,
-                              year: int | None = None):
+                              year: int | None = Query(None, ge=YEAR_MIN, le=YEAR_MAX)):
     return [{**row.__dict__, "share_pct": number(row.share)}
             for row in selectors.council_resolution_counts(actor=request.user, session=session,
                                                            year=year)]

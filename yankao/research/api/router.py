@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Path, Query, Router, Schema
 
+from yankao.core.api.params import YEAR_MAX, YEAR_MIN
 from yankao.core.errors import DomainError, ErrorCode
 from yankao.research import selectors
 
@@ -46,7 +47,7 @@ def glossary(request: HttpRequest, query: Query[GlossaryQuery]):
 
 
 @router.get("/courtesy/{year}", response=CourtesyOut)
-def courtesy(request: HttpRequest, year: int):
+def courtesy(request: HttpRequest, year: int = Path(..., ge=YEAR_MIN, le=YEAR_MAX)):
     figures = selectors.courtesy_figures(year=year) if 1900 <= year <= 2200 else None
     if figures is None:
         raise DomainError(ErrorCode.NOT_FOUND, "No courtesy test plan for this year.")

@@ -92,8 +92,8 @@ def test_an_inspector_records_through_the_api(client, tender, inspector):
 
 @pytest.mark.parametrize(("overrides", "field"), [
     ({"inspectors": []}, "inspectors"),
-    ({"inspectors": [{"name": "李建宏", "score": 101}]}, "inspectors"),
-    ({"inspectors": [{"name": "李建宏", "score": -1}]}, "inspectors"),
+    ({"inspectors": [{"name": "李建宏", "score": 101}]}, "inspectors.0.score"),
+    ({"inspectors": [{"name": "李建宏", "score": -1}]}, "inspectors.0.score"),
     ({"defects": [{"code": "0.00", "description": "x"}]}, "defects"),
     ({"tender": "NOPE"}, "tender"),
 ])
