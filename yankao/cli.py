@@ -64,6 +64,7 @@ def check_port(host: str, port: int) -> None:
 
 
 PARENT_PID = "YANKAO_PARENT_PID"
+STOP_GRACE_SECONDS = 15
 
 
 def stop_with_parent() -> None:
@@ -81,6 +82,11 @@ def stop_with_parent() -> None:
         while os.getppid() == int(expected):
             time.sleep(0.5)
         os.kill(os.getpid(), signal.SIGTERM)
+        # A graceful stop that hangs (a web worker that never sees its stop event) must
+        # not leave the process behind: after a grace period, end the whole group, which
+        # this process leads with its own workers.
+        time.sleep(STOP_GRACE_SECONDS)
+        os.killpg(os.getpgid(0), signal.SIGKILL)
 
     threading.Thread(target=watch, name="yankao-parent-watch", daemon=True).start()
 
