@@ -35,7 +35,8 @@ class Walk:
     base: str
     failures: list[str] = field(default_factory=list)
     checked: int = 0
-    jar: http.cookiejar.CookieJar = field(default_factory=http.cookiejar.CookieJar)
+    jar: http.cookiejar.CookieJar = field(
+        default_factory=lambda: http.cookiejar.CookieJar(BehindTlsProxy()))
 
     def __post_init__(self) -> None:
         self.opener = urllib.request.build_opener(
@@ -58,6 +59,15 @@ class Walk:
         if not condition:
             self.failures.append(message)
         return condition
+
+
+class BehindTlsProxy(http.cookiejar.DefaultCookiePolicy):
+    """The walk speaks plain HTTP to the server but says, as a TLS proxy would
+    (X-Forwarded-Proto), that the browser's connection is HTTPS: secure cookies (the
+    session's, CSRF's) go back as a browser would send them."""
+
+    def return_ok_secure(self, cookie, request) -> bool:
+        return True
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -148,7 +158,8 @@ def demo_refused(walk: Walk) -> None:
                 "password": DEMO_PASSWORD}).encode()
             status, headers, _ = login.fetch(
                 "/accounts/login/", data=body,
-                headers={"Referer": urllib.parse.urljoin(walk.base, "/accounts/login/"),
+                headers={"Referer": urllib.parse.urljoin(
+                    re.sub(r"^http:", "https:", walk.base), "/accounts/login/"),
                          "Content-Type": "application/x-www-form-urlencoded"})
             walk.check(status == 200 and "staff" not in headers.get("Location", ""),
                        f"demo password of {user.username}: {status} {headers.get('Location')}")
