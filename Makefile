@@ -6,20 +6,20 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 ARGS   ?=
 
-.PHONY: up install test lint messages i18n-check clean
+.PHONY: up install test lint messages i18n-check constraints clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e .
+$(VENV)/.installed: pyproject.toml constraints.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e .
 	touch $@
 
-$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+$(VENV)/.installed-test: pyproject.toml constraints.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test]'
 	# The tallies' test oracle, without its proprietary solver (decision 0601).
-	$(BIN)/python -m pip install --quiet --no-deps 'pabutools>=1.2.3,<1.3'
+	$(BIN)/python -m pip install --quiet --no-deps -c constraints.txt 'pabutools>=1.2.3,<1.3'
 	touch $@ $(VENV)/.installed
 
 up: $(VENV)/.installed
@@ -51,6 +51,11 @@ messages: $(VENV)/.installed-test
 # Every string marked for translation has a Traditional Chinese translation.
 i18n-check: messages
 	$(BIN)/pytest -q -p no:xdist yankao/core/tests/test_project.py -k translated
+
+# Pin what the suite passed with: run after changing a range in pyproject.toml and testing.
+constraints: $(VENV)/.installed-test
+	@{ sed -n '1,2p' constraints.txt; $(BIN)/python -m pip freeze --exclude-editable \
+		| grep -v '^yankao'; } > constraints.txt.new && mv constraints.txt.new constraints.txt
 
 clean:
 	rm -rf $(VENV) yankao-data

@@ -21,7 +21,8 @@ def clean_env(tmp_path, **extra) -> dict:
     """A user's shell: no test settings, SQLite in a fresh data folder."""
     env = {k: v for k, v in os.environ.items()
            if k not in {"YANKAO_ENV", "DATABASE_URL", "REDIS_URL", "YANKAO_DATA_DIR",
-                        "DJANGO_SETTINGS_MODULE"}}
+                        "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE",
+                        "YANKAO_VAULT_KEYS", "YANKAO_SECRET_KEY", "YANKAO_ALLOWED_HOSTS"}}
     env["YANKAO_DATA_DIR"] = str(tmp_path / "data")
     env.update(extra)
     return env

@@ -1,4 +1,5 @@
 import pytest
+from cryptography.fernet import Fernet
 
 from yankao.config import Config, ConfigError, database_config
 
@@ -34,12 +35,16 @@ def test_production_refuses_to_start_without_secret_and_hosts(monkeypatch, tmp_p
     monkeypatch.setenv("YANKAO_DATA_DIR", str(tmp_path))
     monkeypatch.delenv("YANKAO_SECRET_KEY", raising=False)
     monkeypatch.delenv("YANKAO_ALLOWED_HOSTS", raising=False)
+    monkeypatch.delenv("YANKAO_VAULT_KEYS", raising=False)
     with pytest.raises(ConfigError, match="YANKAO_SECRET_KEY and YANKAO_ALLOWED_HOSTS"):
         Config.from_env()
     monkeypatch.setenv("YANKAO_SECRET_KEY", "x" * 40)
     with pytest.raises(ConfigError, match="YANKAO_ALLOWED_HOSTS"):
         Config.from_env()
     monkeypatch.setenv("YANKAO_ALLOWED_HOSTS", "yankao.city.gov.tw")
+    with pytest.raises(ConfigError, match="YANKAO_VAULT_KEYS"):
+        Config.from_env()
+    monkeypatch.setenv("YANKAO_VAULT_KEYS", Fernet.generate_key().decode())
     config = Config.from_env()
     assert config.production and config.allowed_hosts == ["yankao.city.gov.tw"]
     assert not (tmp_path / "secret_key").exists()

@@ -65,6 +65,8 @@ def fuzz_city(django_db_setup, django_db_blocker):
         try:
             demo_build(scale=0.001, out=io.StringIO(), show_progress=False)
             yield
+            # The run's figures (docs/reliability.md), shown with pytest -s.
+            print("\nfuzzing:", dict(sorted(STATS.items())))
         finally:
             transaction.set_rollback(True)
             atomic.__exit__(None, None, None)
