@@ -5,7 +5,10 @@ get the e-mails (read from the outbox); the officer sees the to-do count, answer
 closes; the reporter reads the answer on /track/; the public pages show the report
 without personal data."""
 
+import os
 import re
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from playwright.sync_api import expect
@@ -34,6 +37,28 @@ def fits(page, width):
 def checked(page, width):
     assert_accessible(page)
     fits(page, width)
+    screenshot(page, width)
+
+
+def screenshot(page, width):
+    """With YANKAO_SCREENSHOTS=<folder> the journey also photographs each page it checks
+    (docs/images/citizen-*.png are made this way)."""
+    folder = os.environ.get("YANKAO_SCREENSHOTS")
+    if not folder:
+        return
+    url = urlsplit(page.url)
+    name = url.path.strip("/").replace("/", "-") or "home"
+    name = re.sub(r"\d{8}-\d+", "case", name)
+    name = re.sub(r"^(follow|unsubscribe)-.*", r"\1", name)  # no token in a file name
+    name = name.replace("staff-servicedesk-cases-case", "staff-case")
+    if name == "report":
+        query = parse_qs(url.query)
+        name += ("-sent" if page.locator("#case-number").count() else "-details"
+                 if "topic" in query else "-topic" if "lat" in query else "-place")
+    device = "phone" if width == PHONE["width"] else "desktop"
+    language = page.evaluate("document.documentElement.lang").lower()
+    page.screenshot(path=Path(folder) / f"citizen-{name}-{device}-{language}.png",
+                    full_page=device == "phone")
 
 
 def a_citizen(browser, live_server, viewport, language):
