@@ -130,17 +130,31 @@ def development_secret_key(folder: Path) -> str:
     return key
 
 
-def vault_keys(raw: str, folder: Path, production: bool) -> list[str]:
+def derived_vault_key(secret_key: str) -> str:
+    """The vault key a production server uses when YANKAO_VAULT_KEYS is not set: derived
+    from its secret key (HKDF-SHA256), so it too comes from the environment and never sits
+    beside the database (decision 0033)."""
+    import base64
+
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+    key = HKDF(algorithm=hashes.SHA256(), length=32, salt=None,
+               info=b"yankao reporter vault").derive(secret_key.encode())
+    return base64.urlsafe_b64encode(key).decode()
+
+
+def vault_keys(raw: str, folder: Path, production: bool, secret_key: str = "") -> list[str]:
     """The reporter vault's Fernet keys (yankao.core.crypto): the first encrypts, all
-    decrypt. Production must set YANKAO_VAULT_KEYS; a development data folder makes one."""
+    decrypt. Production takes YANKAO_VAULT_KEYS, or else a key derived from its secret key;
+    a development data folder makes one and keeps it."""
     import base64
     import binascii
 
     keys = [part.strip() for part in raw.split(",") if part.strip()]
+    if not keys and production:
+        keys = [derived_vault_key(secret_key)]
     if not keys:
-        if production:
-            raise ConfigError("YANKAO_ENV=production needs YANKAO_VAULT_KEYS (a Fernet key: "
-                              "yankao manage vault_key prints a new one); refusing to start")
         path = folder / "vault_keys"
         if not path.exists():
             from cryptography.fernet import Fernet
@@ -208,6 +222,7 @@ class Config:
             database=database_config(env_str("DATABASE_URL"), folder),
             redis_url=redis_url,
             debug=env_bool("YANKAO_DEBUG", default=False) and not production,
-            vault_keys=tuple(vault_keys(env_str("YANKAO_VAULT_KEYS"), folder, production)),
+            vault_keys=tuple(vault_keys(env_str("YANKAO_VAULT_KEYS"), folder, production,
+                                        secret)),
             testing=env_str("YANKAO_ENV").lower() == "test",
         )

@@ -1,7 +1,7 @@
 import pytest
 from cryptography.fernet import Fernet
 
-from yankao.config import Config, ConfigError, database_config
+from yankao.config import Config, ConfigError, database_config, derived_vault_key
 
 
 def test_default_is_sqlite_in_wal_mode_in_the_data_folder(tmp_path):
@@ -42,9 +42,15 @@ def test_production_refuses_to_start_without_secret_and_hosts(monkeypatch, tmp_p
     with pytest.raises(ConfigError, match="YANKAO_ALLOWED_HOSTS"):
         Config.from_env()
     monkeypatch.setenv("YANKAO_ALLOWED_HOSTS", "yankao.city.gov.tw")
-    with pytest.raises(ConfigError, match="YANKAO_VAULT_KEYS"):
-        Config.from_env()
-    monkeypatch.setenv("YANKAO_VAULT_KEYS", Fernet.generate_key().decode())
+    # Without YANKAO_VAULT_KEYS the vault's key is derived from the secret key: from the
+    # environment too, never a file beside the database, and another for another secret.
+    derived = Config.from_env().vault_keys
+    assert derived == (derived_vault_key("x" * 40),) and not (tmp_path / "vault_keys").exists()
+    assert derived_vault_key("y" * 40) != derived[0]
+    Fernet(derived[0])  # a valid Fernet key
+    own = Fernet.generate_key().decode()
+    monkeypatch.setenv("YANKAO_VAULT_KEYS", own)
+    assert Config.from_env().vault_keys == (own,)
     config = Config.from_env()
     assert config.production and config.allowed_hosts == ["yankao.city.gov.tw"]
     assert not (tmp_path / "secret_key").exists()
