@@ -54,6 +54,22 @@ class LanguageMiddleware:
 CONTROL_CHARACTERS = frozenset(chr(code) for code in (*range(0x20), 0x7F))
 
 
+# Bodies read whole here (they are parsed whole by the view anyway); multipart uploads are
+# left to the views, whose text goes through core.validation.full_clean.
+NUL_SPELLINGS = {"application/json": (b"\x00", b"\\u0000"),
+                 "application/x-www-form-urlencoded": (b"\x00", b"%00")}
+
+
+def _body_has_nul(request: HttpRequest) -> bool:
+    """A NUL in a JSON or form body: PostgreSQL cannot compare or store text holding one,
+    so it would fail a lookup as a server error; it is the client's error."""
+    spellings = NUL_SPELLINGS.get(request.content_type or "")
+    if not spellings or request.method in ("GET", "HEAD", "OPTIONS"):
+        return False
+    body = request.body
+    return any(spelling in body for spelling in spellings)
+
+
 class RequestGuardMiddleware:
     """Refuses what no page or endpoint can use, in the protocol's own format
     (:mod:`yankao.core.protocols`), before it reaches a view or the database:
@@ -85,6 +101,9 @@ class RequestGuardMiddleware:
             request.META.get("QUERY_STRING", ""), errors="replace")
         if not CONTROL_CHARACTERS.isdisjoint(address):
             return refusal(request, 400, _("The address contains control characters."))
+        if _body_has_nul(request):
+            return refusal(request, 400, _("The request contains a NUL character, which no "
+                                           "text may hold."))
         response = self.get_response(request)
         if response.status_code in (400, 405) and not response.streaming and not (
                 response.content):

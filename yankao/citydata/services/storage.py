@@ -166,6 +166,24 @@ def _copy(readings: Sequence[Reading], ids: list[int]) -> None:
             ))
 
 
+def _copy_into_partitions(readings: Sequence[Reading], ids: list[int],
+                          days: set[dt.date]) -> None:
+    """COPY the batch; if a day's partition this process believed in is gone (dropped by
+    another process, or created in a transaction that was rolled back after all), forget
+    what it believed, create the partitions and copy once more. The savepoint keeps the
+    caller's transaction usable after the failed attempt."""
+    from psycopg.errors import CheckViolation
+
+    try:
+        with transaction.atomic():
+            _copy(readings, ids)
+    except CheckViolation:
+        _known_partitions.difference_update(days)
+        partitions_ensure(days)
+        with transaction.atomic():
+            _copy(readings, ids)
+
+
 def _insert_sqlite(readings: Sequence[Reading]) -> list[int]:
     """Plain INSERTs with ids taken after the highest one. Transactions on SQLite begin
     IMMEDIATE (yankao.config), so this writer holds the write lock from its first
@@ -196,9 +214,10 @@ def observations_write(readings: Sequence[Reading]) -> list[int]:
     if _postgres():
         offsets: dict[int, int] = {}
         epoch_days = {_hour_and_day(r.phenomenon_time, offsets)[1] for r in readings}
-        partitions_ensure({dt.date(1970, 1, 1) + dt.timedelta(days=d) for d in epoch_days})
+        days = {dt.date(1970, 1, 1) + dt.timedelta(days=d) for d in epoch_days}
+        partitions_ensure(days)
         ids = _reserve_ids(len(readings))
-        _copy(readings, ids)
+        _copy_into_partitions(readings, ids, days)
     else:
         ids = _insert_sqlite(readings)
     _latest_update(readings, ids)

@@ -9,7 +9,7 @@ from ninja import Field, Path, Query, Router, Schema
 from ninja.responses import Status
 
 from yankao.core import selectors
-from yankao.core.api.params import BIGINT_MAX, YEAR_MAX, YEAR_MIN
+from yankao.core.api.params import BIGINT_MAX, YEAR_MAX, YEAR_MIN, Moment
 from yankao.core.calendar import TAIPEI, WorkingCalendar, deadline_in_hours
 from yankao.core.errors import DomainError, ErrorCode
 from yankao.core.models.people import person_name
@@ -57,7 +57,7 @@ class DistrictOut(Schema):
 
 
 class DeadlineIn(Schema):
-    start: dt.datetime
+    start: Moment
     working_days: int | None = Field(None, ge=0, le=3650)
     hours: float | None = Field(None, ge=0, le=87600)
 

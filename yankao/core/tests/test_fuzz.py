@@ -57,8 +57,17 @@ def fuzz_city(django_db_setup, django_db_blocker):
     """The demo city at a tiny scale, built once for the module and rolled back after."""
     import io
 
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
     from yankao.core.demo import demo_build
 
+    # The WSGI application would close the database connection after each request (it is
+    # inside this fixture's transaction, so Django thinks it unusable); Django's own test
+    # client stops that the same way. (PostgreSQL shows it; SQLite's in-memory test
+    # database ignores the close.)
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
     with django_db_blocker.unblock():
         atomic = transaction.atomic()
         atomic.__enter__()
@@ -70,6 +79,8 @@ def fuzz_city(django_db_setup, django_db_blocker):
         finally:
             transaction.set_rollback(True)
             atomic.__exit__(None, None, None)
+            request_started.connect(close_old_connections)
+            request_finished.connect(close_old_connections)
 
 
 def _operations(schema):

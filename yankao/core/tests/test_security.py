@@ -96,3 +96,16 @@ def test_a_file_past_the_upload_limit_stops_as_it_arrives(client, db, settings, 
     response = client.post("/track/", {"photos": big, "number": "x"})
     assert response.status_code == 413
     assert list(tmp_path.glob("**/*.upload*")) == []
+
+
+def test_a_nul_in_a_body_is_the_clients_error_in_its_protocols_format(client, db):
+    """PostgreSQL cannot hold or even compare text with NUL in it: a JSON or form body
+    carrying one is a 400 before any lookup (found by fuzzing on PostgreSQL)."""
+    response = client.post("/api/v1/assistant/questions", '{"question": "a\\u0000b"}',
+                           content_type="application/json")
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("application/problem+json")
+    response = client.post("/open311/v2/requests.json", "service_code=%00&lat=1",
+                           content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 400
+    assert response.json()[0]["code"] == 400

@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
+from yankao.core.api.params import Moment
 from yankao.core.errors import DomainError, ErrorCode
 from yankao.servicedesk import selectors
 from yankao.servicedesk.selectors import statistics as figures
@@ -43,7 +44,7 @@ class CaseOut(Schema):
 class CaseFilters(Schema):
     status: str | None = None
     kind: str | None = None
-    registered_after: dt.datetime | None = None
+    registered_after: Moment | None = None
 
 
 class PeriodIn(Schema):

@@ -7,6 +7,7 @@ import json
 from xml.etree import ElementTree as ET
 
 import pytest
+from django.db import connection
 from django.test import Client
 
 from yankao.core.models import AuditEvent, PersonalContact
@@ -53,7 +54,9 @@ def test_the_citizen_form_cleans_control_characters_too(client, pothole):
 def test_text_that_reached_the_database_otherwise_is_cleaned_on_the_way_out(
         client, pothole, api_key):
     client.post(f"{BASE}/requests.json", post_body(pothole, api_key=api_key))
-    Case.objects.update(description="imported\x1b\x00 text\x0b", address="路\x08口")
+    # (PostgreSQL cannot hold NUL at all, so only SQLite's rows can carry one)
+    nul = "\x00" if connection.vendor == "sqlite" else ""
+    Case.objects.update(description=f"imported\x1b{nul} text\x0b", address="路\x08口")
     root = ET.fromstring(client.get(f"{BASE}/requests.xml").content)
     assert root.findtext("request/description") == "imported text"
     assert root.findtext("request/address") == "路口"
