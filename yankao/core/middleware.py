@@ -80,8 +80,8 @@ class RequestGuardMiddleware:
     (:mod:`yankao.core.protocols`), before it reaches a view or the database:
 
     - a body larger than YANKAO_MAX_REQUEST_BYTES, by its declared length, unread;
-    - control characters in the address or query string (PostgreSQL cannot even compare
-      text with NUL in it);
+    - control characters in the address or query string, and a NUL in a JSON or form body
+      (PostgreSQL cannot even compare text with NUL in it);
     - a body the view cannot parse (a multipart body without its boundary, bytes that are
       not in the declared charset), which Django would answer with a 500;
     - the empty 405 and 400 responses of Django's decorators get a body that says why.
