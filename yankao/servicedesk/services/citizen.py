@@ -86,8 +86,27 @@ def update_record(*, case: Case, kind: str, text: str = "", agency: Agency | Non
     update = CaseUpdate.objects.create(
         case=case, kind=kind, status=case.status, text=(text or "").strip()[:DESCRIPTION_MAX],
         agency=agency, created_at=at or timezone.now())
-    transaction.on_commit(lambda: update_notify(update_id=update.pk))
+    transaction.on_commit(lambda: update_notify_later(update_id=update.pk))
     return update
+
+
+def updates_record(*, case: Case, updates: list[tuple[str, str, Agency | None]],
+                   at: dt.datetime) -> list[CaseUpdate]:
+    """Write several public updates of a new ``case`` in one INSERT: (kind, status,
+    agency) each, in order (intake: received, then assigned)."""
+    rows = CaseUpdate.objects.bulk_create([
+        CaseUpdate(case=case, kind=kind, status=status, text="", agency=agency, created_at=at)
+        for kind, status, agency in updates])
+    for row in rows:
+        transaction.on_commit(lambda pk=row.pk: update_notify_later(update_id=pk))
+    return rows
+
+
+def update_notify_later(*, update_id: int) -> None:
+    """Queue the e-mails of one update for the job worker (after the commit)."""
+    from yankao.servicedesk.tasks import update_notify_job
+
+    update_notify_job(update_id)
 
 
 def update_notify(*, update_id: int) -> int:
