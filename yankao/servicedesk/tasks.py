@@ -68,8 +68,9 @@ def assignment_notify_job(assignment_id: int) -> None:
 
 
 @db_task()
-def update_notify_job(update_id: int) -> None:
-    """The e-mails of one public update (reporter, followers), off the request."""
+def update_notify_job(update_ids: list[int]) -> None:
+    """The e-mails of public updates (reporter, followers), in order, off the request."""
     from yankao.servicedesk.services.citizen import update_notify
 
-    update_notify(update_id=update_id)
+    for update_id in update_ids:
+        update_notify(update_id=update_id)

@@ -88,6 +88,7 @@ def nearest_district(latitude: Decimal | None, longitude: Decimal | None) -> Dis
 
 POLICY_CACHE_KEY = "yankao:servicedesk:policy"
 POLICY_MAX_AGE = 300  # seconds: the longest a process keeps the tree without reloading it
+POLICY_RECHECK = 1.0  # seconds between two reads of the shared version by one process
 
 
 @dataclass(frozen=True)
@@ -102,7 +103,7 @@ class PolicyTree:
 
 
 _tree_lock = threading.Lock()
-_tree: dict[str, object] = {"tree": None, "version": None, "loaded": 0.0}
+_tree: dict[str, object] = {"tree": None, "version": None, "loaded": 0.0, "checked": 0.0}
 
 
 def _tree_load() -> PolicyTree:
@@ -121,21 +122,26 @@ def _tree_load() -> PolicyTree:
 def policy_tree() -> PolicyTree:
     """The categories and rules in force, from this process's copy while it is current.
 
-    The shared version is read before the tables, so a change committed while they load
-    makes the next call load again."""
+    The shared version is read at most once a second (an intake asks for the tree several
+    times), and before the tables, so a change committed while they load makes the next
+    call load again."""
+    now = time.monotonic()
+    with _tree_lock:
+        if _tree["tree"] is not None and now - _tree["checked"] < POLICY_RECHECK:
+            return _tree["tree"]  # type: ignore[return-value]
     version = cache.get(POLICY_CACHE_KEY)
     if version is None:
         version = secrets.token_hex(8)
         if not cache.add(POLICY_CACHE_KEY, version, None):
             version = cache.get(POLICY_CACHE_KEY)
-    now = time.monotonic()
     with _tree_lock:
         if (_tree["tree"] is not None and _tree["version"] == version
                 and now - _tree["loaded"] < POLICY_MAX_AGE):
+            _tree["checked"] = now
             return _tree["tree"]  # type: ignore[return-value]
     tree = _tree_load()
     with _tree_lock:
-        _tree.update(tree=tree, version=version, loaded=now)
+        _tree.update(tree=tree, version=version, loaded=now, checked=now)
     return tree
 
 
