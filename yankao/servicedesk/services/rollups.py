@@ -49,7 +49,8 @@ class Rollup:
 
 KEYS = (("month", "{month}"), ("kind", "r.kind"),
         ("agency_key", "COALESCE(r.agency_id, 0)"))
-SLOTTED = (*KEYS, ("slot", f"r.id % {SLOTS}"))
+# id modulo SLOTS without "%", which the rebuild's parameters would read as a placeholder
+SLOTTED = (*KEYS, ("slot", f"r.id - (r.id / {SLOTS}) * {SLOTS}"))
 
 CASES = Rollup("servicedesk_caserollup", SLOTTED, (
     ("received", "1"),
