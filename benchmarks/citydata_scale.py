@@ -14,8 +14,9 @@ way in the same run:
   ingest       CreateObservations through the real view (JSON parsing, checks, COPY,
                latest values, rollups, alert rules), observations per second, against a
                bare COPY of the same rows into an unlogged table
-  latest       the latest value of every datastream (the map's read), against one
-               primary-key read of one datastream
+  latest       the latest value of every datastream: the bare latest-value table, the
+               selector (scoped to what the public may read) and the HTTP read
+               /citydata/latest.json, against one primary-key read of one datastream
   week         hourly means of one datastream over a week (the chart's read, rollups),
                against the same primary-key read; and the same figure computed from the
                raw observations, for comparison
@@ -224,9 +225,12 @@ def main() -> None:
     args = parser.parse_args()
     if connection.vendor != "postgresql":
         raise SystemExit("Set DATABASE_URL to an empty PostgreSQL database.")
+    from yankao.core.runtime import settle_heap
+
+    settle_heap()  # as the server process does before its first request (yankao/wsgi.py)
     call_command("migrate", verbosity=0)
     from yankao.citydata import models as m
-    from yankao.citydata.selectors import hourly_series
+    from yankao.citydata.selectors import hourly_series, latest_values
     from yankao.citydata.services.storage import partition_drop, partitions_ensure
 
     if m.Datastream.objects.exists():
@@ -251,8 +255,12 @@ def main() -> None:
 
     one = ids[len(ids) // 2]
     baseline = median_ms(lambda: list(m.Datastream.objects.filter(pk=one)), args.repeats)
-    latest = median_ms(lambda: list(m.LatestObservation.objects.values_list(
+    latest_table = median_ms(lambda: list(m.LatestObservation.objects.values_list(
         "datastream_id", "phenomenon_time", "result_number")), args.repeats)
+    latest = median_ms(latest_values, args.repeats)
+    client = Client()
+    assert len(client.get("/citydata/latest.json").json()["value"]) == len(ids)
+    latest_http = median_ms(lambda: client.get("/citydata/latest.json"), args.repeats)
     end = START + dt.timedelta(days=days - 1)
     week = median_ms(lambda: hourly_series(datastream_id=one, start=end - dt.timedelta(days=7),
                                            end=end), args.repeats)
@@ -286,8 +294,12 @@ def main() -> None:
     say("")
     say(f"observations: {total:,} ({args.datastreams} datastreams, {days} day partitions)")
     say(f"baseline: one datastream by primary key           {baseline:8.2f} ms")
-    say(f"latest value of every datastream (latest table)   {latest:8.2f} ms  "
+    say(f"latest value of every datastream: the bare table  {latest_table:8.2f} ms  "
+        f"x{latest_table / baseline:.1f}")
+    say(f"  the selector (scoped to the public tier)        {latest:8.2f} ms  "
         f"x{latest / baseline:.1f}")
+    say(f"  GET /citydata/latest.json                       {latest_http:8.2f} ms  "
+        f"x{latest_http / baseline:.1f}")
     say(f"hourly means of one datastream, a week (rollups)  {week:8.2f} ms  "
         f"x{week / baseline:.1f}")
     say(f"  the same from raw observations                  {raw_week:8.2f} ms  "
