@@ -13,34 +13,15 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from yankao.core.calendar import TAIPEI
-from yankao.core.models import Agency
-from yankao.servicedesk.models import Case, CaseKind, CloseReason, Survey
+from yankao.servicedesk.models import CaseKind, CloseReason, Survey
 from yankao.servicedesk.selectors.statistics import (
     DispatchRate,
     HandlingTime,
     OnTime,
     Satisfaction,
-    period,
+    _counts,
+    cases_in,
 )
-
-
-def cases_in(*, year: int | None = None, months: tuple[int, int] | None = None,
-             agency: Agency | None = None, kind: str | None = None) -> QuerySet[Case]:
-    """The cases registered in the period (the base of every case figure)."""
-    queryset = Case.objects.all()
-    bounds = period(year, months)
-    if bounds:
-        queryset = queryset.filter(registered_at__gte=bounds[0], registered_at__lt=bounds[1])
-    if agency is not None:
-        queryset = queryset.filter(agency=agency)
-    if kind:
-        queryset = queryset.filter(kind=kind)
-    return queryset
-
-
-def _counts(queryset: QuerySet, field: str) -> dict:
-    rows = queryset.order_by().values(field).annotate(n=Count("id"))
-    return {row[field]: row["n"] for row in rows}
 
 
 def counts_by_kind(*, year=None, months=None, agency=None) -> dict[str, int]:
