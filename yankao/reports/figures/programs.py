@@ -371,5 +371,5 @@ register_dashboard(Dashboard(
              "programs.behind", "programs.behind_share", "programs.not_reported",
              "programs.not_reported_share"),
     charts=("programs.delay_trend",), tables=("programs.delay_by_agency",),
-    download="programs.delay_by_agency", latest_year=_latest_year,
+    latest_year=_latest_year,
 ))

@@ -69,6 +69,12 @@ def test_every_dashboard_is_accessible_in_both_languages_on_a_phone(phone_page, 
             page.goto(f"/dashboards/{key}/?year=2018")
             for chart in page.locator("[data-vega-spec]").all():
                 expect(chart).to_have_attribute("data-ready", "1")
+                # Drawn, at a real size (a map once came out "NaN" wide and empty).
+                width, marks = chart.locator("svg").first.evaluate(
+                    "svg => [Number(svg.getAttribute('width')),"
+                    " svg.querySelectorAll('.mark-symbol path, .mark-rect path').length]")
+                assert 100 <= width <= PHONE["width"], f"{key}: a chart {width}px wide"
+                assert marks > 0, f"{key}: a chart with nothing drawn"
             assert_accessible(page)
             width = page.evaluate("document.documentElement.scrollWidth")
             assert width <= PHONE["width"], f"{key} is {width}px wide on a phone"
