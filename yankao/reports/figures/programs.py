@@ -196,7 +196,8 @@ def _trend_chart(period: Period, language: str):
     chart = alt.Chart(alt.Data(values=rows)).mark_bar().encode(
         x=alt.X("month:O", title="Month" if en else "月份"),
         y=alt.Y("programs:Q", title="Programs" if en else "計畫數", stack="zero"),
-        color=alt.Color("class:N", title=None, sort=list(names)),
+        color=alt.Color("class:N", title=None, sort=list(names),
+                        legend=alt.Legend(orient="bottom", direction="vertical")),
         tooltip=["month:O", "class:N", "programs:Q"],
     ).properties(height=220)
     description = "；".join(

@@ -192,7 +192,8 @@ def _district_map(period: Period, language: str):
     cases, name = ("Cases", "District") if en else ("案件數", "行政區")
     chart = alt.Chart(alt.Data(values=rows)).mark_circle(opacity=0.7, stroke="#0b4f8a").encode(
         longitude="longitude:Q", latitude="latitude:Q",
-        size=alt.Size("cases:Q", title=cases, scale=alt.Scale(range=[10, 1200])),
+        size=alt.Size("cases:Q", title=cases, scale=alt.Scale(range=[10, 1200]),
+                      legend=alt.Legend(orient="bottom")),
         tooltip=[alt.Tooltip("district:N", title=name), alt.Tooltip("label:N", title=cases)],
     ).project(type="mercator").properties(height=320)
     top = sorted(rows, key=lambda r: -r["rank"])[:5]

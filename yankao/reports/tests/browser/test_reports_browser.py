@@ -25,7 +25,10 @@ def test_generate_a_report_with_a_progress_bar_and_download_it(page, report_city
     page.locator("#id_year").select_option("2018")
     page.locator("#id_fmt").select_option("html")
     page.get_by_role("button", name="產生").click()
-    expect(page.locator("#job-bar")).to_have_attribute("value", "100")
+    expect(page.locator("#job-heading")).to_have_text("報告已完成")
+    bar = page.locator("#job-bar")
+    assert bar.get_attribute("value") == bar.get_attribute("max")  # every step done
+    expect(page.locator("#job-title")).to_have_text("測試年報 2018 · HTML")
     assert_accessible(page)
     with page.expect_download() as download:
         page.locator("#job-download").click()

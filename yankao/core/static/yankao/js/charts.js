@@ -14,6 +14,7 @@
         // A map's projection cannot fit a "container" width (Vega draws it NaN wide):
         // give it the element's width in pixels instead.
         spec.width = Math.max(200, element.clientWidth || 320);
+        spec.autosize = {type: "fit", contains: "padding"};
       } else {
         options.width = "container";
       }
