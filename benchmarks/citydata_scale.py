@@ -9,13 +9,15 @@ Fills an empty database with ``--observations`` readings of ``--datastreams`` da
 at 5-minute steps (one partition per day; COPY-free: generate_series inside PostgreSQL,
 indexes built after the fill), derives the rollups and latest values, then measures, in
 one run, each figure as a median of repeats and as a ratio to a baseline measured the same
-way in the same run:
+way in the same run, the baseline and the measures taken in turn in every repeat (so that
+a change in a shared machine's load falls on both):
 
   ingest       CreateObservations through the real view (JSON parsing, checks, COPY,
                latest values, rollups, alert rules), observations per second, against a
                bare COPY of the same rows into an unlogged table
-  latest       the latest value of every datastream (the map's read), against one
-               primary-key read of one datastream
+  latest       the latest value of every datastream: the bare latest-value table, the
+               selector (scoped to what the public may read) and the HTTP read
+               /citydata/latest.json, against one primary-key read of one datastream
   week         hourly means of one datastream over a week (the chart's read, rollups),
                against the same primary-key read; and the same figure computed from the
                raw observations, for comparison
@@ -56,15 +58,6 @@ MEASUREMENT = "http://www.opengis.net/def/observationType/OGC-OM/2.0/OM_Measurem
 
 def say(*parts) -> None:
     print(*parts, flush=True)
-
-
-def median_ms(function, repeats: int) -> float:
-    times = []
-    for _ in range(repeats):
-        started = time.perf_counter()
-        function()
-        times.append((time.perf_counter() - started) * 1000)
-    return statistics.median(times)
 
 
 def execute(sql: str, params=None) -> None:
@@ -171,7 +164,9 @@ def fill(observations: int, datastream_ids: list[int]) -> tuple[int, float]:
 
 
 def measure_ingest(datastream_ids: list[int], token: str, *, batches: int, rows: int) -> dict:
-    """Observations a second through CreateObservations, and through a bare COPY."""
+    """Observations per second through CreateObservations and through a bare COPY of the
+    same rows, the two taken in turn batch by batch (so that a change in the machine's
+    load falls on both), each the median over the batches."""
     client = Client()
     streams = datastream_ids[:50]
     per_stream = rows // len(streams)
@@ -186,32 +181,50 @@ def measure_ingest(datastream_ids: list[int], token: str, *, batches: int, rows:
                          "dataArray": [[(first + dt.timedelta(minutes=i)).isoformat(),
                                         (ds * 31 + i) % 97 / 3] for i in range(per_stream)]})
         bodies.append(json.dumps(body))
-    # The first batch makes the day's partition; measure from the second.
-    client.post("/sta/v1.1/CreateObservations", bodies[0], content_type="application/json",
-                HTTP_AUTHORIZATION=f"Bearer {token}")
-    started = time.perf_counter()
-    for body in bodies[1:]:
-        response = client.post("/sta/v1.1/CreateObservations", body,
-                               content_type="application/json",
-                               HTTP_AUTHORIZATION=f"Bearer {token}")
-        assert response.status_code == 201, response.content[:300]
-    api = (batches - 1) * per_stream * len(streams) / (time.perf_counter() - started)
-
     execute("CREATE UNLOGGED TABLE bench_copy (LIKE citydata_observation)")
     raw = connection.connection
     rows_out = [(i, ds, 1, base + dt.timedelta(minutes=i), float(i % 97))
                 for ds in streams for i in range(per_stream)]
-    started = time.perf_counter()
-    for _batch in range(batches - 1):
+
+    def post(body):
+        response = client.post("/sta/v1.1/CreateObservations", body,
+                               content_type="application/json",
+                               HTTP_AUTHORIZATION=f"Bearer {token}")
+        assert response.status_code == 201, response.content[:300]
+
+    def bare_copy():
         with raw.cursor() as cursor, cursor.copy(
                 "COPY bench_copy (id, datastream_id, feature_of_interest_id, "
                 "phenomenon_time, result_number) FROM STDIN") as copy:
             for row in rows_out:
                 copy.write_row(row)
         raw.commit()
-    copy_rate = (batches - 1) * len(rows_out) / (time.perf_counter() - started)
+
+    post(bodies[0])  # the first batch makes the day's partition; measure from the second
+    api_times, copy_times = [], []
+    for body in bodies[1:]:
+        started = time.perf_counter()
+        post(body)
+        api_times.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        bare_copy()
+        copy_times.append(time.perf_counter() - started)
     execute("DROP TABLE bench_copy")
-    return {"api": api, "copy": copy_rate}
+    count = per_stream * len(streams)
+    return {"api": count / statistics.median(api_times),
+            "copy": count / statistics.median(copy_times)}
+
+
+def paired_ms(baseline, functions: dict, repeats: int) -> dict:
+    """Medians in milliseconds of ``baseline`` and of each function, run in turn in every
+    repeat (a change in the machine's load falls on all of them)."""
+    times: dict = {name: [] for name in ("baseline", *functions)}
+    for _ in range(repeats):
+        for name, function in (("baseline", baseline), *functions.items()):
+            started = time.perf_counter()
+            function()
+            times[name].append((time.perf_counter() - started) * 1000)
+    return {name: statistics.median(values) for name, values in times.items()}
 
 
 def main() -> None:
@@ -224,9 +237,12 @@ def main() -> None:
     args = parser.parse_args()
     if connection.vendor != "postgresql":
         raise SystemExit("Set DATABASE_URL to an empty PostgreSQL database.")
+    from yankao.core.runtime import settle_heap
+
+    settle_heap()  # as the server process does before its first request (yankao/wsgi.py)
     call_command("migrate", verbosity=0)
     from yankao.citydata import models as m
-    from yankao.citydata.selectors import hourly_series
+    from yankao.citydata.selectors import hourly_series, latest_values
     from yankao.citydata.services.storage import partition_drop, partitions_ensure
 
     if m.Datastream.objects.exists():
@@ -250,12 +266,9 @@ def main() -> None:
         f"filled in {seconds / 60:.1f} min")
 
     one = ids[len(ids) // 2]
-    baseline = median_ms(lambda: list(m.Datastream.objects.filter(pk=one)), args.repeats)
-    latest = median_ms(lambda: list(m.LatestObservation.objects.values_list(
-        "datastream_id", "phenomenon_time", "result_number")), args.repeats)
     end = START + dt.timedelta(days=days - 1)
-    week = median_ms(lambda: hourly_series(datastream_id=one, start=end - dt.timedelta(days=7),
-                                           end=end), args.repeats)
+    client = Client()
+    assert len(client.get("/citydata/latest.json").json()["value"]) == len(ids)
 
     def week_from_raw():
         with connection.cursor() as cursor:
@@ -265,7 +278,19 @@ def main() -> None:
                 "AND phenomenon_time < %s GROUP BY 1 ORDER BY 1",
                 [one, end - dt.timedelta(days=7), end])
             cursor.fetchall()
-    raw_week = median_ms(week_from_raw, args.repeats)
+
+    reads = paired_ms(lambda: list(m.Datastream.objects.filter(pk=one)), {
+        "latest_table": lambda: list(m.LatestObservation.objects.values_list(
+            "datastream_id", "phenomenon_time", "result_number")),
+        "latest": latest_values,
+        "latest_http": lambda: client.get("/citydata/latest.json"),
+        "week": lambda: hourly_series(datastream_id=one, start=end - dt.timedelta(days=7),
+                                      end=end),
+        "raw_week": week_from_raw,
+    }, args.repeats)
+    baseline, latest_table, latest, latest_http, week, raw_week = (
+        reads[name] for name in ("baseline", "latest_table", "latest", "latest_http", "week",
+                                 "raw_week"))
     say("measuring ingest")
     ingest = measure_ingest(ids, token, batches=11, rows=10_000)
 
@@ -286,8 +311,12 @@ def main() -> None:
     say("")
     say(f"observations: {total:,} ({args.datastreams} datastreams, {days} day partitions)")
     say(f"baseline: one datastream by primary key           {baseline:8.2f} ms")
-    say(f"latest value of every datastream (latest table)   {latest:8.2f} ms  "
+    say(f"latest value of every datastream: the bare table  {latest_table:8.2f} ms  "
+        f"x{latest_table / baseline:.1f}")
+    say(f"  the selector (scoped to the public tier)        {latest:8.2f} ms  "
         f"x{latest / baseline:.1f}")
+    say(f"  GET /citydata/latest.json                       {latest_http:8.2f} ms  "
+        f"x{latest_http / baseline:.1f}")
     say(f"hourly means of one datastream, a week (rollups)  {week:8.2f} ms  "
         f"x{week / baseline:.1f}")
     say(f"  the same from raw observations                  {raw_week:8.2f} ms  "

@@ -7,6 +7,7 @@ import dataclasses
 import datetime as dt
 import json
 
+import orjson
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -34,6 +35,16 @@ def public_map(request: HttpRequest) -> HttpResponse:
         "points": points,
         "points_json": json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False),
     })
+
+
+@require_GET
+def latest_json(request: HttpRequest) -> HttpResponse:
+    """The latest value of every public datastream, for dashboards that refresh."""
+    rate_limit(request, group="citydata-page", rate="120/m")
+    rows = selectors.latest_values()
+    body = orjson.dumps({"value": [{"datastream": pk, "phenomenonTime": time, "result": value}
+                                   for pk, time, value in rows]})
+    return HttpResponse(body, content_type="application/json")
 
 
 @require_GET

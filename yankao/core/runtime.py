@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import gc
 
 
@@ -19,3 +20,18 @@ def settle_heap() -> None:
     get_resolver().url_patterns  # noqa: B018 - imports the views
     gc.collect()
     gc.freeze()
+
+
+@contextlib.contextmanager
+def no_cycle_collection():
+    """Run a block that makes tens of thousands of small lists and tuples (a parsed batch)
+    without the cyclic garbage collector, which they would set off again and again
+    although none of them forms a cycle. Whoever turned it off turns it back on, so it
+    ends on, whatever the order in which concurrent requests finish."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()

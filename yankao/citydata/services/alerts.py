@@ -61,6 +61,16 @@ def breaches(rule: m.AlertRule, readings: Sequence[tuple[dt.datetime, float]],
     return out
 
 
+def _quiet(rule: m.AlertRule, low: float, high: float) -> bool:
+    """True when no value between ``low`` and ``high`` breaches a threshold rule, so a
+    batch with no open episode can skip the rule. Rate-of-change rules need history."""
+    if rule.kind == m.AlertRule.Kind.ABOVE:
+        return high < rule.threshold
+    if rule.kind in (m.AlertRule.Kind.BELOW, m.AlertRule.Kind.BELOW_AT_NIGHT):
+        return low > rule.threshold
+    return False
+
+
 def readings_check(readings: Sequence[Reading]) -> list[m.AlertEpisode]:
     """Run the rules over new readings, inside the ingest transaction. Returns the episodes
     opened; their cases are registered once the transaction commits."""
@@ -84,14 +94,22 @@ def readings_check(readings: Sequence[Reading]) -> list[m.AlertEpisode]:
         datastream_id__in=streams, closed_at__isnull=True)}
     for datastream_id in sorted(streams):
         datastream = streams[datastream_id]
-        series = sorted((r.phenomenon_time, r.result_number) for r in grouped[datastream_id])
+        values = [r.result_number for r in grouped[datastream_id]]
+        low, high = min(values), max(values)
+        series = None
         for rule in rules.get(datastream.observed_property_id, []):
+            episode = open_episodes.get((rule.pk, datastream_id))
+            if episode is None and _quiet(rule, low, high):
+                continue  # no reading of the batch can open an episode: nothing to do
+            if series is None:
+                series = sorted((r.phenomenon_time, r.result_number)
+                                for r in grouped[datastream_id])
             history = ()
             if rule.kind == m.AlertRule.Kind.RISE:
                 history = _earlier(datastream_id, series[0][0],
                                    dt.timedelta(minutes=rule.window_minutes))
             flags = breaches(rule, series, history)
-            episode = open_episodes.get((rule.pk, datastream_id))
+            changed = False  # the open episode is saved once, when it closes or at the end
             for (moment, value), flag in zip(series, flags, strict=True):
                 if flag is None:
                     continue
@@ -110,14 +128,16 @@ def readings_check(readings: Sequence[Reading]) -> list[m.AlertEpisode]:
                                         if rule.kind != m.AlertRule.Kind.BELOW
                                         and rule.kind != m.AlertRule.Kind.BELOW_AT_NIGHT
                                         else min(episode.peak, value))
-                        episode.save(update_fields=["last_breach_at", "peak"])
+                        changed = True
                 elif episode is not None and moment - episode.last_breach_at >= dt.timedelta(
                         minutes=rule.recovery_minutes):
                     episode.closed_at = moment
-                    episode.save(update_fields=["closed_at"])
+                    episode.save(update_fields=["last_breach_at", "peak", "closed_at"])
                     audit_record(actor=None, action=CitydataAction.EPISODE_CLOSE, obj=episode,
                                  agency=datastream.thing.agency, data={"rule": rule.name})
-                    episode = None
+                    episode, changed = None, False
+            if episode is not None and changed:
+                episode.save(update_fields=["last_breach_at", "peak"])
     ids = [e.pk for e in opened]
     if ids:
         transaction.on_commit(lambda: episode_cases_open(episode_ids=ids))

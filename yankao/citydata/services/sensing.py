@@ -567,8 +567,9 @@ def _instant(text, what: str, where: str) -> dt.datetime:
 
 
 def _fast_rows(datastream, feature_id, components, rows, feature_ids_seen) -> list[Reading]:
-    """The data-array rows of the common components (times, result, feature id) without
-    building an object per row: the same checks as :func:`reading_of`, in one loop."""
+    """The data-array rows of the common components (times, result, feature id) in one
+    loop: the same checks as :func:`reading_of`, with the common case (an instant with its
+    zone, a number) tested first and the error message built only when a row fails."""
     count = len(components)
     at_time = components.index("phenomenonTime") if "phenomenonTime" in components else None
     at_result = components.index("result")
@@ -579,13 +580,14 @@ def _fast_rows(datastream, feature_id, components, rows, feature_ids_seen) -> li
                                               m.ObservationType.COUNT)
     whole = datastream.observation_type == m.ObservationType.COUNT
     isfinite = math.isfinite
+    fromisoformat = dt.datetime.fromisoformat
     now = timezone.now()
+    pk = datastream.pk
     out = []
     append = out.append
     for number, row in enumerate(rows):
-        where = f"Datastreams({datastream.pk}) row {number}"
         if type(row) is not list or len(row) != count:
-            raise StaError(f"{where}: expected {count} values.")
+            raise StaError(f"Datastreams({pk}) row {number}: expected {count} values.")
         value = row[at_result]
         kind = type(value)
         if numeric and (kind is int or (kind is float and not whole and isfinite(value))):
@@ -594,30 +596,38 @@ def _fast_rows(datastream, feature_id, components, rows, feature_ids_seen) -> li
             try:
                 number_value, other = result_of(datastream, value)
             except StaError as error:
-                raise StaError(f"{where}: {error.message}") from None
-        if at_time is None or row[at_time] is None:
-            start, end = now, None
+                raise StaError(f"Datastreams({pk}) row {number}: {error.message}") from None
+        end = None
+        text = None if at_time is None else row[at_time]
+        if text is None:
+            start = now
+        elif type(text) is str and "/" not in text:
+            try:
+                start = fromisoformat(text)
+            except ValueError:
+                start = _instant(text, "phenomenonTime", f"Datastreams({pk}) row {number}")
+            if start.tzinfo is None:
+                _instant(text, "phenomenonTime", f"Datastreams({pk}) row {number}")
         else:
-            text = row[at_time]
-            if type(text) is str and "/" in text:
-                try:
-                    start, end = interval_of(text, "phenomenonTime")
-                except StaError as error:
-                    raise StaError(f"{where}: {error.message}") from None
-            else:
-                start, end = _instant(text, "phenomenonTime", where), None
+            try:
+                start, end = interval_of(text, "phenomenonTime")
+            except StaError as error:
+                raise StaError(f"Datastreams({pk}) row {number}: {error.message}") from None
         result_time = None
         if at_result_time is not None and row[at_result_time] is not None:
-            result_time = _instant(row[at_result_time], "resultTime", where)
+            result_time = _instant(row[at_result_time], "resultTime",
+                                   f"Datastreams({pk}) row {number}")
         feature = feature_id
         if at_feature is not None and row[at_feature] is not None:
             feature = row[at_feature]
             if type(feature) is not int:
-                raise StaError(f"{where}: FeatureOfInterest/id must be an integer.")
+                raise StaError(f"Datastreams({pk}) row {number}: "
+                               "FeatureOfInterest/id must be an integer.")
             feature_ids_seen.add(feature)
         if feature is None:
-            raise StaError(f"{where}: the observation has no FeatureOfInterest.")
-        append(Reading(datastream.pk, feature, start, end, result_time, number_value, other))
+            raise StaError(f"Datastreams({pk}) row {number}: the observation has no "
+                           "FeatureOfInterest.")
+        append(Reading(pk, feature, start, end, result_time, number_value, other))
     return out
 
 

@@ -24,6 +24,7 @@ from yankao.citydata.sta.errors import StaError
 from yankao.citydata.sta.query import Reader, max_expand_depth, resolve_path
 from yankao.core.context import client_ip
 from yankao.core.errors import HTTP_STATUS, DomainError
+from yankao.core.runtime import no_cycle_collection
 from yankao.core.services.tokens import api_token_authenticate
 
 VERSION_PATH = "/sta/v1.1"
@@ -139,7 +140,8 @@ def endpoint(request: HttpRequest, path: str = "") -> HttpResponse:
         if path.strip("/") == "CreateObservations":
             if request.method != "POST":
                 raise StaError("CreateObservations takes POST.", HTTPStatus.METHOD_NOT_ALLOWED)
-            links = sensing.observations_create(caller=caller, body=_body(request))
+            with no_cycle_collection():
+                links = sensing.observations_create(caller=caller, body=_body(request))
             base = request.build_absolute_uri(VERSION_PATH)
             return _json([f"{base}/{link}" for link in links], HTTPStatus.CREATED)
         handler = {"GET": _get, "POST": _post, "PATCH": _patch, "PUT": _put,

@@ -1,8 +1,9 @@
-"""The server process settles its heap once after loading (yankao.wsgi)."""
+"""The server process settles its heap once after loading (yankao.wsgi); batch work runs
+without the cycle collector and turns it back on."""
 
 import gc
 
-from yankao.core.runtime import settle_heap
+from yankao.core.runtime import no_cycle_collection, settle_heap
 
 
 def test_settle_heap_freezes_what_was_loaded():
@@ -12,3 +13,13 @@ def test_settle_heap_freezes_what_was_loaded():
     finally:
         gc.unfreeze()
     assert gc.get_freeze_count() == 0
+
+
+def test_no_cycle_collection_turns_the_collector_back_on():
+    assert gc.isenabled()
+    with no_cycle_collection():
+        assert not gc.isenabled()
+        with no_cycle_collection():  # a second request at the same time
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+    assert gc.isenabled()
