@@ -10,6 +10,11 @@ petition cases over the ten years up to now with one assignment each, by INSERT 
 generate_series (bulk SQL in the database, no Python per row); 0.1 % are open. Timings are
 taken in-process through Django's test client (the full view, template or JSON rendering
 included; no network), 3 warm-ups then ``--repeat`` runs, reporting p50 and p99.
+
+The cases go in with the rollups' triggers off; the rollups are then counted from them in
+one ``INSERT … SELECT`` per rollup table (``rollups_rebuild``, decision 0120). The monthly
+statistics read the rollups; the same table counted from the cases, as before the rollups,
+is measured in the same run.
 """
 
 from __future__ import annotations
@@ -76,10 +81,14 @@ def fill(total: int) -> float:
     from django.db import connection
 
     from yankao.servicedesk.models import Case
+    from yankao.servicedesk.services import rollups_rebuild
 
     started = time.perf_counter()
     step = 500_000
     with connection.cursor() as cursor:
+        # Filled with the rollups' triggers off, then counted once from the cases below
+        # (what `yankao manage servicedesk_rollups` does for a database filled by bulk SQL).
+        cursor.execute("ALTER TABLE servicedesk_case DISABLE TRIGGER USER")
         for start in range(1, total + 1, step):
             stop = min(total, start + step - 1)
             cursor.execute(FILL_CASES, {"start": start, "stop": stop, "total": total})
@@ -90,8 +99,34 @@ def fill(total: int) -> float:
         for start in range(low, high + 1, step):
             cursor.execute(FILL_ASSIGNMENTS, {"low": start, "high": start + step - 1})
         print(f"  assignments ({time.perf_counter() - started:.0f} s)", flush=True)
+        cursor.execute("ALTER TABLE servicedesk_case ENABLE TRIGGER USER")
+        counting = time.perf_counter()
+        counted = rollups_rebuild(actor=None)
+        print(f"  rollups: {counted:,} cases counted by INSERT … SELECT in "
+              f"{time.perf_counter() - counting:.1f} s", flush=True)
         cursor.execute("ANALYZE")
     return time.perf_counter() - started
+
+
+def table_from_cases(*, year: int, months: tuple[int, int]):
+    """The statistics table with its case figures counted from the cases as they were
+    before the rollups (``tests/figures_from_rows.py``, decision 0120): the "before" of the
+    same run."""
+    from types import SimpleNamespace
+
+    from yankao.servicedesk import reports
+    from yankao.servicedesk.selectors import statistics
+    from yankao.servicedesk.tests import figures_from_rows
+
+    saved = reports.figures
+    reports.figures = SimpleNamespace(**{**vars(statistics), **{
+        name: getattr(figures_from_rows, name) for name in (
+            "counts_by_kind", "on_time", "dispatch_four_hour", "handling_time",
+            "satisfaction")}})
+    try:
+        return reports.statistics_table(year=year, months=months)
+    finally:
+        reports.figures = saved
 
 
 def timed(function, repeat: int) -> tuple[float, float]:
@@ -174,6 +209,8 @@ def main() -> None:
         f"monthly statistics page ({year}-06, charts)": lambda: client.get(
             "/staff/servicedesk/statistics/", {"year": year, "month_from": 6, "month_to": 6}),
     }
+    checks[f"monthly statistics table ({year}-06), counted from the cases (before "
+           "the rollups)"] = lambda: table_from_cases(year=year, months=(6, 6))
     print(f"\n{count:,} cases on PostgreSQL")
     print("| measure | p50 (ms) | p99 (ms) |")
     for name, function in checks.items():

@@ -38,5 +38,6 @@ class ServicedeskAction(AuditAction):
     CALL_IMPORT = "call.import"
     SURVEY_IMPORT = "survey.import"
     MAPPING_SET = "import_mapping.set"
+    ROLLUPS_REBUILD = "rollups.rebuild"
     CATEGORY_LOAD = "category.load"
     CATALOGUE_LOAD = "catalogue.load"

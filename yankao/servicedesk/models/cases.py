@@ -201,6 +201,11 @@ class Case(models.Model):
             # Open cases are a small part of all: Open311 "status=open", the routing queue.
             models.Index(fields=["registered_at"], condition=~models.Q(status="closed"),
                          name="sd_case_open_idx"),
+            # Cases not answered whose time limit is still ahead: the figures count them
+            # live, as the clock turns them late without a write (decision 0120).
+            models.Index(fields=["due_at"], condition=models.Q(answered_at__isnull=True,
+                                                               due_at__isnull=False),
+                         name="sd_case_not_due_idx"),
             # Sparse references get partial indexes (decision 0101).
             models.Index(fields=["contact"], condition=models.Q(contact__isnull=False),
                          name="sd_case_contact_idx"),

@@ -1,6 +1,10 @@
 """The service desk's figures: one function per figure, reused by the statistics page, the
 dashboards and the annual report (issue #6).
 
+The case figures read the rollups (``models/rollups.py``, decision 0120), never the cases,
+except for the few cases whose time limit is still ahead (``_not_due``); the call figures
+read the calls.
+
 Every function takes the same keyword arguments:
 
 - ``year``: the calendar year (Asia/Taipei), e.g. 2018;
@@ -22,14 +26,28 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, F, Max, Min, Q, QuerySet
+from django.db.models import Count, Max, Min, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from yankao.core.calendar import TAIPEI
-from yankao.core.models import Agency
+from yankao.core.models import Agency, District
 from yankao.core.numbers import percent
-from yankao.servicedesk.models import Call, CallOutcome, Case, CaseKind, CloseReason, Survey
+from yankao.servicedesk.models import (
+    HANDLING_STEP,
+    Call,
+    CallOutcome,
+    Case,
+    CaseKind,
+    CaseRollup,
+    Category,
+    CategoryRollup,
+    ChannelRollup,
+    CloseReason,
+    DistrictRollup,
+    HandlingRollup,
+)
+from yankao.servicedesk.models.rollups import RollupKey
 
 
 @dataclass(frozen=True)
@@ -170,7 +188,8 @@ def period(year: int | None, months: tuple[int, int] | None = None
 
 def cases_in(*, year: int | None = None, months: tuple[int, int] | None = None,
              agency: Agency | None = None, kind: str | None = None) -> QuerySet[Case]:
-    """The cases registered in the period (the base of every case figure)."""
+    """The cases registered in the period: only the figures' live part (cases whose time
+    limit is still ahead) reads them."""
     queryset = Case.objects.all()
     bounds = period(year, months)
     if bounds:
@@ -182,119 +201,164 @@ def cases_in(*, year: int | None = None, months: tuple[int, int] | None = None,
     return queryset
 
 
+def rollup_in(model: type[RollupKey], *, year: int | None = None,
+              months: tuple[int, int] | None = None, agency: Agency | None = None,
+              kind: str | None = None) -> QuerySet:
+    """The rows of a rollup (``models/rollups.py``) for the cases registered in the period:
+    the base of every case figure. Their size grows with the months, kinds and agencies of
+    the period, not with its cases."""
+    queryset = model.objects.all()
+    if period(year, months):  # checks the months
+        first, last = months or (1, 12)
+        queryset = queryset.filter(month__gte=dt.date(year, first, 1),
+                                   month__lte=dt.date(year, last, 1))
+    if agency is not None:
+        queryset = queryset.filter(agency_key=agency.pk)
+    if kind:
+        queryset = queryset.filter(kind=kind)
+    return queryset
+
+
 def _counts(queryset: QuerySet, field: str) -> dict:
     rows = queryset.order_by().values(field).annotate(n=Count("id"))
     return {row[field]: row["n"] for row in rows}
 
 
+def _sums(queryset: QuerySet, field: str, count: str = "received") -> dict:
+    rows = (queryset.order_by().values(field).annotate(n=Sum(count))
+            .filter(n__gt=0).values_list(field, "n"))
+    return dict(rows)
+
+
+def _totals(queryset: QuerySet, *fields: str) -> dict[str, int]:
+    result = queryset.aggregate(**{f"n_{field}": Sum(field) for field in fields})
+    return {field: result[f"n_{field}"] or 0 for field in fields}
+
+
+def _by_code(counts: dict[int, int], codes: dict[int, str | None]) -> dict:
+    found: dict = {}
+    for key, n in counts.items():
+        code = codes.get(key)
+        found[code] = found.get(code, 0) + n
+    return found
+
+
 def counts_by_kind(*, year=None, months=None, agency=None) -> dict[str, int]:
-    return _counts(cases_in(year=year, months=months, agency=agency), "kind")
+    return _sums(rollup_in(CaseRollup, year=year, months=months, agency=agency), "kind")
 
 
 def counts_by_channel(*, year=None, months=None, agency=None, kind=None) -> dict[str, int]:
-    return _counts(cases_in(year=year, months=months, agency=agency, kind=kind), "channel")
+    return _sums(rollup_in(ChannelRollup, year=year, months=months, agency=agency, kind=kind),
+                 "channel")
 
 
 def counts_by_category(*, year=None, months=None, agency=None, kind=None,
                        main: bool = False) -> dict[str, int]:
     """By sub-category code, or by main category code with ``main=True``."""
-    field = "category__parent__code" if main else "category__code"
-    return _counts(cases_in(year=year, months=months, agency=agency, kind=kind), field)
+    counts = _sums(rollup_in(CategoryRollup, year=year, months=months, agency=agency,
+                             kind=kind), "category_key")
+    field = "parent__code" if main else "code"
+    return _by_code(counts, dict(Category.objects.filter(pk__in=counts)
+                                 .values_list("pk", field)))
 
 
 def counts_by_agency(*, year=None, months=None, kind=None) -> dict[str | None, int]:
     """By lead agency code (None: not routed yet)."""
-    return _counts(cases_in(year=year, months=months, kind=kind), "agency__code")
+    counts = _sums(rollup_in(CaseRollup, year=year, months=months, kind=kind), "agency_key")
+    return _by_code(counts, dict(Agency.objects.filter(pk__in=counts).values_list("pk", "code")))
 
 
 def counts_by_district(*, year=None, months=None, agency=None, kind=None
                        ) -> dict[str | None, int]:
     """By district postal code (None: no location in the city)."""
-    return _counts(cases_in(year=year, months=months, agency=agency, kind=kind),
-                   "district__code")
+    counts = _sums(rollup_in(DistrictRollup, year=year, months=months, agency=agency,
+                             kind=kind), "district_key")
+    return _by_code(counts, dict(District.objects.filter(pk__in=counts)
+                                 .values_list("pk", "code")))
 
 
 def counts_by_month(*, year: int, months=None, agency=None, kind=None) -> dict[int, int]:
     """Cases registered in each month of ``year`` (months without cases are 0)."""
-    rows = cases_in(year=year, months=months, agency=agency, kind=kind).order_by().annotate(
-        month=TruncMonth("registered_at", tzinfo=TAIPEI)).values("month").annotate(n=Count("id"))
+    counts = _sums(rollup_in(CaseRollup, year=year, months=months, agency=agency, kind=kind),
+                   "month")
     first, last = months or (1, 12)
     found = {month: 0 for month in range(first, last + 1)}
-    for row in rows:
-        found[row["month"].month] = row["n"]
+    for month, n in counts.items():
+        found[month.month] = n
     return found
+
+
+def _not_due(*, year, months, agency, kind, now: dt.datetime) -> QuerySet[Case]:
+    """The live part: cases not answered whose time limit is still ahead. The clock turns
+    them late with no write, so no rollup can hold them; they are few whatever the history
+    (the partial index ``sd_case_not_due_idx``)."""
+    return cases_in(year=year, months=months, agency=agency, kind=kind).filter(
+        answered_at__isnull=True, due_at__gte=now)
 
 
 def on_time(*, year=None, months=None, agency=None, kind=None,
             now: dt.datetime | None = None) -> OnTime:
     """Answered within the time limit, against answered late or still open past it. Merged
     and filed cases are left out."""
-    now = now or timezone.now()
-    merged, filed = Q(close_reason=CloseReason.MERGED), Q(close_reason=CloseReason.FILED)
-    rated = Q(due_at__isnull=False) & ~merged & ~filed
-    result = cases_in(year=year, months=months, agency=agency, kind=kind).aggregate(
-        on_time=Count("id", filter=rated & Q(answered_at__lte=F("due_at"))),
-        late=Count("id", filter=rated & (Q(answered_at__gt=F("due_at"))
-                                         | Q(answered_at__isnull=True, due_at__lt=now))),
-        not_due=Count("id", filter=rated & Q(answered_at__isnull=True, due_at__gte=now)),
-        no_limit=Count("id", filter=Q(due_at__isnull=True) & ~merged & ~filed),
-        merged=Count("id", filter=merged),
-        filed=Count("id", filter=filed),
-    )
-    return OnTime(**result)
+    span = {"year": year, "months": months, "agency": agency, "kind": kind}
+    found = _totals(rollup_in(CaseRollup, **span), "on_time", "late_answered", "unanswered",
+                    "no_limit", "merged", "filed")
+    not_due = _not_due(**span, now=now or timezone.now()).exclude(
+        close_reason__in=(CloseReason.MERGED, CloseReason.FILED)).count()
+    return OnTime(on_time=found["on_time"],
+                  late=found["late_answered"] + found["unanswered"] - not_due,
+                  not_due=not_due, no_limit=found["no_limit"], merged=found["merged"],
+                  filed=found["filed"])
 
 
 def dispatch_four_hour(*, year=None, months=None, agency=None,
                        now: dt.datetime | None = None) -> DispatchRate:
     """The 4-hour rate of dispatch cases, from dispatch to the field report."""
-    now = now or timezone.now()
-    base = cases_in(year=year, months=months, agency=agency, kind=CaseKind.DISPATCH)
-    merged = Q(close_reason=CloseReason.MERGED)
-    downgraded = Q(downgraded=True) & ~merged
-    eligible = ~merged & Q(downgraded=False)
-    counted = eligible & Q(due_at__isnull=False)
-    unanswered = counted & Q(answered_at__isnull=True)
+    span = {"year": year, "months": months, "agency": agency, "kind": CaseKind.DISPATCH}
+    found = _totals(rollup_in(CaseRollup, **span), "dispatch_within", "dispatch_late",
+                    "dispatch_unanswered", "dispatch_unanswered_filed", "merged",
+                    "downgraded", "not_dispatched")
     filed = Q(close_reason=CloseReason.FILED)
-    # Aggregate names must not be field names ("downgraded"): filters would read them.
-    result = base.aggregate(
-        n_within=Count("id", filter=counted & Q(answered_at__lte=F("due_at"))),
-        n_late=Count("id", filter=counted & Q(answered_at__gt=F("due_at"))),
-        n_open_overdue=Count("id", filter=unanswered & Q(due_at__lt=now) & ~filed),
-        n_merged=Count("id", filter=merged),
-        n_downgraded=Count("id", filter=downgraded),
-        n_not_dispatched=Count("id", filter=eligible & Q(due_at__isnull=True)),
-        n_open_not_due=Count("id", filter=unanswered & Q(due_at__gte=now)),
-        n_filed=Count("id", filter=unanswered & Q(due_at__lt=now) & filed),
+    live = _not_due(**span, now=now or timezone.now()).filter(downgraded=False).exclude(
+        close_reason=CloseReason.MERGED).aggregate(
+        n_filed=Count("id", filter=filed), n_other=Count("id", filter=~filed))
+    return DispatchRate(
+        within=found["dispatch_within"], late=found["dispatch_late"],
+        open_overdue=found["dispatch_unanswered"] - live["n_other"],
+        merged=found["merged"], downgraded=found["downgraded"],
+        not_dispatched=found["not_dispatched"],
+        open_not_due=live["n_other"] + live["n_filed"],
+        filed=found["dispatch_unanswered_filed"] - live["n_filed"],
     )
-    return DispatchRate(**{name.removeprefix("n_"): value for name, value in result.items()})
-
-
-def _nearest_rank(queryset: QuerySet, count: int, fraction: float) -> int | None:
-    if not count:
-        return None
-    index = max(0, math.ceil(fraction * count) - 1)
-    return queryset.order_by("handling_seconds").values_list(
-        "handling_seconds", flat=True)[index]
 
 
 def handling_time(*, year=None, months=None, agency=None, kind=None) -> HandlingTime:
-    """Median and 90th percentile (nearest rank) of the time to the answer, in seconds."""
-    answered = cases_in(year=year, months=months, agency=agency, kind=kind).filter(
-        handling_seconds__isnull=False)
-    count = answered.count()
-    return HandlingTime(count=count, median_seconds=_nearest_rank(answered, count, 0.5),
-                        p90_seconds=_nearest_rank(answered, count, 0.9))
+    """Median and 90th percentile (nearest rank) of the time to the answer, in seconds, to
+    the tenth of an hour the figures print (``HandlingRollup``; decision 0120)."""
+    tenths = sorted(_sums(rollup_in(HandlingRollup, year=year, months=months, agency=agency,
+                                    kind=kind), "tenth", "cases").items())
+    count = sum(n for _tenth, n in tenths)
+
+    def nearest_rank(fraction: float) -> int | None:
+        if not count:
+            return None
+        rank, seen = max(1, math.ceil(fraction * count)), 0
+        for tenth, n in tenths:
+            seen += n
+            if seen >= rank:
+                return tenth * HANDLING_STEP
+        return tenths[-1][0] * HANDLING_STEP  # not reached: the counts add up to ``count``
+
+    return HandlingTime(count=count, median_seconds=nearest_rank(0.5),
+                        p90_seconds=nearest_rank(0.9))
 
 
 def satisfaction(*, year=None, months=None, agency=None, kind=None) -> Satisfaction:
     """Surveys offered for cases registered in the period; answered; satisfied (4 or 5)."""
-    surveys = Survey.objects.filter(case__in=cases_in(year=year, months=months, agency=agency,
-                                                      kind=kind).values("pk"))
-    result = surveys.aggregate(
-        invited=Count("id"), answered=Count("id", filter=Q(answered_at__isnull=False)),
-        satisfied=Count("id", filter=Q(score__gte=4)),
-    )
-    return Satisfaction(**result)
+    found = _totals(rollup_in(CaseRollup, year=year, months=months, agency=agency, kind=kind),
+                    "surveys_invited", "surveys_answered", "surveys_satisfied")
+    return Satisfaction(invited=found["surveys_invited"], answered=found["surveys_answered"],
+                        satisfied=found["surveys_satisfied"])
 
 
 def calls_in(*, year=None, months=None, agency=None) -> QuerySet[Call]:
@@ -333,13 +397,16 @@ def calls_per_month(*, year: int, months=None, agency=None) -> dict[int, int]:
 
 def years_with_cases() -> list[int]:
     """Years from the first to the last case or call, newest first (for the statistics
-    page's choice). Two indexed MIN/MAX reads per table, whatever the volume."""
+    page's choice): the cases' months from their rollup, the calls' indexed MIN/MAX."""
     years: set[int] = set()
-    for queryset, field in ((Case.objects, "registered_at"), (Call.objects, "received_at")):
-        bounds = queryset.aggregate(first=Min(field), last=Max(field))
-        if bounds["first"]:
-            first = bounds["first"].astimezone(TAIPEI).year
-            years.update(range(first, bounds["last"].astimezone(TAIPEI).year + 1))
+    months = CaseRollup.objects.filter(received__gt=0).aggregate(first=Min("month"),
+                                                                  last=Max("month"))
+    if months["first"]:
+        years.update(range(months["first"].year, months["last"].year + 1))
+    bounds = Call.objects.aggregate(first=Min("received_at"), last=Max("received_at"))
+    if bounds["first"]:
+        first = bounds["first"].astimezone(TAIPEI).year
+        years.update(range(first, bounds["last"].astimezone(TAIPEI).year + 1))
     return sorted(years, reverse=True)
 
 

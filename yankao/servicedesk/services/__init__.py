@@ -34,6 +34,7 @@ from yankao.servicedesk.services.policy import (
     nearest_district,
     route_for,
 )
+from yankao.servicedesk.services.rollups import rollups_rebuild
 
 __all__ = [
     "assignment_accept", "assignment_bulk_accept", "assignment_reply", "call_log",
@@ -43,6 +44,7 @@ __all__ = [
     "import_mapping_save",
     "nearest_district", "open311_client_create", "open311_client_for_key",
     "open311_client_revoke",
-    "reporter_contact_reveal", "route_for", "supplement_provide", "supplement_request",
+    "reporter_contact_reveal", "rollups_rebuild", "route_for", "supplement_provide",
+    "supplement_request",
     "survey_answer",
 ]
