@@ -56,8 +56,8 @@ def setup_django() -> None:
     call_command("migrate", verbosity=0)
 
 
-def build(count: int, rng: random.Random) -> list[str]:
-    """Datasets and search documents by COPY; returns the two-word queries to run."""
+def build(count: int, rng: random.Random) -> None:
+    """Datasets and search documents by COPY."""
     from django.apps import apps
     from django.db import connection
 
@@ -69,7 +69,8 @@ def build(count: int, rng: random.Random) -> list[str]:
     from yankao.opendata.reference import load_reference
 
     if Dataset.objects.exists():
-        sys.exit("the database already holds datasets; give an empty one")
+        sys.exit("the database already holds datasets; give an empty one "
+                 "(or --reuse one this script filled)")
     city_seed(actor=None)
     load_reference(apps.get_model)
     agencies = list(Agency.objects.exclude(kind=Agency.Kind.OUTSIDE))
@@ -142,6 +143,17 @@ def build(count: int, rng: random.Random) -> list[str]:
         cursor.execute("ANALYZE opendata_searchdocument")
     print(f"loaded and indexed in {time.perf_counter() - started:.1f} s", flush=True)
     assert SearchDocument.objects.count() == count
+
+
+def two_word_queries(rng: random.Random) -> list[str]:
+    """Sixty two-word queries cut from the generated subjects' titles."""
+    from yankao.opendata import search
+    from yankao.opendata.data import demo_kaohsiung as words
+
+    subjects = [(title, keywords, columns) for group in words.SUBJECTS.values()
+                for title, keywords, columns, _series in group]
+    subjects += [(title, keywords, columns) for title, keywords, columns
+                 in words.DISTRICT_SUBJECTS]
     pairs = set()
     while len(pairs) < 60:
         title, keywords, _columns = subjects[rng.randrange(len(subjects))]
@@ -169,14 +181,22 @@ def main() -> None:
     parser.add_argument("--datasets", type=int, default=300_000)
     parser.add_argument("--queries", type=int, default=400)
     parser.add_argument("--seed", type=int, default=2018)
+    parser.add_argument("--reuse", action="store_true",
+                        help="measure a database an earlier run of this script filled")
     args = parser.parse_args()
     setup_django()
     from django.test import Client
 
+    from yankao.opendata.models import SearchDocument
     from yankao.opendata.selectors.search import SearchQuery, catalogue_search
 
-    rng = random.Random(args.seed)  # noqa: S311 - made-up data, not cryptography
-    queries = build(args.datasets, rng)
+    if args.reuse:
+        found = SearchDocument.objects.count()
+        if found != args.datasets:
+            sys.exit(f"--reuse: the database holds {found:,} datasets, not {args.datasets:,}")
+    else:
+        build(args.datasets, random.Random(args.seed))  # noqa: S311 - made-up data
+    queries = two_word_queries(random.Random(args.seed + 1))  # noqa: S311
     client = Client()
     facets = ("organization", "groups")
 

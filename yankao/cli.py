@@ -337,11 +337,13 @@ def cmd_report(args: argparse.Namespace) -> int:
     out = Path(args.out) if args.out else Path(
         f"{structure}-{args.year}{f'-{args.month:02d}' if args.month else ''}.{args.format}")
     try:
-        with tqdm(total=100, desc=f"{structure} {args.year}", unit="%", file=sys.stderr,
+        with tqdm(desc=f"{structure} {args.year}", unit=" steps", file=sys.stderr,
                   disable=args.quiet) as bar:
 
-            def progress(done: int, total: int) -> None:
-                bar.update(round(100 * done / total) - bar.n)
+            def progress(done: int, total: int, step: str) -> None:
+                bar.total = total
+                bar.set_postfix_str(step, refresh=False)
+                bar.update(done - bar.n)
 
             content = generate(structure=structure, year=args.year, month=args.month,
                                fmt=args.format, language=args.language,

@@ -67,14 +67,66 @@ def _csv_lines(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> Iterato
 
 
 def xlsx_bytes(headers: Sequence[str], rows: Iterable[Sequence[Any]], *, title: str = "") -> bytes:
+    return _workbook_bytes([(title or "data", headers, rows)])
+
+
+def _workbook_bytes(tables: Iterable[tuple[str, Sequence[str], Iterable[Sequence[Any]]]]
+                    ) -> bytes:
+    """An XLSX book with a sheet per ``(title, headers, rows)``."""
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=(title or "data")[:31])
-    sheet.append(list(headers))
-    for row in rows:
-        sheet.append([safe_cell(value) for value in row])
+    taken: set[str] = set()
+    for title, headers, rows in tables:
+        sheet = workbook.create_sheet(title=_sheet_title(title, taken))
+        sheet.append(list(headers))
+        for row in rows:
+            sheet.append([safe_cell(value) for value in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def _sheet_title(title: str, taken: set[str]) -> str:
+    """An XLSX sheet name: at most 31 characters, none of []:*?/\\, unique in the book."""
+    base = re.sub(r"[\[\]:*?/\\]", " ", title).strip()[:31] or "data"
+    name, number = base, 2
+    while name.lower() in taken:
+        suffix = f" ({number})"
+        name, number = base[:31 - len(suffix)] + suffix, number + 1
+    taken.add(name.lower())
+    return name
+
+
+def _tables_csv(tables: Sequence[tuple[str, Sequence[str], Sequence[Sequence[Any]]]]
+                ) -> Iterator[str]:
+    writer = csv.writer(_Echo())
+    yield "\ufeff"
+    for index, (title, headers, rows) in enumerate(tables):
+        if index:
+            yield writer.writerow([])
+        yield writer.writerow([safe_cell(title)])
+        lines = _csv_lines(headers, rows)
+        yield next(lines).removeprefix("\ufeff")
+        yield from lines
+
+
+def tables_response(
+    *,
+    tables: Sequence[tuple[str, Sequence[str], Sequence[Sequence[Any]]]],
+    filename: str,
+    fmt: str,
+) -> HttpResponse:
+    """Several ``(title, headers, rows)`` tables in one download: an XLSX sheet each, or
+    one CSV with each table under its title, a blank line between tables."""
+    if fmt == "csv":
+        response = HttpResponse("".join(_tables_csv(tables)),
+                                content_type="text/csv; charset=utf-8")
+    elif fmt == "xlsx":
+        response = HttpResponse(_workbook_bytes(tables), content_type=XLSX_TYPE)
+    else:
+        raise DomainError(ErrorCode.INVALID, f"format must be one of {', '.join(FORMATS)}",
+                          field="format")
+    response["Content-Disposition"] = _disposition(f"{filename}.{fmt}")
+    return response
 
 
 def _disposition(filename: str) -> str:

@@ -156,7 +156,8 @@ class BuiltReport:
         return found
 
 
-Progress = Callable[[int, int], None]
+# (steps done, steps in all, the step now under way: the heading of the section it builds)
+Progress = Callable[[int, int, str], None]
 
 
 class ReportBuilder:
@@ -283,10 +284,10 @@ class ReportBuilder:
                                      else section.number, title=title, level=level,
                                      heading=self.heading(section, section.key, level))
                 if section.module is not None:
+                    if progress:
+                        progress(done, total, built.heading)
                     built.blocks, built.narrative_pending = self.section_blocks(section)
                     done += 1
-                    if progress:
-                        progress(done, total)
                 for child in section.children:
                     child_built = build_section(child, level + 1, f"{number} ")
                     if child_built is not None:

@@ -12,10 +12,18 @@ from django.apps import apps
 
 from yankao.core.years import default_year
 from yankao.reports import figures as registry
-from yankao.reports.figures import Chart, Figure, Period, Table, pick
+from yankao.reports.figures import (
+    SMALL_CELL_THRESHOLD,
+    SUPPRESSED,
+    Chart,
+    Figure,
+    Period,
+    Table,
+    pick,
+    public_output,
+)
 
-SMALL_CELL_THRESHOLD = 3
-SUPPRESSED = f"<{SMALL_CELL_THRESHOLD}"
+__all__ = ["SMALL_CELL_THRESHOLD", "SUPPRESSED"]
 
 
 @dataclass(frozen=True)
@@ -29,7 +37,6 @@ class Dashboard:
     figures: tuple[str, ...] = ()
     charts: tuple[str, ...] = ()
     tables: tuple[str, ...] = ()
-    download: str = ""  # the table whose rows the CSV download holds
     monthly: bool = True  # offers a month filter
     # The year shown when the visitor has not chosen one: the latest with records.
     latest_year: Callable[[], int | None] | None = None
@@ -80,6 +87,17 @@ def dashboard_get(key: str) -> Dashboard | None:
     return next((d for d in dashboards() if d.key == key), None)
 
 
+def download_name(dashboard: Dashboard, period: Period) -> str:
+    """The file name of a dashboard's download, named by the filters chosen, e.g.
+    ``servicedesk-2021-03-agency-A10`` (without its extension)."""
+    parts = [dashboard.key, str(period.year)]
+    if period.month:
+        parts.append(f"{period.month:02d}")
+    for name, value in period.filters:
+        parts += [name, value]
+    return "-".join(parts)
+
+
 def suppress(value: Any) -> Any:
     """A count of people's reports below the threshold (but not zero) becomes "<3"."""
     if isinstance(value, int) and not isinstance(value, bool) and 0 < value < SMALL_CELL_THRESHOLD:
@@ -116,7 +134,9 @@ class ChartPanel:
 
 
 def dashboard_data(dashboard: Dashboard, period: Period, language: str):
-    with registry.computing():
+    """Tiles, charts and tables of a public dashboard, small cells suppressed before any
+    of it leaves the server (tables here, chart data through ``figures.small_cell``)."""
+    with registry.computing(), public_output():
         return _dashboard_data(dashboard, period, language)
 
 
@@ -132,7 +152,8 @@ def _dashboard_data(dashboard: Dashboard, period: Period, language: str):
                 text = shown if shown == SUPPRESSED else text
             tiles.append(FigureTile(key, entry.label(language, period), text,
                                     entry.unit(language), entry.method(language, period),
-                                    entry.records(period) if entry.records else None))
+                                    entry.public_records(period) if entry.public_records
+                                    else None))
     for key in dashboard.charts:
         entry = registry.get(key)
         if isinstance(entry, Chart):

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from django.conf import settings
+from django.utils.translation import gettext, override
 
-from yankao.reports.builder import BuiltReport, ReportBuilder
+from yankao.reports.builder import BuiltReport, Progress, ReportBuilder
 from yankao.reports.figures import Period
 from yankao.reports.render import render
 from yankao.reports.selectors import approved_narratives
@@ -15,7 +14,7 @@ from yankao.reports.structures import structure_get
 
 def build_report(*, structure: str, year: int, month: int | None = None,
                  language: str = "zh-hant", base_url: str | None = None,
-                 progress: Callable[[int, int], None] | None = None) -> BuiltReport:
+                 progress: Progress | None = None) -> BuiltReport:
     layout = structure_get(structure)
     period = Period(year, month)
     builder = ReportBuilder(
@@ -28,16 +27,24 @@ def build_report(*, structure: str, year: int, month: int | None = None,
 
 def generate(*, structure: str, year: int, fmt: str, month: int | None = None,
              language: str = "zh-hant", base_url: str | None = None,
-             progress: Callable[[int, int], None] | None = None) -> bytes:
-    """The report as bytes of ``fmt``. Progress runs to 90% while building, 100% rendered."""
+             progress: Progress | None = None) -> bytes:
+    """The report as bytes of ``fmt``. ``progress(done, total, step)`` is told as each real
+    step starts (every section, by its heading, then the file's layout) and at the end."""
+    steps = {"total": 1}
 
-    def building(done: int, total: int) -> None:
+    def building(done: int, total: int, step: str) -> None:
+        steps["total"] = total + 1  # the sections, then the layout of the file
         if progress:
-            progress(round(90 * done / total), 100)
+            progress(done, steps["total"], step)
 
     report = build_report(structure=structure, year=year, month=month, language=language,
                           base_url=base_url, progress=building)
-    content = render(report, fmt)
-    if progress:
-        progress(100, 100)
+    total = steps["total"]
+    with override(language):
+        if progress:
+            progress(total - 1, total,
+                     gettext("Laying out the %(format)s file") % {"format": fmt.upper()})
+        content = render(report, fmt)
+        if progress:
+            progress(total, total, gettext("The file is ready"))
     return content

@@ -101,6 +101,10 @@ class ReportJob(models.Model):
     status = models.CharField(_("status"), max_length=10, choices=Status.choices,
                               default=Status.QUEUED)
     progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    # Progress in real steps: one per section of the report, then the file's layout.
+    steps_done = models.PositiveSmallIntegerField(_("steps done"), default=0)
+    steps_total = models.PositiveSmallIntegerField(_("steps in all"), default=0)
+    step = models.CharField(_("last step"), max_length=200, blank=True)
     message = models.CharField(_("message"), max_length=200, blank=True)
     file = models.FileField(_("file"), upload_to="reports/%Y/%m/", blank=True)
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("requested by"),

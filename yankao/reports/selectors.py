@@ -61,6 +61,17 @@ def narrative_versions(*, block: NarrativeBlock):
     return block.versions.select_related("author", "reviewer").order_by("-number")
 
 
+def report_job_title(job: ReportJob, language: str | None = None) -> str:
+    """A job's name as people say it: "109 年度研考工作成果報告 2021 · PDF", not "annual"."""
+    from yankao.reports.figures import pick
+    from yankao.reports.structures import structures
+
+    layout = structures().get(job.structure)
+    name = pick(layout.title_zh, layout.title_en, language) if layout else job.structure
+    period = f"{job.year}-{job.month:02d}" if job.month else str(job.year)
+    return f"{name} {period} · {job.fmt.upper()}"
+
+
 def report_job_get(*, actor, job_id: int) -> ReportJob:
     """A job its requester (or an evaluator) may follow and download."""
     job = ReportJob.objects.filter(pk=job_id).first()

@@ -15,14 +15,14 @@ def report_job_run(job_id: int) -> None:
     from yankao.reports.generate import generate
 
     job = ReportJob.objects.get(pk=job_id)
-    ReportJob.objects.filter(pk=job.pk).update(status=ReportJob.Status.RUNNING, progress=1)
-    last = {"value": 1}
+    ReportJob.objects.filter(pk=job.pk).update(status=ReportJob.Status.RUNNING, progress=0)
 
-    def progress(done: int, total: int) -> None:
-        value = max(1, min(99, round(100 * done / total)))
-        if value - last["value"] >= 5:
-            last["value"] = value
-            ReportJob.objects.filter(pk=job.pk).update(progress=value)
+    def progress(done: int, total: int, step: str) -> None:
+        # One short update per real step (a section, the file's layout): the page shows
+        # "step 3 of 14" and the step's name; 100 % is said only once the file is saved.
+        ReportJob.objects.filter(pk=job.pk).update(
+            steps_done=done, steps_total=total, step=step[:200],
+            progress=min(99, 100 * done // total))
 
     try:
         content = generate(structure=job.structure, year=job.year, month=job.month,

@@ -11,12 +11,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from yankao.core.errors import DomainError, ErrorCode
-from yankao.core.exports import table_response
+from yankao.core.exports import tables_response
 from yankao.core.models import Role
 from yankao.core.permissions import has_role
 from yankao.core.years import default_year, record_years
 from yankao.reports import selectors, services
-from yankao.reports.dashboards import dashboard_data, dashboard_get, dashboards
+from yankao.reports.dashboards import dashboard_data, dashboard_get, dashboards, download_name
 from yankao.reports.figures import Period, figures_for_module
 from yankao.reports.forms import (
     BlockCreateForm,
@@ -75,7 +75,8 @@ def job(request: HttpRequest, job_id: int) -> HttpResponse:
         _not_found(error)
         raise
     template = "reports/_job_progress.html" if request.htmx else "reports/job.html"
-    return render(request, template, {"job": report_job})
+    return render(request, template, {
+        "job": report_job, "title": selectors.report_job_title(report_job, get_language())})
 
 
 @login_required
@@ -212,12 +213,11 @@ def dashboard(request: HttpRequest, key: str) -> HttpResponse:
     period = Period(values["year"], values.get("month"), filters)
     tiles, charts, tables = dashboard_data(board, period, language)
     if request.GET.get("format") in {"csv", "xlsx"}:
-        table = next((t for t in tables if t.key == board.download), None)
-        if table is None:
+        if not tables:
             raise Http404
-        return table_response(headers=table.columns, rows=table.rows,
-                              filename=f"{board.key}-{period.year}", fmt=request.GET["format"],
-                              title=board.key)
+        return tables_response(tables=[(t.title, t.columns, t.rows) for t in tables],
+                               filename=download_name(board, period),
+                               fmt=request.GET["format"])
     query = request.GET.copy()
     query.pop("format", None)
     return render(request, "reports/dashboard.html", {

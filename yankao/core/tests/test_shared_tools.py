@@ -12,7 +12,7 @@ from django.test import RequestFactory
 from openpyxl import load_workbook
 
 from yankao.core.errors import DomainError, ErrorCode
-from yankao.core.exports import table_response
+from yankao.core.exports import table_response, tables_response
 from yankao.core.imports import ImportResult, find_importer
 from yankao.core.models import Agency, AuditEvent, Notification, PersonalContact, Role
 from yankao.core.services.notifications import notification_queue
@@ -39,6 +39,22 @@ def test_xlsx_export_opens_with_numbers_as_numbers():
     assert sheet.title == "統計"
     assert [[c.value for c in row] for row in sheet.iter_rows()] == [
         ["區", "件數"], ["前鎮區", 12], ["'+1", 3]]
+
+
+def test_several_tables_in_one_download():
+    tables = [("=各區/件數", ["區", "件數"], [["前鎮區", 12]]),
+              ("=各區/件數", ["月", "件數"], [[1, 3], [2, "-4"]])]
+    book = load_workbook(io.BytesIO(
+        tables_response(tables=tables, filename="x", fmt="xlsx").content))
+    # Sheet names: no "/" (Excel refuses it), unique; cells escaped as in one table.
+    assert book.sheetnames == ["=各區 件數", "=各區 件數 (2)"]
+    assert [[c.value for c in row] for row in book.worksheets[1].iter_rows()] == [
+        ["月", "件數"], [1, 3], [2, "'-4"]]
+    body = tables_response(tables=tables, filename="x", fmt="csv").content.decode("utf-8")
+    assert body.count("\ufeff") == 1
+    assert list(csv.reader(io.StringIO(body.lstrip("\ufeff")))) == [
+        ["'=各區/件數"], ["區", "件數"], ["前鎮區", "12"], [],
+        ["'=各區/件數"], ["月", "件數"], ["1", "3"], ["2", "'-4"]]
 
 
 def test_unknown_export_format_is_refused():

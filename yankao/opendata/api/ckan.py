@@ -478,12 +478,9 @@ def package_search(call: Call) -> dict:
 
 
 def _facet_titles(facets: dict) -> dict[tuple[str, str], str]:
-    titles: dict[tuple[str, str], str] = {}
-    if "organization" in facets:
-        titles.update({("organization", a.code): a.name_zh for a, _n in reads.organizations()})
-    if "groups" in facets:
-        titles.update({("groups", c.slug): c.name_zh for c, _n in reads.groups()})
-    return titles
+    return reads.facet_titles(
+        organizations=[value for value, _n in facets.get("organization", ())],
+        groups=[value for value, _n in facets.get("groups", ())])
 
 
 @action

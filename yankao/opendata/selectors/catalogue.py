@@ -8,6 +8,7 @@ a restricted dataset is also seen by staff of the agencies it is shared with.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Prefetch, Q, QuerySet
@@ -291,6 +292,24 @@ def groups() -> list[tuple[ServiceCategory, int]]:
         "datasets", filter=Q(datasets__state=Dataset.State.PUBLISHED,
                              datasets__access=Dataset.Access.PUBLIC)))
     return [(category, category.count) for category in categories.order_by("slug")]
+
+
+def facet_titles(*, organizations: Iterable[str] = (), groups: Iterable[str] = ()
+                 ) -> dict[tuple[str, str], str]:
+    """The names of the facet values a search returned: ("organization", code) → the
+    agency's name, ("groups", slug) → the category's name. Reads only those rows (no
+    count over the catalogue)."""
+    from yankao.core.models import Agency
+
+    titles: dict[tuple[str, str], str] = {}
+    codes, slugs = set(organizations), set(groups)
+    if codes:
+        titles.update({("organization", code): name for code, name in
+                       Agency.objects.filter(code__in=codes).values_list("code", "name_zh")})
+    if slugs:
+        titles.update({("groups", slug): name for slug, name in ServiceCategory.objects
+                       .filter(slug__in=slugs).values_list("slug", "name_zh")})
+    return titles
 
 
 def tag_names(query: str = "") -> list[str]:

@@ -126,6 +126,8 @@ class Figure:
     method_en: Text
     compute: Callable[[Period], Value]
     records: Callable[[Period], str | None] | None = None
+    # A public page of the records, where there is one: public dashboards link only there.
+    public_records: Callable[[Period], str | None] | None = None
     unit_zh: str = ""
     unit_en: str = ""
     # Filters the computation honours; dashboards offer only these.
@@ -194,6 +196,32 @@ class Chart:
 
 
 _MEMO: ContextVar[dict | None] = ContextVar("yankao_figure_memo", default=None)
+_PUBLIC: ContextVar[bool] = ContextVar("yankao_public_output", default=False)
+
+# Counts of people's reports below this (but not zero) are not published (dashboards).
+SMALL_CELL_THRESHOLD = 3
+SUPPRESSED = f"<{SMALL_CELL_THRESHOLD}"
+
+
+@contextmanager
+def public_output() -> Iterator[None]:
+    """A build for the public (a dashboard): counts of people's reports pass through
+    :func:`small_cell` before they leave the server, in every chart's data too."""
+    token = _PUBLIC.set(True)
+    try:
+        yield
+    finally:
+        _PUBLIC.reset(token)
+
+
+def small_cell(count: int) -> tuple[int | None, str]:
+    """A count of people's reports for a chart: ``(value to draw, label to show)``. In a
+    public build a count from 1 to 2 becomes ``(None, "<3")`` (Vega-Lite leaves a None
+    value undrawn), so the exact number is never in the page; otherwise ``(count,
+    "1,234")``."""
+    if _PUBLIC.get() and 0 < count < SMALL_CELL_THRESHOLD:
+        return None, SUPPRESSED
+    return count, format_count(count)
 
 
 @contextmanager

@@ -50,7 +50,7 @@ def staff_url(period: Period) -> str:
 def figure(key, zh, en, method_zh, method_en, compute, records=catalogue_url, unit=("", "")):
     return Figure(key=f"opendata.{key}", module="opendata", label_zh=zh, label_en=en,
                   method_zh=method_zh, method_en=method_en, compute=compute, records=records,
-                  unit_zh=unit[0], unit_en=unit[1])
+                  public_records=catalogue_url, unit_zh=unit[0], unit_en=unit[1])
 
 
 def _label_rows(period: Period):
@@ -178,6 +178,6 @@ register_dashboard(
         figures=("opendata.datasets", "opendata.resources", "opendata.gold",
                  "opendata.gold_share"),
         charts=("opendata.label_chart",), tables=("opendata.labels",),
-        download="opendata.labels", monthly=False, latest_year=s.latest_year,
+        monthly=False, latest_year=s.latest_year,
     ),
 )

@@ -196,7 +196,8 @@ def _trend_chart(period: Period, language: str):
     chart = alt.Chart(alt.Data(values=rows)).mark_bar().encode(
         x=alt.X("month:O", title="Month" if en else "月份"),
         y=alt.Y("programs:Q", title="Programs" if en else "計畫數", stack="zero"),
-        color=alt.Color("class:N", title=None, sort=list(names)),
+        color=alt.Color("class:N", title=None, sort=list(names),
+                        legend=alt.Legend(orient="bottom", direction="vertical")),
         tooltip=["month:O", "class:N", "programs:Q"],
     ).properties(height=220)
     description = "；".join(
@@ -371,5 +372,5 @@ register_dashboard(Dashboard(
              "programs.behind", "programs.behind_share", "programs.not_reported",
              "programs.not_reported_share"),
     charts=("programs.delay_trend",), tables=("programs.delay_by_agency",),
-    download="programs.delay_by_agency", latest_year=_latest_year,
+    latest_year=_latest_year,
 ))

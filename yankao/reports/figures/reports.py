@@ -19,5 +19,6 @@ register(
         method_en="Public dashboards offered by the installed modules of this platform.",
         compute=_dashboard_count,
         records=lambda period: "/dashboards/",
+        public_records=lambda period: "/dashboards/",
     ),
 )

@@ -22,6 +22,7 @@ from yankao.reports.figures import (
     once_per_build,
     pick,
     register,
+    small_cell,
 )
 from yankao.servicedesk.selectors import CallOutcome, CaseKind, Channel
 from yankao.servicedesk.selectors import cases as case_selectors
@@ -52,11 +53,17 @@ def kinds(period: Period) -> dict[str, int]:
     return st.counts_by_kind(**span(period))
 
 
+def public_cases_url(period: Period) -> str:
+    """The public list of citizens' reports (公開案件): what a public dashboard links to."""
+    return "/cases/"
+
+
 def figure(key, zh, en, method_zh, method_en, compute, unit=("件", ""), small=False,
-           records=statistics_url):
+           records=statistics_url, public_records=None):
     return Figure(key=f"servicedesk.{key}", module="servicedesk", label_zh=zh, label_en=en,
                   method_zh=method_zh, method_en=method_en, compute=compute, records=records,
-                  unit_zh=unit[0], unit_en=unit[1], filters=("agency",), small_cells=small)
+                  public_records=public_records, unit_zh=unit[0], unit_en=unit[1],
+                  filters=("agency",), small_cells=small)
 
 
 def ratio(selector, part: str, whole: str):
@@ -158,14 +165,16 @@ def _month_chart(period: Period, language: str, kind: str | None = None):
     en = language.startswith("en")
     year_period = Period(period.year, None, period.filters)
     by_month = st.counts_by_month(**span(year_period), kind=kind)
-    rows = [{"month": month, "cases": count} for month, count in sorted(by_month.items())]
+    rows = [{"month": month, "cases": shown[0], "label": shown[1]}
+            for month, shown in ((m, small_cell(c)) for m, c in sorted(by_month.items()))]
+    cases, month = ("Cases", "Month") if en else ("案件數", "月份")
     chart = alt.Chart(alt.Data(values=rows)).mark_bar().encode(
-        x=alt.X("month:O", title="Month" if en else "月份"),
-        y=alt.Y("cases:Q", title="Cases" if en else "案件數"),
-        tooltip=["month:O", "cases:Q"],
+        x=alt.X("month:O", title=month),
+        y=alt.Y("cases:Q", title=cases),
+        tooltip=[alt.Tooltip("month:O", title=month), alt.Tooltip("label:N", title=cases)],
     ).properties(height=220)
-    description = "；".join((f"{r['month']}: {r['cases']:,}" if en
-                            else f"{r['month']}月 {r['cases']:,}件") for r in rows)
+    description = "；".join((f"{r['month']}: {r['label']}" if en
+                            else f"{r['month']}月 {r['label']}件") for r in rows)
     return chart, description
 
 
@@ -173,17 +182,25 @@ def _district_map(period: Period, language: str):
     """Cases by district as circles on the districts' coordinates: a map without tiles."""
     en = language.startswith("en")
     counts = st.counts_by_district(**span(period))
-    rows = [{"district": d.name, "longitude": float(d.longitude), "latitude": float(d.latitude),
-             "cases": counts.get(d.code, 0)} for d in core_selectors.district_list()]
+    rows = []
+    for district in core_selectors.district_list():
+        count = counts.get(district.code, 0)
+        drawn, label = small_cell(count)
+        rows.append({"district": district.name, "longitude": float(district.longitude),
+                     "latitude": float(district.latitude), "cases": drawn, "label": label,
+                     "rank": count if drawn is not None else 0})
+    cases, name = ("Cases", "District") if en else ("案件數", "行政區")
     chart = alt.Chart(alt.Data(values=rows)).mark_circle(opacity=0.7, stroke="#0b4f8a").encode(
         longitude="longitude:Q", latitude="latitude:Q",
-        size=alt.Size("cases:Q", title="Cases" if en else "案件數",
-                      scale=alt.Scale(range=[10, 1200])),
-        tooltip=["district:N", "cases:Q"],
+        size=alt.Size("cases:Q", title=cases, scale=alt.Scale(range=[10, 1200]),
+                      legend=alt.Legend(orient="bottom")),
+        tooltip=[alt.Tooltip("district:N", title=name), alt.Tooltip("label:N", title=cases)],
     ).project(type="mercator").properties(height=320)
-    top = sorted(rows, key=lambda r: -r["cases"])[:5]
+    top = sorted(rows, key=lambda r: -r["rank"])[:5]
+    for row in rows:
+        del row["rank"]
     description = ("Most cases: " if en else "案件最多的行政區：") + "；".join(
-        f"{r['district']} {r['cases']:,}" for r in top)
+        f"{r['district']} {r['label']}" for r in top)
     return chart, description
 
 
@@ -225,7 +242,8 @@ register(
     figure("dispatch", "派工通報案件", "Dispatch cases",
            "該期間受理之派工通報（路面坑洞、路樹傾倒、路燈及號誌故障等）案件數。",
            "Hazard dispatch cases registered in the period.",
-           lambda p: Value.count(kinds(p).get(CaseKind.DISPATCH, 0)), small=True),
+           lambda p: Value.count(kinds(p).get(CaseKind.DISPATCH, 0)), small=True,
+           public_records=public_cases_url),
     figure("dispatch_per_month", "平均每月派工案件", "Dispatch cases per month",
            "派工案件數除以月數，四捨五入。", "Dispatch cases divided by the months, rounded.",
            lambda p: _per_month(kinds(p).get(CaseKind.DISPATCH, 0), p)),
@@ -255,7 +273,8 @@ register(
     figure("app_dispatch", "APP 派工報修案件", "Dispatch cases through the app",
            "經由「高雄一指通」APP 受理之派工案件數。", "Dispatch cases received through the app.",
            lambda p: Value.count(st.counts_by_channel(**span(p), kind=CaseKind.DISPATCH)
-                                 .get(Channel.APP, 0)), small=True),
+                                 .get(Channel.APP, 0)), small=True,
+           public_records=public_cases_url),
     figure("app_mailbox", "APP 市長信箱案件", "Mailbox cases through the app",
            "經由 APP 受理之市長信箱案件數。", "Mayor's-mailbox cases received through the app.",
            lambda p: Value.count(st.counts_by_channel(**span(p), kind=CaseKind.MAILBOX)
@@ -336,7 +355,7 @@ register_dashboard(
                  "servicedesk.dispatch", "servicedesk.on_time", "servicedesk.satisfaction"),
         charts=("servicedesk.month_chart", "servicedesk.district_map"),
         tables=("servicedesk.by_category", "servicedesk.by_district", "servicedesk.by_channel"),
-        download="servicedesk.by_district", latest_year=_latest_year,
+        latest_year=_latest_year,
     ),
     Dashboard(
         key="dispatch", module="servicedesk",
@@ -347,6 +366,6 @@ register_dashboard(
                  "servicedesk.dispatch_excluded", "servicedesk.app_dispatch"),
         charts=("servicedesk.dispatch_month_chart",),
         tables=("servicedesk.dispatch_accounting", "servicedesk.dispatch_by_category"),
-        download="servicedesk.dispatch_by_category", latest_year=_latest_year,
+        latest_year=_latest_year,
     ),
 )

@@ -257,7 +257,7 @@ register_dashboard(
                    "the grades given.",
         figures=("works.inspections", "works.re_inspections", "works.legal_minimum",
                  "works.minimum_ratio"),
-        charts=("works.grade_chart",), tables=("works.grades",), download="works.grades",
+        charts=("works.grade_chart",), tables=("works.grades",),
         monthly=False, latest_year=_latest_year,
     ),
     Dashboard(
@@ -269,7 +269,7 @@ register_dashboard(
         figures=("works.citizen_reports", "works.citizen_satisfied",
                  "works.citizen_dissatisfied", "works.citizen_inspections",
                  "works.citizen_inspection_rate"),
-        tables=("works.citizen_channels",), download="works.citizen_channels",
+        tables=("works.citizen_channels",),
         monthly=False, latest_year=_latest_year,
     ),
 )

@@ -82,7 +82,7 @@ def test_registry():
         key="test-city", module="reports", title_zh="測試儀表板", title_en="Test dashboard",
         summary_zh="機關與停班日", summary_en="Agencies and closure days",
         figures=("test.agencies", "test.closures"), charts=("test.chart",),
-        tables=("test.kinds",), download="test.kinds",
+        tables=("test.kinds",),
     ))
     yield TEST_STRUCTURE
     structures_module.unregister_structure(TEST_STRUCTURE.key)

@@ -153,11 +153,28 @@ def test_report_job_runs_in_the_background_with_progress(
     job = ReportJob.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/reports/jobs/{job.pk}/"
     assert (job.status, job.progress) == ("done", 100)
+    assert job.steps_done == job.steps_total > 1
     fragment = client.get(f"/reports/jobs/{job.pk}/", HTTP_HX_REQUEST="true").content.decode()
-    assert 'value="100"' in fragment and "hx-trigger" not in fragment
+    assert f'value="{job.steps_total}"' in fragment and "hx-trigger" not in fragment
+    # Its name as people say it, and a final heading: not the key "test-annual".
+    assert "測試年報 2018 · DOCX" in fragment and "報告已完成" in fragment
+    assert "test-annual" not in fragment
     download = client.get(f"/reports/jobs/{job.pk}/download/")
     assert download.status_code == 200
     assert Document(io.BytesIO(b"".join(download.streaming_content)))
+
+
+def test_generation_reports_one_step_per_section_then_the_layout(approved):
+    from yankao.reports.generate import generate
+
+    told = []
+    generate(structure="test-annual", year=2018, fmt="html",
+             progress=lambda done, total, step: told.append((done, total, step)))
+    total = told[0][1]
+    assert [done for done, _, _ in told] == list(range(total + 1))
+    assert {t for _, t, _ in told} == {total}
+    assert told[-2][2] == "排版 HTML 檔" and told[-1][2] == "檔案已完成"
+    assert all(step for _, _, step in told[:-2])  # each section's heading
 
 
 def test_jobs_are_private_to_their_requester(client, approved, evaluator, officer,
@@ -194,8 +211,9 @@ def test_dashboard_filters_in_the_url_csv_and_small_cells(client, test_registry,
     filtered = client.get("/dashboards/test-city/", {"year": 2018, "agency": "rdec"})
     assert ">&lt;3日<" in filtered.content.decode()  # filtered and small: suppressed
     csv = client.get("/dashboards/test-city/", {"year": 2018, "format": "csv"})
-    body = b"".join(csv.streaming_content).decode("utf-8-sig")
-    assert body.splitlines()[0] == "類別,數量"
+    body = csv.content.decode("utf-8-sig")
+    assert body.splitlines()[:2] == ["機關類別", "類別,數量"]  # the table's title, its heads
+    assert "test-city-2018.csv" in csv["Content-Disposition"]
     assert "enterprise,<3" in body  # 2 municipal enterprises: a small cell
     assert client.get("/dashboards/test-city/", {"year": "abc"}).status_code == 422
     assert client.get("/dashboards/nope/").status_code == 404

@@ -25,7 +25,10 @@ def test_generate_a_report_with_a_progress_bar_and_download_it(page, report_city
     page.locator("#id_year").select_option("2018")
     page.locator("#id_fmt").select_option("html")
     page.get_by_role("button", name="產生").click()
-    expect(page.locator("#job-bar")).to_have_attribute("value", "100")
+    expect(page.locator("#job-heading")).to_have_text("報告已完成")
+    bar = page.locator("#job-bar")
+    assert bar.get_attribute("value") == bar.get_attribute("max")  # every step done
+    expect(page.locator("#job-title")).to_have_text("測試年報 2018 · HTML")
     assert_accessible(page)
     with page.expect_download() as download:
         page.locator("#job-download").click()
@@ -69,6 +72,12 @@ def test_every_dashboard_is_accessible_in_both_languages_on_a_phone(phone_page, 
             page.goto(f"/dashboards/{key}/?year=2018")
             for chart in page.locator("[data-vega-spec]").all():
                 expect(chart).to_have_attribute("data-ready", "1")
+                # Drawn, at a real size (a map once came out "NaN" wide and empty).
+                width, marks = chart.locator("svg").first.evaluate(
+                    "svg => [Number(svg.getAttribute('width')),"
+                    " svg.querySelectorAll('.mark-symbol path, .mark-rect path').length]")
+                assert 100 <= width <= PHONE["width"], f"{key}: a chart {width}px wide"
+                assert marks > 0, f"{key}: a chart with nothing drawn"
             assert_accessible(page)
             width = page.evaluate("document.documentElement.scrollWidth")
             assert width <= PHONE["width"], f"{key} is {width}px wide on a phone"
