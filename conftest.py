@@ -11,6 +11,15 @@ def _media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def _fresh_policy_tree():
+    """Each test's database is rolled back, which no production database is: the service
+    desk's policy tree (kept per process) is dropped between tests."""
+    from yankao.servicedesk.services.policy import policy_forget
+
+    policy_forget()
+
+
 @pytest.fixture
 def demo_city(transactional_db):
     """The demo city at a tiny scale, for browser tests against the live server."""

@@ -1,7 +1,7 @@
 """Open311 POST intake under load: throughput, p50 and p99, against a trivial JSON endpoint
 of the same server in the same run.
 
-    python benchmarks/servicedesk_post.py [--seconds 15] [--connections 16]
+    python benchmarks/servicedesk_post.py [--seconds 15] [--connections 16] [--port N]
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/yankao_sd_bench python benchmarks/...
 
 Builds a small demo city in a fresh data folder (on PostgreSQL the named database is
@@ -56,6 +56,8 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=int, default=15)
     parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--port", type=int, default=0,
+                        help="the server's port (default: a free one)")
     args = parser.parse_args()
     env = {k: v for k, v in os.environ.items() if k not in {"YANKAO_ENV", "YANKAO_DATA_DIR"}}
     database = env.get("DATABASE_URL", "")
@@ -66,7 +68,7 @@ def main() -> None:
     env["YANKAO_RATE_LIMITS"] = "false"
     subprocess.run([sys.executable, "-m", "yankao", "demo", "--scale", "0.001"], env=env,
                    check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    port = free_port()
+    port = args.port or free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "yankao", "serve", "--port", str(port), "--workers", "2"],
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)

@@ -185,6 +185,12 @@ def main() -> None:
 
     client = Client()
     client.force_login(get_user_model().objects.get(username="officer"))
+    registrar = Client()
+    registrar.force_login(get_user_model().objects.get(username="registrar"))
+    # The second page of the default list: by the cursor where the server offers one
+    # (a Link header), else by the page number (the code before keyset pages).
+    link = client.get("/open311/v2/requests.json").get("Link", "")
+    next_page = link[1:link.index(">")] if link.startswith("<") else ""
     now = timezone.now()
     start = (now - timezone.timedelta(days=60)).isoformat()
     end = now.isoformat()
@@ -201,7 +207,14 @@ def main() -> None:
                 days=1)).isoformat(), "page_size": "100"}),
         "Open311 GET, default (last 90 days, first 1000)": lambda: client.get(
             "/open311/v2/requests.json"),
+        "Open311 GET, default, XML": lambda: client.get("/open311/v2/requests.xml"),
+        "Open311 GET, default, next page by its cursor (Link header)": lambda: client.get(
+            next_page) if next_page else client.get("/open311/v2/requests.json",
+                                                    {"page": "2"}),
         "agency inbox page (養工處 officer)": lambda: client.get("/staff/servicedesk/inbox/"),
+        "inbox of every agency (registrar)": lambda: registrar.get(
+            "/staff/servicedesk/inbox/"),
+        "routing queue (registrar)": lambda: registrar.get("/staff/servicedesk/routing/"),
         "agency inbox, overdue filter": lambda: client.get("/staff/servicedesk/inbox/",
                                                            {"status": "overdue"}),
         f"monthly statistics table ({year}-06)": lambda: statistics_table(year=year,

@@ -13,6 +13,19 @@ from yankao.servicedesk.models import (
     RoutingRule,
 )
 from yankao.servicedesk.services import import_mapping_save
+from yankao.servicedesk.services.policy import policy_changed
+
+
+class PolicyAdmin(AuditedAdmin):
+    """Categories and rules: every save tells the processes to reload their policy tree."""
+
+    def save_model(self, request, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        policy_changed()
+
+    def save_related(self, request, form, formsets, change) -> None:
+        super().save_related(request, form, formsets, change)
+        policy_changed()
 
 
 class RoutingRuleInline(admin.TabularInline):
@@ -25,7 +38,7 @@ class RoutingRuleInline(admin.TabularInline):
 
 
 @admin.register(Category)
-class CategoryAdmin(AuditedAdmin):
+class CategoryAdmin(PolicyAdmin):
     list_display = ["code", "name_zh", "name_en", "parent", "kind", "default_agency", "public",
                     "active"]
     list_filter = ["kind", "public", "active", "parent"]
@@ -35,7 +48,7 @@ class CategoryAdmin(AuditedAdmin):
 
 
 @admin.register(RoutingRule)
-class RoutingRuleAdmin(AuditedAdmin):
+class RoutingRuleAdmin(PolicyAdmin):
     list_display = ["category", "district", "agency", "priority", "active"]
     list_filter = ["active", "district"]
     search_fields = ["category__code", "category__name_zh", "agency__name_zh"]
@@ -43,7 +56,7 @@ class RoutingRuleAdmin(AuditedAdmin):
 
 
 @admin.register(DeadlineRule)
-class DeadlineRuleAdmin(AuditedAdmin):
+class DeadlineRuleAdmin(PolicyAdmin):
     list_display = ["kind", "category", "amount", "unit", "remind_before_hours", "valid_from",
                     "legal_basis"]
     list_filter = ["kind", "unit"]

@@ -34,6 +34,7 @@ from yankao.servicedesk.models import (
     DeadlineUnit,
     RoutingRule,
 )
+from yankao.servicedesk.services.policy import policy_changed
 
 CITY_ORDER = 20
 CATEGORY_COLUMNS = ["code", "main_code", "kind", "name_zh", "name_en"]
@@ -51,6 +52,7 @@ def load(*, actor, city: CityFolder) -> list[str]:
     if len(city.problems) > before:
         return []
     lines = [categories, _routing(actor, city), _deadlines(actor, city)]
+    policy_changed()
     if city.has("servicedesk/topics.json"):
         from yankao.servicedesk.topics import topics_load
 

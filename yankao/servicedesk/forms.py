@@ -21,7 +21,7 @@ from yankao.servicedesk.models import (
     FilingGround,
     PetitionKind,
 )
-from yankao.servicedesk.selectors import category_choices
+from yankao.servicedesk.selectors import category_choice, category_choices
 
 
 class CategoryField(forms.CharField):
@@ -36,7 +36,7 @@ class CategoryField(forms.CharField):
         if not value:
             return None
         code = value.strip().split(" ", 1)[0]
-        category = category_choices(public_only=self.public_only).filter(code=code).first()
+        category = category_choice(code=code, public_only=self.public_only)
         if category is None:
             raise forms.ValidationError(_("Choose a category from the list."))
         return category

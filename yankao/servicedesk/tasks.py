@@ -8,7 +8,7 @@ from __future__ import annotations
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task
+from huey.contrib.djhuey import db_periodic_task, db_task
 
 from yankao.core.models import Membership, Role
 from yankao.core.services.notifications import notification_queue
@@ -57,3 +57,20 @@ def deadline_reminders_send(*, now=None) -> dict[str, int]:
 @db_periodic_task(crontab(minute="*/10"))
 def deadline_reminders() -> None:
     deadline_reminders_send()
+
+
+@db_task()
+def assignment_notify_job(assignment_id: int) -> None:
+    """The officers' e-mail of a new assignment, off the request that routed the case."""
+    from yankao.servicedesk.services.cases import assignment_notify
+
+    assignment_notify(assignment_id=assignment_id)
+
+
+@db_task()
+def update_notify_job(update_ids: list[int]) -> None:
+    """The e-mails of public updates (reporter, followers), in order, off the request."""
+    from yankao.servicedesk.services.citizen import update_notify
+
+    for update_id in update_ids:
+        update_notify(update_id=update_id)

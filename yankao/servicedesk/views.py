@@ -7,7 +7,6 @@ import uuid
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -158,7 +157,7 @@ def routing(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, _("%(count)s cases routed.") % {"count": len(routed)})
         return redirect("servicedesk:routing")
-    page = Paginator(queue, 50).get_page(request.GET.get("page"))
+    page = selectors.routing_queue_page(actor=request.user, after=request.GET.get("after"))
     return render(request, "servicedesk/routing.html", {"page": page, "form": form})
 
 
@@ -183,13 +182,10 @@ def inbox(request: HttpRequest) -> HttpResponse:
     filters = selectors.InboxFilters(status=values.get("status", ""),
                                      kind=values.get("kind", ""),
                                      query=values.get("q", "").strip())
-    paginator = Paginator(selectors.inbox(actor=request.user, filters=filters), 50)
-    # The pager's count without the rows' flags and their join (Paginator.count is a
-    # cached property; set here, it is not computed again).
-    paginator.count = selectors.inbox_count(actor=request.user, filters=filters)
-    page = paginator.get_page(request.GET.get("page"))
+    page = selectors.inbox_page(actor=request.user, filters=filters,
+                                after=request.GET.get("after"))
     query = request.GET.copy()
-    query.pop("page", None)
+    query.pop("after", None)
     context = {"filter_form": filter_form, "page": page, "query": query.urlencode()}
     template = "servicedesk/_inbox_rows.html" if request.htmx else "servicedesk/inbox.html"
     return render(request, template, context)

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -11,6 +14,29 @@ from yankao.core.models import Agency, AuditEvent
 from yankao.core.permissions import owning_agency
 
 SYSTEM_LABEL = "system"
+
+# The events of an open audit_batch block, or None outside one.
+_batch: ContextVar[list[AuditEvent] | None] = ContextVar("audit_batch", default=None)
+
+
+@contextmanager
+def audit_batch() -> Iterator[None]:
+    """Inside the block, :func:`audit_record` collects its events, and they are written in
+    one INSERT when the block ends without an error (in their order). Use it inside the
+    service's transaction, around a step that writes several events (an intake: the case,
+    its reporter, its routing). An event is then not saved (no ``pk``) until the block ends.
+    An inner block adds to the outer one."""
+    if _batch.get() is not None:
+        yield
+        return
+    events: list[AuditEvent] = []
+    token = _batch.set(events)
+    try:
+        yield
+    finally:
+        _batch.reset(token)
+    if events:
+        AuditEvent.objects.bulk_create(events)
 
 
 def audit_record(
@@ -42,7 +68,7 @@ def audit_record(
         agency = owning_agency(obj)
     if actor_label is None:
         actor_label = actor.get_username() if authenticated else SYSTEM_LABEL
-    return AuditEvent.objects.create(
+    event = AuditEvent(
         actor=actor if authenticated else None,
         actor_label=actor_label[:150],
         action=action.value,
@@ -56,3 +82,9 @@ def audit_record(
         ip=current_ip(),
         data=data or {},
     )
+    batch = _batch.get()
+    if batch is not None:
+        batch.append(event)
+    else:
+        event.save(force_insert=True)
+    return event

@@ -27,9 +27,11 @@ def personal_contact_store(
         name=name.strip(), phone=phone.strip(), email=email.strip(), address=address.strip(),
         owner_type=ContentType.objects.get_for_model(owner), owner_id=str(owner.pk),
     )
-    full_clean(contact)
-    with transaction.atomic():
-        contact.save()
+    # The owner's type comes from get_for_model and the uuid is new: no query checks them
+    # (the database's constraints still do). Inside the caller's transaction no savepoint.
+    full_clean(contact, exclude=["owner_type"], validate_unique=False)
+    with transaction.atomic(savepoint=False):
+        contact.save(force_insert=True)
         audit_record(actor=actor, action=CoreAction.CONTACT_STORE, obj=contact,
                      agency=getattr(owner, "agency", None))
     return contact

@@ -22,7 +22,12 @@ from yankao.core.imports import ImportResult, RowError, Unmapped
 from yankao.core.models import Agency, City, District
 from yankao.servicedesk.catalogue import UNIT_ALIASES
 from yankao.servicedesk.models import CaseKind, Category, DeadlineRule, ImportMapping
-from yankao.servicedesk.services.policy import deadline_rule_for, due_time, location_check
+from yankao.servicedesk.services.policy import (
+    deadline_rule_for,
+    due_time,
+    location_check,
+    policy_changed,
+)
 
 PLACEHOLDER_PREFIX = "IMP"
 OTHER_CITY_SHOWN = 20  # rows named in the refusal of a file of another city's agencies
@@ -133,13 +138,15 @@ class Lookups:
                 "name_zh": f"待對應的匯入類別（{self.source}）",
                 "name_en": f"Imported categories to map ({self.source})",
                 "kind": kind, "public": False, "sort_order": 9000})
-        category, _ = Category.objects.get_or_create(
+        category, created = Category.objects.get_or_create(
             code=f"{PLACEHOLDER_PREFIX}-{self.source[:12]}-{hash_text(name) % 10**10}",
             defaults={"parent": parent, "name_zh": name[:100], "name_en": name[:200],
                       "kind": kind, "public": False, "duplicate_radius_m": 0,
                       "description_zh": f"匯入檔案的類別「{main + '／' if main else ''}{name}」"
                                         "，尚未對應到本市的類別"})
         self.placeholders[("category", name)] = category.code
+        if created:
+            policy_changed()
         return category
 
     # --- agencies -------------------------------------------------------------------------

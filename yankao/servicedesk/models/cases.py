@@ -193,14 +193,16 @@ class Case(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["registered_at"], name="sd_case_registered_idx"),
+            # (registered_at, id): the order of every case list, read backwards for newest
+            # first, so that keyset pages start where the last one ended (decision 0131).
+            models.Index(fields=["registered_at", "id"], name="sd_case_registered_id_idx"),
             models.Index(fields=["updated_at"], name="sd_case_updated_idx"),
             models.Index(fields=["category", "registered_at"], name="sd_case_cat_time_idx"),
             models.Index(fields=["agency", "registered_at"], name="sd_case_agency_time_idx"),
             models.Index(fields=["kind", "registered_at"], name="sd_case_kind_time_idx"),
             # Open cases are a small part of all: Open311 "status=open", the routing queue.
-            models.Index(fields=["registered_at"], condition=~models.Q(status="closed"),
-                         name="sd_case_open_idx"),
+            models.Index(fields=["registered_at", "id"], condition=~models.Q(status="closed"),
+                         name="sd_case_open_id_idx"),
             # Cases not answered whose time limit is still ahead: the figures count them
             # live, as the clock turns them late without a write (decision 0120).
             models.Index(fields=["due_at"], condition=models.Q(answered_at__isnull=True,
@@ -276,6 +278,10 @@ class Assignment(models.Model):
             models.Index(fields=["agency", "due_at", "id"],
                          condition=models.Q(status__in=["assigned", "in_progress"]),
                          name="sd_assign_open_idx"),
+            # The inbox of everyone who sees every agency, in due order (keyset pages).
+            models.Index(fields=["due_at", "id"],
+                         condition=models.Q(status__in=["assigned", "in_progress"]),
+                         name="sd_assign_open_due_idx"),
             models.Index(fields=["officer"], condition=models.Q(officer__isnull=False),
                          name="sd_assign_officer_idx"),
             models.Index(fields=["transferred_to"],

@@ -4,7 +4,8 @@ GeoReport_v2/index.md; discovery: Service_Discovery.md; extensions: GeoReport_v2
 - Every sub-category is a service; ``service_code`` and ``service_request_id`` are strings.
 - POST needs an ``api_key`` (form body, query string or ``Authorization: Bearer``); the
   reporter's email, name and phone go to the vault and are never returned.
-- Extensions: ``page``/``page_size``, ``updated_after``/``updated_before``,
+- Extensions: ``page``/``page_size`` (and ``cursor``, given in the ``Link`` header of a
+  page that has a next one), ``updated_after``/``updated_before``,
   ``extensions=true`` (notes history and extended attributes), ``media_url``, and a client
   ``token`` on POST that makes a retried POST return the first case (GET tokens/<token>).
 - Errors are the spec's ``errors`` document with 400, 403 or 404.
@@ -34,7 +35,8 @@ from yankao.servicedesk.selectors.citizen import open311_updates
 from yankao.servicedesk.selectors.public import (
     OPEN311_MAX_PAGE_SIZE,
     Open311Query,
-    open311_request_list,
+    open311_request_page,
+    open311_service,
 )
 from yankao.servicedesk.services.citizen import public_description, public_update_text
 
@@ -195,7 +197,7 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
     code = (post.get("service_code") or "").strip()
     if not code:
         return errors(fmt, 400, "service_code was not provided.")
-    category = selectors.open311_services().filter(code=code).first()
+    category = open311_service(code)
     if category is None:
         return errors(fmt, 404, f"service_code {code!r} was not found.")
     latitude, longitude = post.get("lat"), post.get("long")
@@ -288,6 +290,7 @@ def _search(request: HttpRequest, fmt: str) -> HttpResponse:
             page=_positive(get.get("page"), "page", 1, 1_000_000),
             page_size=_positive(get.get("page_size"), "page_size", OPEN311_MAX_PAGE_SIZE,
                                 OPEN311_MAX_PAGE_SIZE),
+            cursor=(get.get("cursor") or "").strip()[:200] or None,
         )
         if query.start and query.end:
             if query.end < query.start:
@@ -295,14 +298,23 @@ def _search(request: HttpRequest, fmt: str) -> HttpResponse:
             if query.end - query.start > dt.timedelta(days=90):
                 raise DomainError(ErrorCode.INVALID, "start_date and end_date may not span "
                                                      "more than 90 days.")
+        page = open311_request_page(query=query)
     except DomainError as error:
         return errors(fmt, 400, error.message)
     extensions = get.get("extensions", "").lower() == "true"
     base = request.build_absolute_uri("/").rstrip("/")
     names: dict = {}
-    return respond(fmt, "service_requests", [
+    response = respond(fmt, "service_requests", [
         request_document(case, extensions=extensions, base_url=base, names=names)
-        for case in open311_request_list(query=query)])
+        for case in page])
+    if page.next_cursor:
+        # The next page (RFC 8288): the same filters, after this page's last request.
+        following = get.copy()
+        following.pop("page", None)
+        following["cursor"] = page.next_cursor
+        url = request.build_absolute_uri(f"{request.path}?{following.urlencode()}")
+        response["Link"] = f'<{url}>; rel="next"'
+    return response
 
 
 @csrf_exempt

@@ -23,6 +23,7 @@ from django.db.models import (
 from django.utils import timezone
 
 from yankao.core.errors import DomainError, ErrorCode
+from yankao.core.keyset import BadCursor, KeysetPage, keyset_page
 from yankao.core.models import Attachment, AuditEvent
 from yankao.core.permissions import actor_scope
 from yankao.core.selectors import attachments_owned_by
@@ -92,6 +93,10 @@ class InboxFilters:
     query: str = ""
 
 
+INBOX_ORDER = ("due_at", "id")
+ROUTING_ORDER = ("registered_at", "id")
+
+
 def _inbox_rows(*, actor, filters: InboxFilters, now: dt.datetime,
                 flags: bool) -> QuerySet[Assignment]:
     """The inbox's rows; ``flags`` adds ``is_overdue`` and ``is_due_soon`` (they join the
@@ -130,7 +135,25 @@ def inbox(*, actor, filters: InboxFilters | None = None,
                        now=now or timezone.now(), flags=True)
     # Overdue first, then by due time: that is simply the due time, ascending.
     return rows.select_related("case", "case__category", "case__district", "agency",
-                               "officer").order_by("due_at", "id")
+                               "officer").order_by(*INBOX_ORDER)
+
+
+STAFF_PAGE_SIZE = 50
+
+
+def _keyset(queryset: QuerySet, order: tuple[str, ...], after: str | None) -> KeysetPage:
+    """One page of a staff list after the cursor ``after``; a cursor this list did not
+    make (edited by hand, from another list) gives the first page."""
+    try:
+        return keyset_page(queryset, order=order, size=STAFF_PAGE_SIZE, cursor=after or None)
+    except BadCursor:
+        return keyset_page(queryset, order=order, size=STAFF_PAGE_SIZE)
+
+
+def inbox_page(*, actor, filters: InboxFilters | None = None, after: str | None = None,
+               now: dt.datetime | None = None) -> KeysetPage:
+    """One page of the inbox, in its order (due time, then id), after the cursor."""
+    return _keyset(inbox(actor=actor, filters=filters, now=now), INBOX_ORDER, after)
 
 
 def inbox_count(*, actor, filters: InboxFilters | None = None,
@@ -146,7 +169,12 @@ def routing_queue(*, actor) -> QuerySet[Case]:
     """分案: registered cases waiting for an agency, oldest first."""
     if not access.may_route(actor):
         return Case.objects.none()
-    return case_visible(actor=actor).filter(status="registered").order_by("registered_at", "id")
+    return case_visible(actor=actor).filter(status="registered").order_by(*ROUTING_ORDER)
+
+
+def routing_queue_page(*, actor, after: str | None = None) -> KeysetPage:
+    """One page of the routing queue, oldest first, after the cursor."""
+    return _keyset(routing_queue(actor=actor), ROUTING_ORDER, after)
 
 
 def pending_extensions(*, actor) -> QuerySet[Extension]:
@@ -226,3 +254,16 @@ def category_choices(*, public_only: bool = False) -> QuerySet[Category]:
     if public_only:
         queryset = queryset.filter(public=True)
     return queryset.order_by("parent__sort_order", "sort_order", "code")
+
+
+def category_choice(*, code: str, public_only: bool = False) -> Category | None:
+    """The active sub-category with this code (what ``category_choices`` offers), from the
+    policy tree kept in the process."""
+    from yankao.servicedesk.services.policy import category_by_code
+
+    category = category_by_code(code)
+    if category is None or not category.active or category.parent_id is None:
+        return None
+    if public_only and not category.public:
+        return None
+    return category

@@ -13,6 +13,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from yankao.core.errors import DomainError, ErrorCode
+from yankao.core.keyset import BadCursor, KeysetPage, keyset_cursor, keyset_page
 from yankao.servicedesk.models import Case, Category, Open311Client
 from yankao.servicedesk.services.cases import case_password_check
 
@@ -76,6 +77,18 @@ def open311_services() -> QuerySet[Category]:
         .select_related("parent").order_by("parent__sort_order", "sort_order", "code")
 
 
+def open311_service(code: str) -> Category | None:
+    """The Open311 service with this code (an active public sub-category), from the policy
+    tree kept in the process (no query while it is current)."""
+    from yankao.servicedesk.services.policy import category_by_code
+
+    category = category_by_code(code)
+    if category is None or not (category.active and category.public
+                                and category.parent_id is not None):
+        return None
+    return category
+
+
 def open311_client_list() -> QuerySet[Open311Client]:
     """The applications with Open311 keys, working ones first (for administrators; the
     caller checks the role). Only the keys' first characters are stored readable."""
@@ -84,6 +97,10 @@ def open311_client_list() -> QuerySet[Open311Client]:
 
 OPEN311_DEFAULT_DAYS = 90
 OPEN311_MAX_PAGE_SIZE = 1000
+# The ``page`` extension skips rows (an OFFSET); deeper than this the Link header's cursor
+# is the way on (decision 0131).
+OPEN311_MAX_OFFSET = 10_000
+OPEN311_ORDER = ("-registered_at", "-id")
 
 
 @dataclass(frozen=True)
@@ -99,19 +116,27 @@ class Open311Query:
     updated_before: dt.datetime | None = None
     page: int = 1
     page_size: int = OPEN311_MAX_PAGE_SIZE
+    cursor: str | None = None
 
 
-def open311_request_list(*, query: Open311Query, now: dt.datetime | None = None) -> list[Case]:
+def open311_request_page(*, query: Open311Query, now: dt.datetime | None = None
+                         ) -> KeysetPage:
     """GET requests: service_request_id overrides every other filter; otherwise the date
     range (at most 90 days, the last 90 by default) on requested_datetime, codes, statuses,
-    and the extensions updated_after/before; newest first, paged."""
+    and the extensions updated_after/before; newest first, one page of ``page_size``.
+
+    Pages follow ``cursor`` (the keys of the previous page's last request: no OFFSET, and
+    requests arriving meanwhile move nothing); ``page`` without a cursor still counts pages
+    from the first, up to ``OPEN311_MAX_OFFSET`` requests deep. Raises INVALID for a cursor
+    this list did not make or a page too deep."""
     from django.utils import timezone
 
     from yankao.servicedesk.models import CaseStatus
 
     cases = open311_cases()
     if query.ids:
-        return list(cases.filter(number__in=query.ids).order_by("-registered_at", "-id"))
+        rows = list(cases.filter(number__in=query.ids).order_by(*OPEN311_ORDER))
+        return KeysetPage(rows=rows, next_cursor=None, first=True)
     if not (query.updated_after or query.updated_before) or query.start or query.end:
         end = query.end or ((query.start + dt.timedelta(days=OPEN311_DEFAULT_DAYS))
                             if query.start else (now or timezone.now()))
@@ -129,8 +154,24 @@ def open311_request_list(*, query: Open311Query, now: dt.datetime | None = None)
         cases = cases.filter(updated_at__gt=query.updated_after)
     if query.updated_before:
         cases = cases.filter(updated_at__lt=query.updated_before)
+    if query.cursor or query.page == 1:
+        try:
+            return keyset_page(cases, order=OPEN311_ORDER, size=query.page_size,
+                               cursor=query.cursor)
+        except BadCursor:
+            raise DomainError(ErrorCode.INVALID, "cursor is not one this list gave; start "
+                                                 "again without it.") from None
     offset = (query.page - 1) * query.page_size
-    return list(cases.order_by("-registered_at", "-id")[offset:offset + query.page_size])
+    if offset + query.page_size > OPEN311_MAX_OFFSET:
+        raise DomainError(ErrorCode.INVALID, f"page reaches past the first "
+                                             f"{OPEN311_MAX_OFFSET} requests; follow the "
+                                             f"cursor in the Link header (rel=\"next\") "
+                                             f"instead.")
+    found = list(cases.order_by(*OPEN311_ORDER)[offset:offset + query.page_size + 1])
+    rows = found[:query.page_size]
+    more = len(found) > query.page_size
+    return KeysetPage(rows=rows, first=False,
+                      next_cursor=keyset_cursor(rows[-1], OPEN311_ORDER) if more else None)
 
 
 def case_number_exists(*, number: str) -> bool:

@@ -28,7 +28,7 @@ from yankao.core.errors import DomainError, ErrorCode
 from yankao.core.models import Agency, Attachment, District, PersonalContact, Role
 from yankao.core.permissions import require_role
 from yankao.core.services.attachments import attachment_create, attachment_validate
-from yankao.core.services.audit import audit_record
+from yankao.core.services.audit import audit_batch, audit_record
 from yankao.core.services.notifications import notification_queue
 from yankao.core.services.vault import personal_contact_reveal, personal_contact_store
 from yankao.core.validation import clean_text, full_clean
@@ -52,7 +52,11 @@ from yankao.servicedesk.models import (
     Survey,
     UpdateKind,
 )
-from yankao.servicedesk.services.citizen import reporter_subscribe, update_record
+from yankao.servicedesk.services.citizen import (
+    reporter_subscribe,
+    update_record,
+    updates_record,
+)
 from yankao.servicedesk.services.policy import (
     deadline_rule_for,
     due_time,
@@ -128,10 +132,6 @@ def case_register(
     request's): the acknowledgement and every public update reach them.
     """
     access.require_intake(actor)
-    if submission_key:
-        existing = Case.objects.filter(submission_key=submission_key).first()
-        if existing is not None:
-            return existing, ""
     if not category.active or category.parent_id is None:
         raise DomainError(ErrorCode.INVALID, _("Choose an active sub-category."),
                           field="category")
@@ -160,54 +160,97 @@ def case_register(
     now = timezone.now()
     registered_at = registered_at or now
     password = new_case_password() if with_password else ""
-    authenticated = not access.is_system(actor)
-    with transaction.atomic():
-        for _attempt in range(5):
-            case = Case(
-                number=new_case_number(registered_at), kind=kind, channel=channel,
-                petition_kind=petition_kind if kind in (CaseKind.PETITION, CaseKind.MAILBOX)
-                else "",
-                category=category, description=description, latitude=latitude,
-                longitude=longitude, address=address[:200], district=district,
-                confidential=confidential, media_url=media_url or "",
-                attributes=attributes or {},
-                password_hash=make_password(password) if password else "",
-                submission_key=submission_key or None,
-                created_by=actor if authenticated else None,
-                registered_at=registered_at, updated_at=now,
-            )
-            try:
-                with transaction.atomic():
-                    _save(case, exclude=["number", "submission_key"])
-                break
-            except IntegrityError:
-                if submission_key and Case.objects.filter(submission_key=submission_key).exists():
-                    return Case.objects.get(submission_key=submission_key), ""
-                continue
-        else:
-            raise DomainError(ErrorCode.CONFLICT, _("Could not number the case; try again."))
+    # Dispatch cases are routed with the report (派工): agency and due time go into the
+    # case's INSERT, so nothing is read back or updated after it.
+    route = None
+    if kind == CaseKind.DISPATCH and (agency := route_for(category, district)) is not None:
+        route = (agency, due_time(deadline_rule_for(kind, category, registered_at.date()),
+                                  registered_at))
+    fields = {
+        "kind": kind, "channel": channel,
+        "petition_kind": petition_kind if kind in (CaseKind.PETITION, CaseKind.MAILBOX) else "",
+        "category": category, "description": description, "latitude": latitude,
+        "longitude": longitude, "address": address[:200], "district": district,
+        "confidential": confidential, "media_url": media_url or "",
+        "attributes": attributes or {},
+        "password_hash": make_password(password) if password else "",
+        "submission_key": submission_key or None,
+        "created_by": actor if not access.is_system(actor) else None,
+        "registered_at": registered_at, "updated_at": now,
+    }
+    reporter = {"name": reporter_name, "phone": reporter_phone, "email": reporter_email,
+                "address": reporter_address}
+    # The unique constraints on number and submission key decide races: a clash rolls the
+    # whole intake back (no probe before the INSERT, no savepoint around it); a second
+    # submission of the same form then finds the first case, a clash of the random number
+    # takes another.
+    for _attempt in range(5):
+        try:
+            with transaction.atomic():
+                case = _intake_write(actor, fields, route=route, reporter=reporter,
+                                     photos=photos, actor_label=actor_label,
+                                     language=language)
+            return case, password
+        except _NumberTaken:
+            if submission_key:
+                existing = Case.objects.filter(submission_key=submission_key).first()
+                if existing is not None:
+                    return existing, ""
+    raise DomainError(ErrorCode.CONFLICT, _("Could not number the case; try again."))
+
+
+class _NumberTaken(Exception):
+    """The case's INSERT met a unique constraint (number or submission key)."""
+
+
+def _intake_write(actor, fields: dict, *, route, reporter: dict,
+                  photos: Sequence[UploadedFile], actor_label: str | None,
+                  language: str | None) -> Case:
+    """The writes of one intake, inside its transaction: the case (routed, when ``route``
+    is an (agency, due time)), its reporter in the vault, the reporter's subscription, its
+    public updates, its assignment and its audit events, each table in one INSERT."""
+    case = Case(number=new_case_number(fields["registered_at"]), **fields)
+    if route is not None:
+        agency, due = route
+        case.status, case.agency, case.dispatched_at, case.due_at = (
+            CaseStatus.ASSIGNED, agency, case.registered_at, due)
+    related = [f.name for f in Case._meta.concrete_fields if f.is_relation]
+    full_clean(case, exclude=related, validate_unique=False, validate_constraints=False)
+    try:
+        case.save(force_insert=True)
+    except IntegrityError as error:
+        raise _NumberTaken from error
+    registered_at = case.registered_at
+    with audit_batch():
         _audit(actor, Action.CASE_REGISTER, case, to_state=CaseStatus.REGISTERED,
-               data={"channel": channel, "kind": kind, "category": category.code},
+               data={"channel": case.channel, "kind": case.kind,
+                     "category": case.category.code},
                actor_label=actor_label)
-        if any((reporter_name, reporter_phone, reporter_email, reporter_address)):
-            contact = personal_contact_store(
-                actor=actor, owner=case, name=reporter_name, phone=reporter_phone,
-                email=reporter_email, address=reporter_address,
-            )
+        if any(reporter.values()):
+            contact = personal_contact_store(actor=actor, owner=case, **reporter)
             Case.objects.filter(pk=case.pk).update(contact=contact)
             case.contact = contact
             reporter_subscribe(case=case, contact=contact,
                                language=language or get_language() or "zh-hant")
-        update_record(case=case, kind=UpdateKind.RECEIVED, at=registered_at)
+        updates = [(UpdateKind.RECEIVED, CaseStatus.REGISTERED, None)]
+        if route is not None:
+            agency, due = route
+            assignment = Assignment(case=case, agency=agency, is_lead=True,
+                                    assigned_at=registered_at, due_at=due)
+            full_clean(assignment, exclude=["case", "agency", "officer", "transferred_to"],
+                       validate_unique=False, validate_constraints=False)
+            assignment.save(force_insert=True)
+            _audit(actor, Action.CASE_ASSIGN, case, from_state=CaseStatus.REGISTERED,
+                   to_state=CaseStatus.ASSIGNED,
+                   data={"agencies": [agency.code], "due_at": due.isoformat()},
+                   actor_label=actor_label)
+            updates.append((UpdateKind.ASSIGNED, CaseStatus.ASSIGNED, agency))
+            transaction.on_commit(lambda: assignment_notify_later(assignment_id=assignment.pk))
+        updates_record(case=case, updates=updates, at=registered_at)
         for photo in photos:
             attachment_create(actor=actor, upload=photo, owner=case, kinds=("image",),
                               max_bytes=PHOTO_MAX_BYTES)
-        if kind == CaseKind.DISPATCH:
-            agency = route_for(category, district)
-            if agency is not None:
-                case = _assign(actor, case, [agency], lead=agency, actor_label=actor_label,
-                               at=registered_at)
-    return case, password
+    return case
 
 
 # --- routing --------------------------------------------------------------------------------
@@ -252,8 +295,17 @@ def _assign(actor, case: Case, agencies: Iterable[Agency], *, lead: Agency,
            actor_label=actor_label)
     update_record(case=case, kind=UpdateKind.ASSIGNED, agency=lead, at=at)
     for assignment in created:
-        transaction.on_commit(lambda pk=assignment.pk: assignment_notify(assignment_id=pk))
+        transaction.on_commit(
+            lambda pk=assignment.pk: assignment_notify_later(assignment_id=pk))
     return case
+
+
+def assignment_notify_later(*, assignment_id: int) -> None:
+    """Queue the officers' e-mail of a new assignment for the job worker (after the
+    commit)."""
+    from yankao.servicedesk.tasks import assignment_notify_job
+
+    assignment_notify_job(assignment_id)
 
 
 def assignment_notify(*, assignment_id: int) -> int:
@@ -549,7 +601,8 @@ def case_transfer(*, actor, assignment: Assignment, to_agency: Agency, notice: s
                to_state=CaseStatus.ASSIGNED, reason=notice.strip(),
                data={"from": assignment.agency.code, "to": to_agency.code})
         update_record(case=case, kind=UpdateKind.TRANSFERRED, text=notice, agency=to_agency)
-        transaction.on_commit(lambda: assignment_notify(assignment_id=successor.pk))
+        transaction.on_commit(
+            lambda: assignment_notify_later(assignment_id=successor.pk))
     return case
 
 

@@ -86,8 +86,28 @@ def update_record(*, case: Case, kind: str, text: str = "", agency: Agency | Non
     update = CaseUpdate.objects.create(
         case=case, kind=kind, status=case.status, text=(text or "").strip()[:DESCRIPTION_MAX],
         agency=agency, created_at=at or timezone.now())
-    transaction.on_commit(lambda: update_notify(update_id=update.pk))
+    transaction.on_commit(lambda: update_notify_later(update_ids=[update.pk]))
     return update
+
+
+def updates_record(*, case: Case, updates: list[tuple[str, str, Agency | None]],
+                   at: dt.datetime) -> list[CaseUpdate]:
+    """Write several public updates of a new ``case`` in one INSERT: (kind, status,
+    agency) each, in order (intake: received, then assigned)."""
+    rows = CaseUpdate.objects.bulk_create([
+        CaseUpdate(case=case, kind=kind, status=status, text="", agency=agency, created_at=at)
+        for kind, status, agency in updates])
+    ids = [row.pk for row in rows]
+    transaction.on_commit(lambda: update_notify_later(update_ids=ids))
+    return rows
+
+
+def update_notify_later(*, update_ids: list[int]) -> None:
+    """Queue the e-mails of these updates for the job worker (after the commit), as one
+    job."""
+    from yankao.servicedesk.tasks import update_notify_job
+
+    update_notify_job(update_ids)
 
 
 def update_notify(*, update_id: int) -> int:

@@ -1,13 +1,25 @@
-"""Policy lookups used by every write: routing, deadlines, locations, case numbers."""
+"""Policy lookups used by every write: routing, deadlines, locations, case numbers.
+
+Categories, routing rules and deadline rules are read on every intake, and change a few
+times a year: :func:`policy_tree` keeps them in the process and reloads them when
+:func:`policy_changed` (called by every writer of them) has changed the shared version in
+the cache, or after ``POLICY_MAX_AGE`` seconds whatever happened (a restore, a change made
+in SQL) (decision 0130).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import math
 import secrets
+import threading
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from django.db.models import Q
+from django.core.cache import cache
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from yankao.core import geo
@@ -74,26 +86,108 @@ def nearest_district(latitude: Decimal | None, longitude: Decimal | None) -> Dis
     return best
 
 
+POLICY_CACHE_KEY = "yankao:servicedesk:policy"
+POLICY_MAX_AGE = 300  # seconds: the longest a process keeps the tree without reloading it
+POLICY_RECHECK = 1.0  # seconds between two reads of the shared version by one process
+
+
+@dataclass(frozen=True)
+class PolicyTree:
+    """Every category (its parent and default agency loaded), the active routing rules of
+    each category, and the deadline rules of each kind, newest first."""
+
+    categories: dict[int, Category] = field(default_factory=dict)
+    by_code: dict[str, Category] = field(default_factory=dict)
+    routing: dict[int, list[RoutingRule]] = field(default_factory=dict)
+    deadlines: dict[str, list[DeadlineRule]] = field(default_factory=dict)
+
+
+_tree_lock = threading.Lock()
+_tree: dict[str, object] = {"tree": None, "version": None, "loaded": 0.0, "checked": 0.0}
+
+
+def _tree_load() -> PolicyTree:
+    categories = {c.pk: c for c in Category.objects.select_related("parent", "default_agency")}
+    routing: dict[int, list[RoutingRule]] = defaultdict(list)
+    for rule in RoutingRule.objects.filter(active=True).select_related("agency"):
+        routing[rule.category_id].append(rule)
+    deadlines: dict[str, list[DeadlineRule]] = defaultdict(list)
+    for rule in DeadlineRule.objects.order_by("-valid_from", "id"):
+        deadlines[rule.kind].append(rule)
+    return PolicyTree(categories=categories,
+                      by_code={c.code: c for c in categories.values()},
+                      routing=dict(routing), deadlines=dict(deadlines))
+
+
+def policy_tree() -> PolicyTree:
+    """The categories and rules in force, from this process's copy while it is current.
+
+    The shared version is read at most once a second (an intake asks for the tree several
+    times), and before the tables, so a change committed while they load makes the next
+    call load again."""
+    now = time.monotonic()
+    with _tree_lock:
+        if _tree["tree"] is not None and now - _tree["checked"] < POLICY_RECHECK:
+            return _tree["tree"]  # type: ignore[return-value]
+    version = cache.get(POLICY_CACHE_KEY)
+    if version is None:
+        version = secrets.token_hex(8)
+        if not cache.add(POLICY_CACHE_KEY, version, None):
+            version = cache.get(POLICY_CACHE_KEY)
+    with _tree_lock:
+        if (_tree["tree"] is not None and _tree["version"] == version
+                and now - _tree["loaded"] < POLICY_MAX_AGE):
+            _tree["checked"] = now
+            return _tree["tree"]  # type: ignore[return-value]
+    tree = _tree_load()
+    with _tree_lock:
+        _tree.update(tree=tree, version=version, loaded=now, checked=now)
+    return tree
+
+
+def _policy_version_new() -> None:
+    cache.set(POLICY_CACHE_KEY, secrets.token_hex(8), None)
+
+
+def policy_forget() -> None:
+    """Drop this process's copy (the next call loads the tables again)."""
+    with _tree_lock:
+        _tree.update(tree=None, version=None)
+
+
+def policy_changed() -> None:
+    """Call after writing categories, routing rules or deadline rules: this process drops
+    its copy now, and every process reloads once the transaction has committed."""
+    policy_forget()
+    _policy_version_new()
+    transaction.on_commit(_policy_version_new)
+
+
+def category_by_code(code: str) -> Category | None:
+    return policy_tree().by_code.get(code)
+
+
 def route_for(category: Category, district: District | None) -> Agency | None:
     """The handling agency by the routing rules: a district's rule first, then the category's
     rule for every district, then the category's default agency."""
-    rules = RoutingRule.objects.filter(category=category, active=True).filter(
-        Q(district__isnull=True) | Q(district=district)
-    ).select_related("agency")
+    tree = policy_tree()
+    district_id = district.pk if district is not None else None
     best = None
-    for rule in rules:
+    for rule in tree.routing.get(category.pk, ()):
+        if rule.district_id not in (None, district_id):
+            continue
         key = (0 if rule.district_id else 1, rule.priority, rule.pk)
         if best is None or key < best[0]:
             best = (key, rule.agency)
     if best is not None:
         return best[1]
-    return category.default_agency
+    known = tree.categories.get(category.pk, category)
+    return known.default_agency if known.default_agency_id else None
 
 
 def deadline_rule_for(kind: str, category: Category, on: dt.date) -> DeadlineRule:
-    rules = DeadlineRule.objects.filter(kind=kind, valid_from__lte=on).filter(
-        Q(category=category) | Q(category__isnull=True)
-    ).order_by("-valid_from")
+    rules = [rule for rule in policy_tree().deadlines.get(kind, ())
+             if rule.valid_from <= on and rule.category_id in (None, category.pk)]
     chosen = None
     for rule in rules:  # newest first; a rule for the category wins over a general one
         if rule.category_id:
