@@ -45,7 +45,7 @@ def test_section_one_of_2018_from_the_demo_records(db):
                        "前鎮「前鎮老人手機班」"}
     # Section 壹 of the annual report is generated from these figures.
     html = generate(structure="annual", year=2018, month=None, fmt="html", language="zh-hant",
-                    base_url=None, progress=lambda done, total: None).decode()
+                    base_url=None, progress=lambda done, total, step: None).decode()
     section = html[html.index("研究發展"):html.index("綜合計畫")]
     for text in ("69", "544", "85.14", "84.84", "市政創新提案", "電話禮貌測試"):
         assert text in section, text
