@@ -26,11 +26,16 @@ class ServiceDeskConfig(AppConfig):
     }
 
     def ready(self):
+        from django.db.models.signals import post_migrate
+
         from yankao.core.history import register_sentences
         from yankao.servicedesk.history import SENTENCES
         from yankao.servicedesk.services import citizen  # noqa: F401 - bounce handler
+        from yankao.servicedesk.services.rollups import rollups_clear_after_flush
 
         register_sentences(SENTENCES)
+        post_migrate.connect(rollups_clear_after_flush, sender=self,
+                             dispatch_uid="servicedesk.rollups_clear_after_flush")
 
     def yankao_todo(self, user):
         """The header's to-do count: new cases for the officer's agencies, not yet taken,
