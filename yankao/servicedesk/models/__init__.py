@@ -28,6 +28,7 @@ from yankao.servicedesk.models.policy import (
 )
 from yankao.servicedesk.models.rollups import (
     HANDLING_STEP,
+    CallRollup,
     CaseRollup,
     CategoryRollup,
     ChannelRollup,
@@ -44,6 +45,7 @@ __all__ = [
     "AssignmentStatus",
     "Call",
     "CallOutcome",
+    "CallRollup",
     "Case",
     "CaseKind",
     "CaseRollup",

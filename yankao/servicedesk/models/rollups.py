@@ -3,6 +3,7 @@
 agency (decision 0120).
 
 They are kept exact by database triggers on ``servicedesk_case`` and ``servicedesk_survey``
+(and the calls' on ``servicedesk_call``)
 (installed by migration 0008 from ``services/rollups.py``): every insert, update or delete
 of a case, in the same transaction, by whatever path (services, imports, COPY, the demo
 loader, a queryset ``update``), moves the case's part from its old rows to its new ones.
@@ -138,3 +139,22 @@ class HandlingRollup(RollupKey):
 
     def __str__(self) -> str:
         return f"{self.month:%Y-%m} {self.tenth / 10} h: {self.cases}"
+
+
+class CallRollup(models.Model):
+    """The month's calls to the hotline by call centre and outcome (calls have no kind):
+    kept by the triggers on ``servicedesk_call`` like the cases' rollups."""
+
+    month = models.DateField()  # the first day of the month, Asia/Taipei
+    agency_key = models.IntegerField()  # the call centre's core.Agency id, 0 when none
+    outcome = models.CharField(max_length=20)
+    slot = models.SmallIntegerField()  # call id % SLOTS, as SlottedKey
+    calls = _count()
+    answered_at_once = _count()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(
+            fields=["month", "agency_key", "outcome", "slot"], name="sd_rollup_call_key")]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.outcome}: {self.calls}"

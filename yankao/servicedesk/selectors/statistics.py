@@ -27,7 +27,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Count, Max, Min, Q, QuerySet, Sum
-from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from yankao.core.calendar import TAIPEI
@@ -35,8 +34,8 @@ from yankao.core.models import Agency, District
 from yankao.core.numbers import percent
 from yankao.servicedesk.models import (
     HANDLING_STEP,
-    Call,
     CallOutcome,
+    CallRollup,
     Case,
     CaseKind,
     CaseRollup,
@@ -201,7 +200,7 @@ def cases_in(*, year: int | None = None, months: tuple[int, int] | None = None,
     return queryset
 
 
-def rollup_in(model: type[RollupKey], *, year: int | None = None,
+def rollup_in(model: type[RollupKey] | type[CallRollup], *, year: int | None = None,
               months: tuple[int, int] | None = None, agency: Agency | None = None,
               kind: str | None = None) -> QuerySet:
     """The rows of a rollup (``models/rollups.py``) for the cases registered in the period:
@@ -361,52 +360,42 @@ def satisfaction(*, year=None, months=None, agency=None, kind=None) -> Satisfact
                         satisfied=found["surveys_satisfied"])
 
 
-def calls_in(*, year=None, months=None, agency=None) -> QuerySet[Call]:
-    queryset = Call.objects.all()
-    bounds = period(year, months)
-    if bounds:
-        queryset = queryset.filter(received_at__gte=bounds[0], received_at__lt=bounds[1])
-    if agency is not None:
-        queryset = queryset.filter(agency=agency)
-    return queryset
-
-
 def consultation_answered(*, year=None, months=None, agency=None) -> ConsultationRate:
-    result = calls_in(year=year, months=months, agency=agency).aggregate(
-        calls=Count("id"),
-        consultations=Count("id", filter=Q(outcome=CallOutcome.CONSULTATION)),
-        answered_at_once=Count("id", filter=Q(outcome=CallOutcome.CONSULTATION,
-                                              answered_at_once=True)),
+    rows = rollup_in(CallRollup, year=year, months=months, agency=agency)
+    consultation = Q(outcome=CallOutcome.CONSULTATION)
+    result = rows.aggregate(
+        n_calls=Sum("calls", default=0),
+        n_consultations=Sum("calls", filter=consultation, default=0),
+        n_at_once=Sum("answered_at_once", filter=consultation, default=0),
     )
-    return ConsultationRate(**result)
+    return ConsultationRate(calls=result["n_calls"], consultations=result["n_consultations"],
+                            answered_at_once=result["n_at_once"])
 
 
 def calls_by_outcome(*, year=None, months=None, agency=None) -> dict[str, int]:
-    return _counts(calls_in(year=year, months=months, agency=agency), "outcome")
+    return _sums(rollup_in(CallRollup, year=year, months=months, agency=agency), "outcome",
+                 "calls")
 
 
 def calls_per_month(*, year: int, months=None, agency=None) -> dict[int, int]:
-    rows = calls_in(year=year, months=months, agency=agency).order_by().annotate(
-        month=TruncMonth("received_at", tzinfo=TAIPEI)).values("month").annotate(n=Count("id"))
+    counts = _sums(rollup_in(CallRollup, year=year, months=months, agency=agency), "month",
+                   "calls")
     first, last = months or (1, 12)
     found = {month: 0 for month in range(first, last + 1)}
-    for row in rows:
-        found[row["month"].month] = row["n"]
+    for month, n in counts.items():
+        found[month.month] = n
     return found
 
 
 def years_with_cases() -> list[int]:
     """Years from the first to the last case or call, newest first (for the statistics
-    page's choice): the cases' months from their rollup, the calls' indexed MIN/MAX."""
+    page's choice): the months of the cases' and the calls' rollups."""
     years: set[int] = set()
-    months = CaseRollup.objects.filter(received__gt=0).aggregate(first=Min("month"),
-                                                                  last=Max("month"))
-    if months["first"]:
-        years.update(range(months["first"].year, months["last"].year + 1))
-    bounds = Call.objects.aggregate(first=Min("received_at"), last=Max("received_at"))
-    if bounds["first"]:
-        first = bounds["first"].astimezone(TAIPEI).year
-        years.update(range(first, bounds["last"].astimezone(TAIPEI).year + 1))
+    for rows in (CaseRollup.objects.filter(received__gt=0),
+                 CallRollup.objects.filter(calls__gt=0)):
+        months = rows.aggregate(first=Min("month"), last=Max("month"))
+        if months["first"]:
+            years.update(range(months["first"].year, months["last"].year + 1))
     return sorted(years, reverse=True)
 
 

@@ -89,7 +89,14 @@ ROLLUPS = (
            (*KEYS, ("tenth", f"(r.handling_seconds + {HANDLING_STEP // 2}) / {HANDLING_STEP}")),
            (("cases", "1"),), where="r.handling_seconds IS NOT NULL"),
 )
-TABLES = tuple(rollup.table for rollup in ROLLUPS)
+# The calls (no kind, no survey): month of receipt, call centre, outcome, slot by call id.
+CALL_COLUMNS = ("id", "received_at", "agency_id", "outcome", "answered_at_once")
+CALLS = Rollup("servicedesk_callrollup", (
+    ("month", "{month}"), ("agency_key", "COALESCE(r.agency_id, 0)"), ("outcome", "r.outcome"),
+    ("slot", f"r.id - (r.id / {SLOTS}) * {SLOTS}"),
+), (("calls", "1"), ("answered_at_once", _when("r.answered_at_once"))))
+CASE_TABLES = tuple(rollup.table for rollup in ROLLUPS)
+TABLES = (*CASE_TABLES, CALLS.table)
 
 
 def month_expression(vendor: str) -> str:
@@ -129,6 +136,14 @@ def _case_source(ref: str, sign: int, from_clause: str, survey: str = "s") -> st
             f"ON {survey}.case_id = {ref}.id")
 
 
+def _call_source(ref: str, sign: int, from_clause: str) -> str:
+    """Signed call rows; the time of receipt is named ``registered_at`` for the month."""
+    columns = ", ".join(f"{ref}.{column} AS "
+                        f"{'registered_at' if column == 'received_at' else column}"
+                        for column in CALL_COLUMNS)
+    return f"SELECT {columns}, {sign} AS sign FROM {from_clause}"  # noqa: S608 - constants
+
+
 def _survey_source(ref: str, sign: int, from_clause: str) -> str:
     """Signed survey rows with their case's key columns (the case's own part: none)."""
     columns = ", ".join(f"c.{column} AS {column}" for column in CASE_COLUMNS)
@@ -141,7 +156,10 @@ def _survey_source(ref: str, sign: int, from_clause: str) -> str:
 # --- triggers -------------------------------------------------------------------------------
 
 EVENTS = ("INSERT", "UPDATE", "DELETE")
-TRIGGERS = {"servicedesk_case": "sd_case_rollups", "servicedesk_survey": "sd_survey_rollups"}
+TRIGGERS = {"servicedesk_case": "sd_case_rollups", "servicedesk_survey": "sd_survey_rollups",
+            "servicedesk_call": "sd_call_rollups"}
+CASE_TRIGGERS = ("servicedesk_case", "servicedesk_survey")  # migration 0008
+CALL_TRIGGERS = ("servicedesk_call",)  # migration 0010
 
 
 def _statements(table: str, event: str, vendor: str) -> list[str]:
@@ -159,6 +177,10 @@ def _statements(table: str, event: str, vendor: str) -> list[str]:
         source = " UNION ALL ".join(_case_source(ref, sign, from_clause)
                                     for (ref, from_clause), sign in sides)
         return [upsert(rollup, source, vendor) for rollup in ROLLUPS]
+    if table == "servicedesk_call":
+        source = " UNION ALL ".join(_call_source(ref, sign, from_clause)
+                                    for (ref, from_clause), sign in sides)
+        return [upsert(CALLS, source, vendor)]
     if vendor != "postgresql":
         sides = [((ref, f"(SELECT {ref}.case_id AS case_id) AS {ref.lower()[0]}"), sign)
                  for (ref, _), sign in sides]
@@ -170,7 +192,8 @@ def _statements(table: str, event: str, vendor: str) -> list[str]:
 # The columns whose change moves a row's part (an update touching none of them, such as a
 # status note or ``updated_at``, skips the upserts).
 COUNTED_COLUMNS = {"servicedesk_case": CASE_COLUMNS[1:],
-                   "servicedesk_survey": ("case_id", "answered_at", "score")}
+                   "servicedesk_survey": ("case_id", "answered_at", "score"),
+                   "servicedesk_call": CALL_COLUMNS[1:]}
 
 
 def _changed(table: str, new: str, old: str, vendor: str) -> str:
@@ -181,10 +204,12 @@ def _changed(table: str, new: str, old: str, vendor: str) -> str:
     return " OR ".join(f"{new}.{c} IS NOT {old}.{c}" for c in columns)
 
 
-def trigger_sql(vendor: str) -> list[str]:
-    """CREATE statements of the rollups' triggers (after ``drop_trigger_sql``)."""
+def trigger_sql(vendor: str, tables=tuple(TRIGGERS)) -> list[str]:
+    """CREATE statements of the rollups' triggers on ``tables`` (after
+    ``drop_trigger_sql``)."""
     statements = []
-    for table, name in TRIGGERS.items():
+    for table in tables:
+        name = TRIGGERS[table]
         if vendor == "postgresql":
             def body(event, table=table):
                 upserts = " ".join(f"{s};" for s in _statements(table, event, vendor))
@@ -215,9 +240,10 @@ def trigger_sql(vendor: str) -> list[str]:
     return statements
 
 
-def drop_trigger_sql(vendor: str) -> list[str]:
+def drop_trigger_sql(vendor: str, tables=tuple(TRIGGERS)) -> list[str]:
     statements = []
-    for table, name in TRIGGERS.items():
+    for table in tables:
+        name = TRIGGERS[table]
         statements += [f"DROP TRIGGER IF EXISTS {name}_{event.lower()}"
                        + (f" ON {table}" if vendor == "postgresql" else "")
                        for event in EVENTS]
@@ -226,27 +252,29 @@ def drop_trigger_sql(vendor: str) -> list[str]:
     return statements
 
 
-def triggers_install(schema_editor=None) -> None:
-    """(Re)create the triggers; used by the migrations, idempotent."""
+def triggers_install(schema_editor=None, tables=tuple(TRIGGERS)) -> None:
+    """(Re)create the triggers on ``tables``; used by the migrations, idempotent."""
     target = schema_editor.connection if schema_editor else connection
     with target.cursor() as cursor:
-        for statement in drop_trigger_sql(target.vendor) + trigger_sql(target.vendor):
+        for statement in (drop_trigger_sql(target.vendor, tables)
+                          + trigger_sql(target.vendor, tables)):
             cursor.execute(statement)
 
 
-def triggers_drop(schema_editor=None) -> None:
+def triggers_drop(schema_editor=None, tables=tuple(TRIGGERS)) -> None:
     target = schema_editor.connection if schema_editor else connection
     with target.cursor() as cursor:
-        for statement in drop_trigger_sql(target.vendor):
+        for statement in drop_trigger_sql(target.vendor, tables):
             cursor.execute(statement)
 
 
 # --- rebuild --------------------------------------------------------------------------------
 
 
-def _rebuild(target, year: int | None) -> int:
-    """Recount the rollups of ``year`` (every year: None) from the cases; returns the cases
-    counted. Runs in the caller's transaction; on PostgreSQL writers wait meanwhile."""
+def _rebuild(target, year: int | None, *, cases: bool = True, calls: bool = True) -> int:
+    """Recount the rollups of ``year`` (every year: None) from the cases and the calls;
+    returns the cases counted. Runs in the caller's transaction; on PostgreSQL writers wait
+    meanwhile."""
     vendor = target.vendor
     where, params = "1 = 1", []
     months = [target.ops.adapt_datefield_value(dt.date(year, month, 1)) for month in (1, 12)
@@ -258,16 +286,21 @@ def _rebuild(target, year: int | None) -> int:
                           for moment in (start, start.replace(year=year + 1))])
     with target.cursor() as cursor:
         if vendor == "postgresql":  # readers go on; a case written now waits for the recount
-            cursor.execute("LOCK TABLE servicedesk_case, servicedesk_survey IN SHARE MODE")
-        for table in TABLES:
+            cursor.execute("LOCK TABLE servicedesk_case, servicedesk_survey, servicedesk_call "
+                           "IN SHARE MODE")
+        for table in (CASE_TABLES if cases else ()) + ((CALLS.table,) if calls else ()):
             if year is None:
                 cursor.execute(f"DELETE FROM {table}")  # noqa: S608 - our table names
             else:
                 cursor.execute(f"DELETE FROM {table} WHERE month >= %s AND month <= %s",  # noqa: S608
                                months)
         source = _case_source("c", 1, "servicedesk_case c") + f" WHERE {where}"
-        for rollup in ROLLUPS:
+        for rollup in ROLLUPS if cases else ():
             cursor.execute(upsert(rollup, source, vendor), params)
+        if calls:
+            source = _call_source("c", 1, "servicedesk_call c") + " WHERE " + where.replace(
+                "c.registered_at", "c.received_at")
+            cursor.execute(upsert(CALLS, source, vendor), params)
         if year is None:
             cursor.execute("SELECT COALESCE(SUM(received), 0) FROM servicedesk_caserollup")
         else:
@@ -291,27 +324,39 @@ def rollups_clear_after_flush(*, using: str = "default", **kwargs) -> None:
     """The rollups of no cases are none. ``flush`` (and so every transactional test) sends
     ``post_migrate`` after emptying the tables; on SQLite it empties them one by one in no
     fixed order, and a case deleted after its rollups were emptied leaves −1 rows behind.
-    With no case and no survey left, those rows go too; two EXISTS reads otherwise."""
+    With no case and no survey left, the cases' rollups go too, and with no call the
+    calls'; three EXISTS reads otherwise."""
     from django.db import connections
 
     target = connections[using]
     with target.cursor() as cursor:
         tables = set(target.introspection.table_names(cursor))
-        if not {"servicedesk_case", "servicedesk_survey", *TABLES} <= tables:
+        if not {"servicedesk_case", "servicedesk_survey", "servicedesk_call", *TABLES} <= tables:
             return  # not migrated this far yet
-        cursor.execute("SELECT EXISTS (SELECT 1 FROM servicedesk_case) "
-                       "OR EXISTS (SELECT 1 FROM servicedesk_survey)")
-        if cursor.fetchone()[0]:
-            return
-        for table in TABLES:
-            cursor.execute(f"DELETE FROM {table}")  # noqa: S608 - our table names
+        for rows, rollups in ((("servicedesk_case", "servicedesk_survey"), CASE_TABLES),
+                              (("servicedesk_call",), (CALLS.table,))):
+            found = " OR ".join(f"EXISTS (SELECT 1 FROM {table})" for table in rows)  # noqa: S608
+            cursor.execute(f"SELECT {found}")  # our table names
+            if not cursor.fetchone()[0]:
+                for table in rollups:
+                    cursor.execute(f"DELETE FROM {table}")  # noqa: S608 - our table names
 
 
 def rollups_build_for_migration(apps, schema_editor) -> None:
     """Migration 0008: the triggers, then the rollups of the cases already there."""
-    triggers_install(schema_editor)
-    _rebuild(schema_editor.connection, None)
+    triggers_install(schema_editor, CASE_TRIGGERS)
+    _rebuild(schema_editor.connection, None, calls=False)
 
 
 def rollups_drop_for_migration(apps, schema_editor) -> None:
-    triggers_drop(schema_editor)
+    triggers_drop(schema_editor, CASE_TRIGGERS)
+
+
+def call_rollups_build_for_migration(apps, schema_editor) -> None:
+    """Migration 0010: the calls' trigger, then the rollup of the calls already there."""
+    triggers_install(schema_editor, CALL_TRIGGERS)
+    _rebuild(schema_editor.connection, None, cases=False)
+
+
+def call_rollups_drop_for_migration(apps, schema_editor) -> None:
+    triggers_drop(schema_editor, CALL_TRIGGERS)

@@ -1,7 +1,7 @@
 """The case figures counted from the cases themselves: the reference the rollup-based
 figures of ``selectors/statistics.py`` are checked against (``test_rollups.py``). This is
-how the figures were computed before the rollups (decision 0120); nothing but the tests
-reads it."""
+how the figures were computed before the rollups (decision 0120), the calls' figures
+included; nothing but the tests reads it."""
 
 from __future__ import annotations
 
@@ -13,14 +13,16 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from yankao.core.calendar import TAIPEI
-from yankao.servicedesk.models import CaseKind, CloseReason, Survey
+from yankao.servicedesk.models import Call, CallOutcome, CaseKind, CloseReason, Survey
 from yankao.servicedesk.selectors.statistics import (
+    ConsultationRate,
     DispatchRate,
     HandlingTime,
     OnTime,
     Satisfaction,
     _counts,
     cases_in,
+    period,
 )
 
 
@@ -132,3 +134,37 @@ def satisfaction(*, year=None, months=None, agency=None, kind=None) -> Satisfact
         satisfied=Count("id", filter=Q(score__gte=4)),
     )
     return Satisfaction(**result)
+
+
+def calls_in(*, year=None, months=None, agency=None) -> QuerySet[Call]:
+    queryset = Call.objects.all()
+    bounds = period(year, months)
+    if bounds:
+        queryset = queryset.filter(received_at__gte=bounds[0], received_at__lt=bounds[1])
+    if agency is not None:
+        queryset = queryset.filter(agency=agency)
+    return queryset
+
+
+def consultation_answered(*, year=None, months=None, agency=None) -> ConsultationRate:
+    result = calls_in(year=year, months=months, agency=agency).aggregate(
+        calls=Count("id"),
+        consultations=Count("id", filter=Q(outcome=CallOutcome.CONSULTATION)),
+        answered_at_once=Count("id", filter=Q(outcome=CallOutcome.CONSULTATION,
+                                              answered_at_once=True)),
+    )
+    return ConsultationRate(**result)
+
+
+def calls_by_outcome(*, year=None, months=None, agency=None) -> dict[str, int]:
+    return _counts(calls_in(year=year, months=months, agency=agency), "outcome")
+
+
+def calls_per_month(*, year: int, months=None, agency=None) -> dict[int, int]:
+    rows = calls_in(year=year, months=months, agency=agency).order_by().annotate(
+        month=TruncMonth("received_at", tzinfo=TAIPEI)).values("month").annotate(n=Count("id"))
+    first, last = months or (1, 12)
+    found = {month: 0 for month in range(first, last + 1)}
+    for row in rows:
+        found[row["month"].month] = row["n"]
+    return found
