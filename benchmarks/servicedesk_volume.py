@@ -267,7 +267,7 @@ def database_sizes() -> list[tuple[str, int]]:
         sizes = [("database", cursor.fetchone()[0])]
         for label, tables in (("cases (table and indexes)", ["servicedesk_case"]),
                               ("assignments", ["servicedesk_assignment"]),
-                              ("rollups (5 tables)", list(TABLES))):
+                              ("rollups (6 tables)", list(TABLES))):
             cursor.execute("SELECT sum(pg_total_relation_size(t::regclass)) "
                            "FROM unnest(%s::text[]) AS t", [tables])
             sizes.append((label, cursor.fetchone()[0]))

@@ -2,11 +2,6 @@
 
 from django.db import migrations, models
 
-from yankao.servicedesk.services.rollups import (
-    call_rollups_build_for_migration,
-    call_rollups_drop_for_migration,
-)
-
 
 class Migration(migrations.Migration):
 
@@ -30,6 +25,4 @@ class Migration(migrations.Migration):
                 'constraints': [models.UniqueConstraint(fields=('month', 'agency_key', 'outcome', 'slot'), name='sd_rollup_call_key')],
             },
         ),
-        # The calls' trigger, then the rollup of the calls already there (decision 0120).
-        migrations.RunPython(call_rollups_build_for_migration, call_rollups_drop_for_migration),
     ]
