@@ -246,8 +246,9 @@ def _intake_write(actor, fields: dict, *, route, reporter: dict,
                    data={"agencies": [agency.code], "due_at": due.isoformat()},
                    actor_label=actor_label)
             updates.append((UpdateKind.ASSIGNED, CaseStatus.ASSIGNED, agency))
-            transaction.on_commit(lambda: assignment_notify_later(assignment_id=assignment.pk))
-        updates_record(case=case, updates=updates, at=registered_at)
+        # The e-mails of the updates and the officers' notice: one job, after the commit.
+        updates_record(case=case, updates=updates, at=registered_at,
+                       assignment_id=assignment.pk if route is not None else None)
         for photo in photos:
             attachment_create(actor=actor, upload=photo, owner=case, kinds=("image",),
                               max_bytes=PHOTO_MAX_BYTES)

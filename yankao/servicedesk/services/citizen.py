@@ -92,23 +92,25 @@ def update_record(*, case: Case, kind: str, text: str = "", agency: Agency | Non
 
 
 def updates_record(*, case: Case, updates: list[tuple[str, str, Agency | None]],
-                   at: dt.datetime) -> list[CaseUpdate]:
+                   at: dt.datetime, assignment_id: int | None = None) -> list[CaseUpdate]:
     """Write several public updates of a new ``case`` in one INSERT: (kind, status,
-    agency) each, in order (intake: received, then assigned)."""
+    agency) each, in order (intake: received, then assigned). Their e-mails, and the
+    officers' notice of the new assignment ``assignment_id`` if given, are one job."""
     rows = [CaseUpdate(case=case, kind=kind, status=status, text="", agency=agency,
                        created_at=at) for kind, status, agency in updates]
     insert_new(rows)
     ids = [row.pk for row in rows]
-    transaction.on_commit(lambda: update_notify_later(update_ids=ids))
+    transaction.on_commit(lambda: update_notify_later(update_ids=ids,
+                                                      assignment_id=assignment_id))
     return rows
 
 
-def update_notify_later(*, update_ids: list[int]) -> None:
-    """Queue the e-mails of these updates for the job worker (after the commit), as one
-    job."""
+def update_notify_later(*, update_ids: list[int], assignment_id: int | None = None) -> None:
+    """Queue the e-mails of these updates (and of a new assignment) for the job worker
+    (after the commit), as one job."""
     from yankao.servicedesk.tasks import update_notify_job
 
-    update_notify_job(update_ids)
+    update_notify_job(update_ids, assignment_id)
 
 
 def update_notify(*, update_id: int) -> int:
