@@ -138,16 +138,26 @@ def main() -> None:
                         help="in-process rounds of GET and POST (0: none)")
     parser.add_argument("--per-round", type=int, default=50,
                         help="requests of each kind in an in-process round")
+    parser.add_argument("--again", metavar="DIR",
+                        help="measure again on the data folder (and DATABASE_URL) of an "
+                        "earlier run of this benchmark, printed at its end, instead of "
+                        "building a new city: two versions of the code on the same data")
     args = parser.parse_args()
     env = {k: v for k, v in os.environ.items() if k not in {"YANKAO_ENV", "YANKAO_DATA_DIR"}}
     database = env.get("DATABASE_URL", "")
-    if database:
-        reset_postgres(database)
-    folder = Path(tempfile.mkdtemp(prefix="yankao-bench-post-"))
-    env["YANKAO_DATA_DIR"] = str(folder)
     env["YANKAO_RATE_LIMITS"] = "false"
-    subprocess.run([sys.executable, "-m", "yankao", "demo", "--scale", "0.001"], env=env,
-                   check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    if args.again:
+        folder = Path(args.again)
+        if not (folder / "post.lua").is_file():
+            raise SystemExit(f"{folder} is not the data folder of a run of this benchmark")
+    else:
+        if database:
+            reset_postgres(database)
+        folder = Path(tempfile.mkdtemp(prefix="yankao-bench-post-"))
+    env["YANKAO_DATA_DIR"] = str(folder)
+    if not args.again:
+        subprocess.run([sys.executable, "-m", "yankao", "demo", "--scale", "0.001"], env=env,
+                       check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     port = args.port or free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "yankao", "serve", "--port", str(port), "--workers", "2"],
@@ -190,6 +200,7 @@ def main() -> None:
     if args.rounds:
         subprocess.run([sys.executable, __file__, "--in-process-child", str(args.rounds),
                         str(args.per_round)], env=env, check=True)
+    print(f"data folder (for --again): {folder}")
 
 
 if __name__ == "__main__":
