@@ -17,8 +17,8 @@ officers across the agencies that handle dispatch categories, 30 registrars, 20
 evaluators) browse at 5–15 s between pages. The locustfile
 (`servicedesk_typhoon_locust.py`) says what each client does.
 
-Steps: the database is dropped and created (``--keep`` reuses one this script created: it
-carries a comment saying so), migrated, given the city's agencies, categories and rules,
+Steps: the database is dropped and created (only one a benchmark made, ``_servicedesk``;
+``--keep`` reuses one), migrated, given the city's agencies, categories and rules,
 filled by INSERT … SELECT (``servicedesk_volume.fill``), and given the benchmark's own
 accounts (PBKDF2, as production hashes) and Open311 key. Then `yankao serve` (granian,
 2 workers × 16 threads) and `yankao worker` (huey) start with YANKAO_ENV=production and
@@ -52,9 +52,12 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(ROOT))
 
-from _servicedesk import free_port, reset_postgres  # noqa: E402
+from _servicedesk import (  # noqa: E402
+    free_port,
+    require_benchmark_database,
+    reset_postgres,
+)
 
-MARK = "yankao typhoon benchmark"
 OPERATORS, APPS = 40, 2
 STAFF_ROLES = (("officer", 150), ("registrar", 30), ("evaluator", 20))
 THINK = (5, 15)
@@ -75,22 +78,11 @@ def prepare(url: str, cases: int, keep: bool) -> None:
 
     django.setup()
     from django.core.management import call_command
-    from django.db import connection
 
     from yankao.core.demo import DemoContext
     from yankao.core.demo import build as core_build
     from yankao.servicedesk.catalogue import catalogue_seed
 
-    with connection.cursor() as cursor:
-        if keep:
-            cursor.execute("SELECT shobj_description(oid, 'pg_database') FROM pg_database "
-                           "WHERE datname = current_database()")
-            if cursor.fetchone()[0] != MARK:
-                sys.exit("--keep: the database was not made by this benchmark; run without "
-                         "--keep")
-        else:
-            cursor.execute(f"COMMENT ON DATABASE \"{connection.settings_dict['NAME']}\" IS "
-                           f"'{MARK}'")
     call_command("migrate", verbosity=0)
     if keep:
         return
@@ -223,7 +215,9 @@ def main() -> None:
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith("postgres"):
         sys.exit("set DATABASE_URL to a PostgreSQL database that may be dropped")
-    if not args.keep:
+    if args.keep:
+        require_benchmark_database(url)
+    else:
         reset_postgres(url)
     folder = Path(tempfile.mkdtemp(prefix="yankao-bench-typhoon-"))
     env = {k: v for k, v in os.environ.items() if k not in {"YANKAO_ENV"}}
