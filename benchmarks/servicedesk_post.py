@@ -36,7 +36,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _servicedesk import free_port, reset_postgres  # noqa: E402
+from _servicedesk import free_port, require_benchmark_database, reset_postgres  # noqa: E402
 
 
 def wrk(url: str, seconds: int, connections: int, script: Path | None) -> dict:
@@ -150,6 +150,8 @@ def main() -> None:
         folder = Path(args.again)
         if not (folder / "post.lua").is_file():
             raise SystemExit(f"{folder} is not the data folder of a run of this benchmark")
+        if database:
+            require_benchmark_database(database)
     else:
         if database:
             reset_postgres(database)
