@@ -1,13 +1,23 @@
 """Import speed: rows per second of ``yankao import cases open1999-json`` (first import, then
-the same file again, which must change nothing), against reading the file alone.
+the same file again, which must change nothing), against reading the file alone and, on
+PostgreSQL, against the database copying the same rows itself.
 
     python benchmarks/servicedesk_import.py [--rows 200000]
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/yankao_sd_bench python benchmarks/...
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/yankao_sd_bench python benchmarks/... \
+        [--into-filled] [--copy both|rows|text] [--repeat 3]
 
 Writes a Kaohsiung Open1999 JSON file of ``--rows`` dispatch cases (the demo's categories,
 units and districts), imports it into a fresh database in-process and prints rows/s.
 ``--form published`` (the default) writes the dates as the city publishes them
 (``2018/1/2 上午 08:15:32``), ``--form iso`` as ``2018/01/02 08:15:32``.
+
+On PostgreSQL each round imports the file (after deleting an earlier round's rows) once
+for each COPY writer of ``--copy``: ``rows``, the pipeline's own (psycopg's ``write_row``
+in binary format, decision 0140), and ``text``, the former hand-formatted COPY text
+(``_copy_text.py``); then, as the baseline of the same round, the database copies the
+imported cases and their assignments itself, one ``INSERT … SELECT`` each in one
+transaction (same indexes, foreign-key checks at commit and rollup triggers; no Python
+per row), which is what this database can do on this machine at that moment.
 """
 
 from __future__ import annotations
@@ -17,6 +27,7 @@ import io
 import json
 import os
 import random
+import statistics
 import sys
 import tempfile
 import time
@@ -73,6 +84,9 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=200_000)
     parser.add_argument("--form", choices=["published", "iso"], default="published",
                         help="how the file writes its dates (published: as the city does)")
+    parser.add_argument("--copy", choices=["both", "rows", "text"], default="both",
+                        help="PostgreSQL's COPY writer(s) to measure (see above)")
+    parser.add_argument("--repeat", type=int, default=1, help="rounds of imports")
     parser.add_argument("--into-filled", action="store_true",
                         help="import into the database as it is (one filled by "
                              "servicedesk_volume.py), after deleting earlier imported rows")
@@ -85,26 +99,21 @@ def main() -> None:
     import django
 
     django.setup()
+    from _copy_text import copy_rows_text
     from django.core.management import call_command
 
     from yankao.core.demo import DemoContext
     from yankao.core.demo import build as core_build
     from yankao.core.imports import find_importer, no_progress
     from yankao.servicedesk.catalogue import catalogue_seed
+    from yankao.servicedesk.imports import pipeline
+    from yankao.servicedesk.imports.pipeline import copy_rows
 
     call_command("migrate", verbosity=0)
     if args.into_filled:
-        from django.db import connection
-
         from yankao.servicedesk.models import Case
 
-        with connection.cursor() as cursor:
-            cursor.execute("DELETE FROM servicedesk_assignment WHERE case_id IN "
-                           "(SELECT id FROM servicedesk_case WHERE source = 'open1999')")
-            cursor.execute("DELETE FROM servicedesk_case WHERE source = 'open1999'")
-            # An earlier run's rows leave dead index entries; clear them so that every run
-            # starts from the same state, and no autovacuum runs during the measurement.
-            cursor.execute("VACUUM ANALYZE servicedesk_case, servicedesk_assignment")
+        clear(postgres=True)
         print(f"importing into {Case.objects.count():,} cases", flush=True)
     else:
         core_build(DemoContext(scale=0.001, seed=1, out=io.StringIO(), show_progress=False))
@@ -115,22 +124,92 @@ def main() -> None:
     json.loads(path.read_text(encoding="utf-8"))
     parse = time.perf_counter() - started
     importer = find_importer("cases", "open1999-json")
-    started = time.perf_counter()
-    first = importer(path, actor=None, progress=no_progress)
-    first_seconds = time.perf_counter() - started
+    postgres = url.startswith("postgres")
+    ways = (["rows", "text"] if args.copy == "both" else [args.copy]) if postgres else ["-"]
+    timings: dict[str, list[float]] = {way: [] for way in [*ways, "insert"]}
+    for _round in range(args.repeat):
+        for way in ways:
+            clear(postgres)
+            pipeline.copy_rows = copy_rows_text if way == "text" else copy_rows
+            started = time.perf_counter()
+            first = importer(path, actor=None, progress=no_progress)
+            timings[way].append(time.perf_counter() - started)
+            assert first.created == args.rows, first
+        pipeline.copy_rows = copy_rows
+        if postgres:
+            timings["insert"].append(insert_select())
     started = time.perf_counter()
     again = importer(path, actor=None, progress=no_progress)
     again_seconds = time.perf_counter() - started
-    assert first.created == args.rows and again.unchanged == args.rows, (first, again)
-    engine = "PostgreSQL" if url else "SQLite"
-    print(f"| {engine} | measure | seconds | rows/s |")
-    print(f"| {engine} | baseline: read and parse the JSON file | {parse:.2f} | "
-          f"{args.rows / parse:,.0f} |")
-    print(f"| {engine} | first import ({args.rows:,} rows created, {args.form} dates) | "
-          f"{first_seconds:.2f} | "
-          f"{args.rows / first_seconds:,.0f} |")
-    print(f"| {engine} | same file again (all unchanged) | {again_seconds:.2f} | "
-          f"{args.rows / again_seconds:,.0f} |")
+    assert again.unchanged == args.rows, again
+    engine = "PostgreSQL" if postgres else "SQLite"
+    base = statistics.median(timings["insert"]) if postgres else parse
+    print(f"| {engine} | measure | seconds (median) | rows/s | runs (rows/s) | "
+          f"ratio to {'INSERT … SELECT' if postgres else 'parsing'} |")
+
+    def line(label: str, runs: list[float]) -> None:
+        seconds = statistics.median(runs)
+        each = ", ".join(f"{args.rows / run:,.0f}" for run in runs)
+        print(f"| {engine} | {label} | {seconds:.2f} | {args.rows / seconds:,.0f} | {each} | "
+              f"{base / seconds:.2f} |")
+
+    line("read and parse the JSON file", [parse])
+    if postgres:
+        line("baseline: INSERT … SELECT of the same cases and assignments, one transaction",
+             timings["insert"])
+    for way in ways:
+        label = {"rows": "COPY by write_row, binary", "text": "COPY text formatted in Python",
+                 "-": "executemany"}[way]
+        line(f"first import ({args.rows:,} rows created, {args.form} dates), {label}",
+             timings[way])
+    line("same file again (all unchanged)", [again_seconds])
+
+
+def clear(postgres: bool) -> None:
+    """Delete the rows an earlier import or baseline wrote; on PostgreSQL clear their dead
+    index entries too, so that every run starts from the same state and no autovacuum runs
+    during the measurement."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM servicedesk_assignment WHERE case_id IN "
+                       "(SELECT id FROM servicedesk_case WHERE source IN ('open1999', 'bench'))")
+        cursor.execute("DELETE FROM servicedesk_case WHERE source IN ('open1999', 'bench')")
+        if postgres:
+            cursor.execute("VACUUM ANALYZE servicedesk_case, servicedesk_assignment")
+
+
+def insert_select() -> float:
+    """Seconds for the database to copy the imported cases (as source ``bench``, numbers
+    ``BN-…``) and their assignments in one transaction; the copies are deleted after."""
+    from django.db import connection, transaction
+
+    from yankao.servicedesk.models import Assignment, Case
+
+    def columns(model) -> list[str]:
+        return [field.column for field in model._meta.concrete_fields if not field.primary_key]
+
+    case_columns = columns(Case)
+    chosen = {"number": "'BN-' || substr(c.number, 4)", "source": "'bench'"}
+    picked = ", ".join(chosen.get(column, f"c.{column}") for column in case_columns)
+    assignment_columns = [column for column in columns(Assignment) if column != "case_id"]
+    started = time.perf_counter()
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH copied AS (INSERT INTO servicedesk_case ({', '.join(case_columns)}) "  # noqa: S608
+            f"SELECT {picked} FROM servicedesk_case c WHERE c.source = 'open1999' "
+            "RETURNING id, external_id) "
+            f"INSERT INTO servicedesk_assignment (case_id, {', '.join(assignment_columns)}) "
+            f"SELECT copied.id, {', '.join(f'a.{column}' for column in assignment_columns)} "
+            "FROM copied JOIN servicedesk_case c ON c.source = 'open1999' "
+            "AND c.external_id = copied.external_id "
+            "JOIN servicedesk_assignment a ON a.case_id = c.id")
+    seconds = time.perf_counter() - started
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM servicedesk_assignment WHERE case_id IN "
+                       "(SELECT id FROM servicedesk_case WHERE source = 'bench')")
+        cursor.execute("DELETE FROM servicedesk_case WHERE source = 'bench'")
+    return seconds
 
 
 if __name__ == "__main__":
