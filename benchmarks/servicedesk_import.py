@@ -209,6 +209,7 @@ def insert_select() -> float:
         cursor.execute("DELETE FROM servicedesk_assignment WHERE case_id IN "
                        "(SELECT id FROM servicedesk_case WHERE source = 'bench')")
         cursor.execute("DELETE FROM servicedesk_case WHERE source = 'bench'")
+        cursor.execute("VACUUM ANALYZE servicedesk_case, servicedesk_assignment")
     return seconds
 
 
