@@ -37,7 +37,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(ROOT))
 
-from _servicedesk import reset_postgres  # noqa: E402
+from _servicedesk import require_benchmark_database, reset_postgres  # noqa: E402
 
 
 def published(month: int, day: int, hour: int, rest: str) -> str:
@@ -92,7 +92,9 @@ def main() -> None:
                              "servicedesk_volume.py), after deleting earlier imported rows")
     args = parser.parse_args()
     url = os.environ.get("DATABASE_URL", "")
-    if url and not args.into_filled:
+    if url and args.into_filled:
+        require_benchmark_database(url)  # rows are deleted: only in a benchmark's database
+    elif url:
         reset_postgres(url)
     os.environ.setdefault("YANKAO_DATA_DIR", tempfile.mkdtemp(prefix="yankao-bench-import-"))
     os.environ["DJANGO_SETTINGS_MODULE"] = "yankao.settings"

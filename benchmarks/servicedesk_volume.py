@@ -15,6 +15,12 @@ The cases go in with the rollups' triggers off; the rollups are then counted fro
 one ``INSERT … SELECT`` per rollup table (``rollups_rebuild``, decision 0120). The monthly
 statistics read the rollups; the same table counted from the cases, as before the rollups,
 is measured in the same run.
+
+Then, in the same run: the annual report of last year built from the records
+(``build_report``, median of ``--report-runs``), the database's size on disk (and its case,
+assignment and rollup tables'), this process's memory, and each worker's memory of a
+``yankao serve`` (2 workers, as production) on the same database after it served the
+default Open311 list, JSON and XML, ``--served`` times each.
 """
 
 from __future__ import annotations
@@ -74,7 +80,7 @@ SELECT id, agency_id, NULL, true,
 FROM servicedesk_case WHERE id BETWEEN %(low)s AND %(high)s
 """
 
-from _servicedesk import reset_postgres  # noqa: E402
+from _servicedesk import require_benchmark_database, reset_postgres  # noqa: E402
 
 
 def fill(total: int) -> float:
@@ -147,13 +153,18 @@ def main() -> None:
     parser.add_argument("--cases", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=50)
     parser.add_argument("--keep", action="store_true", help="reuse the filled database")
+    parser.add_argument("--report-runs", type=int, default=3)
+    parser.add_argument("--served", type=int, default=100,
+                        help="requests of each default list to a served worker")
     args = parser.parse_args()
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith("postgres"):
         sys.exit("set DATABASE_URL to a PostgreSQL database that may be dropped")
     os.environ.setdefault("YANKAO_DATA_DIR", tempfile.mkdtemp(prefix="yankao-bench-volume-"))
     os.environ["DJANGO_SETTINGS_MODULE"] = "yankao.settings"
-    if not args.keep:
+    if args.keep:
+        require_benchmark_database(url)
+    else:
         reset_postgres(url)
     import django
 
@@ -229,6 +240,86 @@ def main() -> None:
     for name, function in checks.items():
         p50, p99 = timed(function, args.repeat)
         print(f"| {name} | {p50:.1f} | {p99:.1f} |", flush=True)
+    from yankao.reports.generate import build_report
+
+    builds = []
+    for _ in range(args.report_runs):
+        started = time.perf_counter()
+        build_report(structure="annual", year=year, base_url="")
+        builds.append(time.perf_counter() - started)
+    print(f"| annual report of {year}, built from the records (median of "
+          f"{args.report_runs}, s) | {statistics.median(builds):.2f} | {max(builds):.2f} |")
+    print("\nsize on disk:")
+    for name, size in database_sizes():
+        print(f"  {name}: {size / 2**30:.2f} GiB")
+    print(f"this process: {memory(os.getpid())}")
+    for pid, used in served_memory(args.served):
+        print(f"served worker {pid}: {used}")
+
+
+def database_sizes() -> list[tuple[str, int]]:
+    from django.db import connection
+
+    from yankao.servicedesk.services.rollups import TABLES
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_database_size(current_database())")
+        sizes = [("database", cursor.fetchone()[0])]
+        for label, tables in (("cases (table and indexes)", ["servicedesk_case"]),
+                              ("assignments", ["servicedesk_assignment"]),
+                              ("rollups (5 tables)", list(TABLES))):
+            cursor.execute("SELECT sum(pg_total_relation_size(t::regclass)) "
+                           "FROM unnest(%s::text[]) AS t", [tables])
+            sizes.append((label, cursor.fetchone()[0]))
+    return sizes
+
+
+def memory(pid: int) -> str:
+    """Resident memory now and at its peak, from /proc (Linux)."""
+    fields = dict(line.split(":", 1) for line in
+                  Path(f"/proc/{pid}/status").read_text().splitlines() if ":" in line)
+    return (f"{int(fields['VmRSS'].split()[0]) / 1024:.0f} MiB resident, "
+            f"peak {int(fields['VmHWM'].split()[0]) / 1024:.0f} MiB")
+
+
+def served_memory(requests: int) -> list[tuple[int, str]]:
+    """Start ``yankao serve`` (2 workers) on the same database, let its workers serve the
+    default Open311 list, and read each of its processes' memory."""
+    import signal
+    import subprocess
+    import urllib.request
+
+    from _servicedesk import free_port
+
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "yankao", "serve", "--port", str(port), "--workers", "2"],
+        env=dict(os.environ), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        start_new_session=True)
+    base = f"http://127.0.0.1:{port}/open311/v2"
+    try:
+        for _ in range(600):
+            try:
+                urllib.request.urlopen(f"{base}/discovery.json", timeout=2).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        for _ in range(requests):
+            for path in ("requests.json", "requests.xml"):
+                urllib.request.urlopen(f"{base}/{path}", timeout=60).read()
+        found = []
+        for entry in Path("/proc").iterdir():
+            if entry.name.isdigit():
+                try:
+                    stat = (entry / "stat").read_text()
+                except OSError:
+                    continue
+                if int(stat.rsplit(")", 1)[1].split()[3]) == server.pid:  # its session
+                    found.append((int(entry.name), memory(int(entry.name))))
+        return sorted(found)
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
 
 
 if __name__ == "__main__":
