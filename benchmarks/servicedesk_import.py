@@ -87,6 +87,9 @@ def main() -> None:
     parser.add_argument("--copy", choices=["both", "rows", "text"], default="both",
                         help="PostgreSQL's COPY writer(s) to measure (see above)")
     parser.add_argument("--repeat", type=int, default=1, help="rounds of imports")
+    parser.add_argument("--breakdown", action="store_true",
+                        help="also measure the database's INSERT … SELECT without indexes "
+                             "and without foreign-key checks and triggers (superuser)")
     parser.add_argument("--into-filled", action="store_true",
                         help="import into the database as it is (one filled by "
                              "servicedesk_volume.py), after deleting earlier imported rows")
@@ -140,6 +143,15 @@ def main() -> None:
         pipeline.copy_rows = copy_rows
         if postgres:
             timings["insert"].append(insert_select())
+    reading = reading_side(path)
+    breakdown = {}
+    if postgres and args.breakdown:
+        breakdown = {
+            "INSERT … SELECT into new tables without indexes, constraints or triggers "
+            "(rolled back)": insert_select(into_new_tables=True),
+            "INSERT … SELECT with foreign-key checks and triggers off (rolled back)":
+                insert_select(checks=False),
+        }
     started = time.perf_counter()
     again = importer(path, actor=None, progress=no_progress)
     again_seconds = time.perf_counter() - started
@@ -165,6 +177,37 @@ def main() -> None:
         line(f"first import ({args.rows:,} rows created, {args.form} dates), {label}",
              timings[way])
     line("same file again (all unchanged)", [again_seconds])
+    line("reading side alone: parse the records into rows (no database)", [reading[0]])
+    line("reading side alone: prepare the rows in batches (no database)", [reading[1]])
+    for label, seconds in breakdown.items():
+        line(f"where the database's time goes: {label}", [seconds])
+
+
+def reading_side(path: Path) -> tuple[float, float]:
+    """Seconds of the import's reading thread alone, with no database: parsing the file's
+    records into rows, and preparing the rows in batches (the cyclic collector off, as in
+    the pipeline)."""
+    import gc
+
+    from yankao.core.imports import ImportResult
+    from yankao.servicedesk.imports import published
+    from yankao.servicedesk.imports.lookups import Lookups
+    from yankao.servicedesk.imports.pipeline import BATCH, parsed_rows, prepare_batch
+
+    lookups, result = Lookups("open1999"), ImportResult()
+    gc.disable()
+    try:
+        started = time.perf_counter()
+        records = published._open1999_records(path)
+        rows = list(parsed_rows(enumerate(records, start=1), published._open1999_row,
+                                lookups, result))
+        parsed = time.perf_counter() - started
+        started = time.perf_counter()
+        for start in range(0, len(rows), BATCH):
+            prepare_batch("open1999", rows[start:start + BATCH], lookups)
+        return parsed, time.perf_counter() - started
+    finally:
+        gc.enable()
 
 
 def clear(postgres: bool) -> None:
@@ -181,39 +224,71 @@ def clear(postgres: bool) -> None:
             cursor.execute("VACUUM ANALYZE servicedesk_case, servicedesk_assignment")
 
 
-def insert_select() -> float:
+# The lead assignment of each copied case, as the import writes it (pipeline._assignment_row).
+ASSIGNMENTS = """
+INSERT INTO {assignments} (case_id, agency_id, officer_id, is_lead, status, assigned_at,
+  due_at, accepted_at, replied_at, reply, transferred_to_id)
+SELECT id, agency_id, NULL, true,
+  CASE WHEN answered_at IS NOT NULL OR closed_at IS NOT NULL THEN 'replied'
+       WHEN status = 'in_progress' THEN 'in_progress' ELSE 'assigned' END,
+  registered_at, due_at, NULL, coalesce(answered_at, closed_at), status_notes, NULL
+FROM copied WHERE agency_id IS NOT NULL AND due_at IS NOT NULL
+"""
+
+
+def insert_select(*, into_new_tables: bool = False, checks: bool = True) -> float:
     """Seconds for the database to copy the imported cases (as source ``bench``, numbers
-    ``BN-…``) and their assignments in one transaction; the copies are deleted after."""
+    ``BN-…``), from a staging copy of them made first, and to write their lead assignments
+    (one ``INSERT … SELECT`` each, one transaction), committed; the copies are deleted
+    after. For the breakdown, rolled back instead: ``into_new_tables`` copies into new
+    tables like the case and assignment tables but without indexes, constraints or
+    triggers (the rows' own writing); ``checks=False`` into the real tables with the
+    foreign-key checks and the rollup triggers off (``session_replication_role =
+    replica``, a superuser's setting; a measurement only)."""
     from django.db import connection, transaction
 
-    from yankao.servicedesk.models import Assignment, Case
+    from yankao.servicedesk.models import Case
 
-    def columns(model) -> list[str]:
-        return [field.column for field in model._meta.concrete_fields if not field.primary_key]
-
-    case_columns = columns(Case)
+    case_columns = [field.column for field in Case._meta.concrete_fields
+                    if not field.primary_key]
     chosen = {"number": "'BN-' || substr(c.number, 4)", "source": "'bench'"}
     picked = ", ".join(chosen.get(column, f"c.{column}") for column in case_columns)
-    assignment_columns = [column for column in columns(Assignment) if column != "case_id"]
-    started = time.perf_counter()
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(
-            f"WITH copied AS (INSERT INTO servicedesk_case ({', '.join(case_columns)}) "  # noqa: S608
-            f"SELECT {picked} FROM servicedesk_case c WHERE c.source = 'open1999' "
-            "RETURNING id, external_id) "
-            f"INSERT INTO servicedesk_assignment (case_id, {', '.join(assignment_columns)}) "
-            f"SELECT copied.id, {', '.join(f'a.{column}' for column in assignment_columns)} "
-            "FROM copied JOIN servicedesk_case c ON c.source = 'open1999' "
-            "AND c.external_id = copied.external_id "
-            "JOIN servicedesk_assignment a ON a.case_id = c.id")
-    seconds = time.perf_counter() - started
+    cases, assignments = "servicedesk_case", "servicedesk_assignment"
+
+    class RolledBack(Exception):
+        pass
+
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("CREATE TEMP TABLE bench_source ON COMMIT DROP AS "
+                           "SELECT * FROM servicedesk_case WHERE source = 'open1999'")
+            cursor.execute("ANALYZE bench_source")
+            if into_new_tables:
+                cases, assignments = "bench_case", "bench_assignment"
+                for table, like in ((cases, "servicedesk_case"),
+                                    (assignments, "servicedesk_assignment")):
+                    cursor.execute(f"CREATE TABLE {table} (LIKE {like} INCLUDING DEFAULTS "
+                                   "INCLUDING IDENTITY)")
+            if not checks:
+                cursor.execute("SET LOCAL session_replication_role = replica")
+            started = time.perf_counter()
+            cursor.execute(
+                f"WITH copied AS (INSERT INTO {cases} ({', '.join(case_columns)}) "  # noqa: S608
+                f"SELECT {picked} FROM bench_source c "
+                "RETURNING id, agency_id, status, registered_at, due_at, answered_at, "
+                "closed_at, status_notes) " + ASSIGNMENTS.format(assignments=assignments))
+            seconds = time.perf_counter() - started
+            if into_new_tables or not checks:
+                raise RolledBack
+    except RolledBack:
+        return seconds
+    seconds = time.perf_counter() - started  # the commit, with its foreign-key checks
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM servicedesk_assignment WHERE case_id IN "
                        "(SELECT id FROM servicedesk_case WHERE source = 'bench')")
         cursor.execute("DELETE FROM servicedesk_case WHERE source = 'bench'")
         cursor.execute("VACUUM ANALYZE servicedesk_case, servicedesk_assignment")
     return seconds
-
 
 if __name__ == "__main__":
     main()
