@@ -12,7 +12,7 @@ redis://127.0.0.1:6379/15).
 Rates, from the RDEC 2018 report's year (servicedesk/demo.py): 835,594 calls and 82,934
 dispatch cases, so an average day is 2,289 calls and 227 dispatch cases; ten times that in
 one hour is 6.36 calls/s and 0.63 dispatch cases/s, half through Open311 POST and half
-registered by operators at the intake page (every 20th call). 200 staff sessions (150
+registered by 80 operators at the intake page (every 20th call). 200 staff sessions (150
 officers across the agencies that handle dispatch categories, 30 registrars, 20
 evaluators) browse at 5–15 s between pages. The locustfile
 (`servicedesk_typhoon_locust.py`) says what each client does.
@@ -58,7 +58,7 @@ from _servicedesk import (  # noqa: E402
     reset_postgres,
 )
 
-OPERATORS, APPS = 40, 2
+OPERATORS, APPS = 80, 2
 STAFF_ROLES = (("officer", 150), ("registrar", 30), ("evaluator", 20))
 THINK = (5, 15)
 TARGET_P99_MS = 500
