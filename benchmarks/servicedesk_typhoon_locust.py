@@ -124,6 +124,15 @@ class SignedIn(HttpUser):
         _signed_in()
 
     def login(self) -> None:
+        """Sign in; a person whose sign-in failed (an error, a refused connection) tries
+        again after a pause, and so does this session, up to five times."""
+        for attempt in range(5):
+            if attempt:
+                gevent.sleep(5)
+            if self.sign_in():
+                return
+
+    def sign_in(self) -> bool:
         self.client.get("/accounts/login/", name="sign-in page")
         with self.client.post(
                 "/accounts/login/", name="sign-in (POST)", allow_redirects=False,
@@ -135,6 +144,8 @@ class SignedIn(HttpUser):
             if response.status_code != 302 or "/accounts/" in response.headers.get(
                     "Location", ""):
                 response.failure(f"not signed in: {response.status_code}")
+                return False
+            return True
 
     def form_headers(self, path: str) -> dict[str, str]:
         return {"Origin": self.origin, "Referer": self.origin + path}
@@ -147,8 +158,12 @@ class SignedIn(HttpUser):
                              **kwargs) as response:
             if response.status_code != 200:
                 response.failure(f"{response.status_code}")
-                return ""
-            return response.text
+                signed_out = "/accounts/login/" in response.headers.get("Location", "")
+            else:
+                return response.text
+        if signed_out:  # as a person sent to the sign-in page would, sign in again
+            self.login()
+        return ""
 
 
 class Operator(SignedIn):
