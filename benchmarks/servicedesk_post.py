@@ -24,7 +24,6 @@ import signal
 import subprocess
 import sys
 import tempfile
-import time
 import urllib.parse
 import urllib.request
 from pathlib import Path
@@ -32,7 +31,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _servicedesk import free_port, reset_postgres  # noqa: E402
+from _servicedesk import free_port, reset_postgres, wait_until_serving  # noqa: E402
 
 
 def wrk(url: str, seconds: int, connections: int, script: Path | None) -> dict:
@@ -83,12 +82,7 @@ def main() -> None:
         'wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"\n')
     try:
         base = f"http://127.0.0.1:{port}/open311/v2"
-        for _ in range(200):
-            try:
-                urllib.request.urlopen(f"{base}/discovery.json", timeout=2).close()
-                break
-            except OSError:
-                time.sleep(0.1)
+        wait_until_serving(f"{base}/discovery.json", seconds=20)
         wrk(f"{base}/discovery.json", 3, args.connections, None)  # warm-up
         baseline = wrk(f"{base}/discovery.json", args.seconds, args.connections, None)
         post = wrk(f"{base}/requests.json", args.seconds, args.connections, script)
