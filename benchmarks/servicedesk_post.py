@@ -36,7 +36,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _servicedesk import free_port, require_benchmark_database, reset_postgres  # noqa: E402
+from _servicedesk import (  # noqa: E402
+    free_port,
+    require_benchmark_database,
+    reset_postgres,
+    wait_until_serving,
+)
 
 
 def wrk(url: str, seconds: int, connections: int, script: Path | None) -> dict:
@@ -172,15 +177,8 @@ def main() -> None:
         'wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"\n')
     try:
         base = f"http://127.0.0.1:{port}/open311/v2"
-        started = time.monotonic()
-        while True:  # a loaded machine may take a minute to start the workers
-            try:
-                urllib.request.urlopen(f"{base}/discovery.json", timeout=5).close()
-                break
-            except OSError:
-                if time.monotonic() - started > 300:
-                    raise
-                time.sleep(0.2)
+        # A loaded machine may take minutes to start the workers.
+        wait_until_serving(f"{base}/discovery.json", seconds=300)
         wrk(f"{base}/discovery.json", 3, args.connections, None)  # warm-up
         baseline = wrk(f"{base}/discovery.json", args.seconds, args.connections, None)
         post = wrk(f"{base}/requests.json", args.seconds, args.connections, script)

@@ -45,7 +45,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -57,6 +56,7 @@ from _servicedesk import (  # noqa: E402
     free_port,
     require_benchmark_database,
     reset_postgres,
+    wait_until_serving,
 )
 
 OPERATORS, APPS = 80, 2
@@ -250,12 +250,7 @@ def main() -> None:
                    for command in (["serve", "--port", str(port), "--workers", "2"],
                                    ["worker"])]
         try:
-            for _ in range(600):
-                try:
-                    urllib.request.urlopen(f"{host}/healthz", timeout=2).close()
-                    break
-                except OSError:
-                    time.sleep(0.2)
+            wait_until_serving(f"{host}/healthz", seconds=120)
             subprocess.run([
                 sys.executable, "-m", "locust", "-f",
                 str(HERE / "servicedesk_typhoon_locust.py"), "--headless", "--only-summary",
