@@ -10,7 +10,9 @@ from __future__ import annotations
 import socket
 import subprocess
 import sys
+import time
 import urllib.parse
+import urllib.request
 
 MARK = "yankao benchmark database: may be dropped by benchmarks/"
 
@@ -87,3 +89,17 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+def wait_until_serving(url: str, *, seconds: float = 60) -> None:
+    """Wait until a GET of ``url`` answers (a server just started); give up after
+    ``seconds``."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            urllib.request.urlopen(url, timeout=2).close()
+            return
+        except OSError:
+            if time.monotonic() > deadline:
+                sys.exit(f"{url}: no answer after {seconds:.0f} s")
+            time.sleep(0.1)

@@ -80,7 +80,11 @@ SELECT id, agency_id, NULL, true,
 FROM servicedesk_case WHERE id BETWEEN %(low)s AND %(high)s
 """
 
-from _servicedesk import require_benchmark_database, reset_postgres  # noqa: E402
+from _servicedesk import (  # noqa: E402
+    require_benchmark_database,
+    reset_postgres,
+    wait_until_serving,
+)
 
 
 def fill(total: int) -> float:
@@ -298,12 +302,7 @@ def served_memory(requests: int) -> list[tuple[int, str]]:
         start_new_session=True)
     base = f"http://127.0.0.1:{port}/open311/v2"
     try:
-        for _ in range(600):
-            try:
-                urllib.request.urlopen(f"{base}/discovery.json", timeout=2).close()
-                break
-            except OSError:
-                time.sleep(0.1)
+        wait_until_serving(f"{base}/discovery.json")
         for _ in range(requests):
             for path in ("requests.json", "requests.xml"):
                 urllib.request.urlopen(f"{base}/{path}", timeout=60).read()

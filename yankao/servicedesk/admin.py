@@ -63,7 +63,9 @@ class DeadlineRuleAdmin(PolicyAdmin):
 
 
 @admin.register(Open311Client)
-class Open311ClientAdmin(AuditedAdmin):
+class Open311ClientAdmin(PolicyAdmin):
+    """Keys are held with the policy (decision 0132): turning one off reaches every process."""
+
     list_display = ["name", "prefix", "contact_email", "active", "created_at"]
     readonly_fields = ["prefix", "created_at"]
     fields = ["name", "contact_email", "active", "prefix", "created_at"]

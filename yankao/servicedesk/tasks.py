@@ -68,9 +68,13 @@ def assignment_notify_job(assignment_id: int) -> None:
 
 
 @db_task()
-def update_notify_job(update_ids: list[int]) -> None:
-    """The e-mails of public updates (reporter, followers), in order, off the request."""
+def update_notify_job(update_ids: list[int], assignment_id: int | None = None) -> None:
+    """The e-mails of public updates (reporter, followers), in order, off the request; an
+    intake adds the officers' notice of its assignment (one job per intake)."""
+    from yankao.servicedesk.services.cases import assignment_notify
     from yankao.servicedesk.services.citizen import update_notify
 
     for update_id in update_ids:
         update_notify(update_id=update_id)
+    if assignment_id is not None:
+        assignment_notify(assignment_id=assignment_id)

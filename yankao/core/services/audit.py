@@ -10,6 +10,7 @@ from django.db import models
 
 from yankao.core.audit import AuditAction
 from yankao.core.context import current_ip
+from yankao.core.inserts import insert_new
 from yankao.core.models import Agency, AuditEvent
 from yankao.core.permissions import owning_agency
 
@@ -36,7 +37,7 @@ def audit_batch() -> Iterator[None]:
     finally:
         _batch.reset(token)
     if events:
-        AuditEvent.objects.bulk_create(events)
+        insert_new(events)
 
 
 def audit_record(

@@ -10,6 +10,7 @@ from django.db import models, transaction
 
 from yankao.core.audit import CoreAction
 from yankao.core.errors import DomainError, ErrorCode
+from yankao.core.inserts import insert_new
 from yankao.core.models import Agency, PersonalContact, Role
 from yankao.core.permissions import actor_scope
 from yankao.core.services.audit import audit_record
@@ -31,7 +32,7 @@ def personal_contact_store(
     # (the database's constraints still do). Inside the caller's transaction no savepoint.
     full_clean(contact, exclude=["owner_type"], validate_unique=False)
     with transaction.atomic(savepoint=False):
-        contact.save(force_insert=True)
+        insert_new([contact])
         audit_record(actor=actor, action=CoreAction.CONTACT_STORE, obj=contact,
                      agency=getattr(owner, "agency", None))
     return contact

@@ -115,7 +115,7 @@ def _open1999_row(record, lookups: Lookups, note) -> CaseRow:
         latitude=lat, longitude=lng, address=str(record.get("address_") or "").strip(),
         answered_at=saved, closed_at=closed,
         reply=str(record.get("AfterDesc_") or "").strip(),
-        updated_at=max(moment for moment in (registered, saved, closed) if moment),
+        updated_at=max(registered, saved or registered, closed or registered),
     )
 
 

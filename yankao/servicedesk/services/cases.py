@@ -25,6 +25,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from yankao.core.errors import DomainError, ErrorCode
+from yankao.core.inserts import insert_new, update_fields
 from yankao.core.models import Agency, Attachment, District, PersonalContact, Role
 from yankao.core.permissions import require_role
 from yankao.core.services.attachments import attachment_create, attachment_validate
@@ -217,7 +218,7 @@ def _intake_write(actor, fields: dict, *, route, reporter: dict,
     related = [f.name for f in Case._meta.concrete_fields if f.is_relation]
     full_clean(case, exclude=related, validate_unique=False, validate_constraints=False)
     try:
-        case.save(force_insert=True)
+        insert_new([case])
     except IntegrityError as error:
         raise _NumberTaken from error
     registered_at = case.registered_at
@@ -228,8 +229,8 @@ def _intake_write(actor, fields: dict, *, route, reporter: dict,
                actor_label=actor_label)
         if any(reporter.values()):
             contact = personal_contact_store(actor=actor, owner=case, **reporter)
-            Case.objects.filter(pk=case.pk).update(contact=contact)
             case.contact = contact
+            update_fields(case, ["contact"])
             reporter_subscribe(case=case, contact=contact,
                                language=language or get_language() or "zh-hant")
         updates = [(UpdateKind.RECEIVED, CaseStatus.REGISTERED, None)]
@@ -239,14 +240,15 @@ def _intake_write(actor, fields: dict, *, route, reporter: dict,
                                     assigned_at=registered_at, due_at=due)
             full_clean(assignment, exclude=["case", "agency", "officer", "transferred_to"],
                        validate_unique=False, validate_constraints=False)
-            assignment.save(force_insert=True)
+            insert_new([assignment])
             _audit(actor, Action.CASE_ASSIGN, case, from_state=CaseStatus.REGISTERED,
                    to_state=CaseStatus.ASSIGNED,
                    data={"agencies": [agency.code], "due_at": due.isoformat()},
                    actor_label=actor_label)
             updates.append((UpdateKind.ASSIGNED, CaseStatus.ASSIGNED, agency))
-            transaction.on_commit(lambda: assignment_notify_later(assignment_id=assignment.pk))
-        updates_record(case=case, updates=updates, at=registered_at)
+        # The e-mails of the updates and the officers' notice: one job, after the commit.
+        updates_record(case=case, updates=updates, at=registered_at,
+                       assignment_id=assignment.pk if route is not None else None)
         for photo in photos:
             attachment_create(actor=actor, upload=photo, owner=case, kinds=("image",),
                               max_bytes=PHOTO_MAX_BYTES)

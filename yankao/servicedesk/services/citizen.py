@@ -24,6 +24,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from yankao.core.errors import DomainError, ErrorCode
+from yankao.core.inserts import insert_new
 from yankao.core.masking import mask_personal_data, mask_phrase
 from yankao.core.models import Agency, District, Notification, Role
 from yankao.core.permissions import has_role
@@ -91,23 +92,25 @@ def update_record(*, case: Case, kind: str, text: str = "", agency: Agency | Non
 
 
 def updates_record(*, case: Case, updates: list[tuple[str, str, Agency | None]],
-                   at: dt.datetime) -> list[CaseUpdate]:
+                   at: dt.datetime, assignment_id: int | None = None) -> list[CaseUpdate]:
     """Write several public updates of a new ``case`` in one INSERT: (kind, status,
-    agency) each, in order (intake: received, then assigned)."""
-    rows = CaseUpdate.objects.bulk_create([
-        CaseUpdate(case=case, kind=kind, status=status, text="", agency=agency, created_at=at)
-        for kind, status, agency in updates])
+    agency) each, in order (intake: received, then assigned). Their e-mails, and the
+    officers' notice of the new assignment ``assignment_id`` if given, are one job."""
+    rows = [CaseUpdate(case=case, kind=kind, status=status, text="", agency=agency,
+                       created_at=at) for kind, status, agency in updates]
+    insert_new(rows)
     ids = [row.pk for row in rows]
-    transaction.on_commit(lambda: update_notify_later(update_ids=ids))
+    transaction.on_commit(lambda: update_notify_later(update_ids=ids,
+                                                      assignment_id=assignment_id))
     return rows
 
 
-def update_notify_later(*, update_ids: list[int]) -> None:
-    """Queue the e-mails of these updates for the job worker (after the commit), as one
-    job."""
+def update_notify_later(*, update_ids: list[int], assignment_id: int | None = None) -> None:
+    """Queue the e-mails of these updates (and of a new assignment) for the job worker
+    (after the commit), as one job."""
     from yankao.servicedesk.tasks import update_notify_job
 
-    update_notify_job(update_ids)
+    update_notify_job(update_ids, assignment_id)
 
 
 def update_notify(*, update_id: int) -> int:
@@ -200,11 +203,13 @@ def reporter_subscribe(*, case: Case, contact, language: str) -> Subscription | 
     transaction, when the reporter gave an e-mail)."""
     if not contact.email:
         return None
-    return Subscription.objects.create(
+    now = timezone.now()
+    subscription = Subscription(
         case=case, contact=contact, email_hash=_email_hash(contact.email), is_reporter=True,
         language=_language(language), token=secrets.token_urlsafe(32),
-        status=Subscription.Status.ACTIVE, created_at=timezone.now(),
-        confirmed_at=timezone.now())
+        status=Subscription.Status.ACTIVE, created_at=now, confirmed_at=now)
+    insert_new([subscription])
+    return subscription
 
 
 def follow_request(*, case: Case | None = None, district: District | None = None,

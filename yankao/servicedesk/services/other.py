@@ -19,6 +19,7 @@ from yankao.core.validation import full_clean
 from yankao.servicedesk import access
 from yankao.servicedesk.audit import ServicedeskAction
 from yankao.servicedesk.models import Call, CallOutcome, Case, Category, Open311Client
+from yankao.servicedesk.services.policy import open311_client_by_hash, policy_changed
 
 MAX_CALL_SECONDS = 4 * 3600
 
@@ -71,6 +72,7 @@ def open311_client_create(*, actor, name: str, contact_email: str = "",
     with transaction.atomic():
         client.save()
         audit_record(actor=actor, action=ServicedeskAction.OPEN311_CLIENT_CREATE, obj=client)
+        policy_changed()
     return client, raw
 
 
@@ -85,6 +87,7 @@ def open311_client_revoke(*, actor, client: Open311Client) -> Open311Client:
             client.save(update_fields=["active"])
             audit_record(actor=actor, action=ServicedeskAction.OPEN311_CLIENT_REVOKE, obj=client,
                          from_state="active", to_state="revoked")
+            policy_changed()
     return client
 
 
@@ -96,5 +99,5 @@ def open311_client_for_key(raw_key: str) -> Open311Client | None:
         return None
     if settings.YANKAO_PRODUCTION and raw_key.strip().startswith(DEMO_KEY_PREFIX):
         return None
-    return Open311Client.objects.filter(key_hash=open311_key_hash(raw_key.strip()),
-                                        active=True).first()
+    # The active keys are held with the policy (decision 0132): no query per request.
+    return open311_client_by_hash(open311_key_hash(raw_key.strip()))

@@ -1,10 +1,10 @@
 """Policy lookups used by every write: routing, deadlines, locations, case numbers.
 
-Categories, routing rules and deadline rules are read on every intake, and change a few
-times a year: :func:`policy_tree` keeps them in the process and reloads them when
-:func:`policy_changed` (called by every writer of them) has changed the shared version in
-the cache, or after ``POLICY_MAX_AGE`` seconds whatever happened (a restore, a change made
-in SQL) (decision 0130).
+Categories, routing rules, deadline rules, districts and the active Open311 keys are read
+on every intake, and change a few times a year: :func:`policy_tree` keeps them in the
+process and reloads them when :func:`policy_changed` (called by every writer of them) has
+changed the shared version in the cache, or after ``POLICY_MAX_AGE`` seconds whatever
+happened (a restore, a change made in SQL) (decisions 0130, 0132).
 """
 
 from __future__ import annotations
@@ -26,7 +26,13 @@ from yankao.core import geo
 from yankao.core.calendar import WorkingCalendar, as_taipei, deadline_in_hours
 from yankao.core.errors import DomainError, ErrorCode
 from yankao.core.models import Agency, District
-from yankao.servicedesk.models import Category, DeadlineRule, DeadlineUnit, RoutingRule
+from yankao.servicedesk.models import (
+    Category,
+    DeadlineRule,
+    DeadlineUnit,
+    Open311Client,
+    RoutingRule,
+)
 
 # Without boundaries: points further than this from every district office are outside the
 # city (about 40 km).
@@ -71,11 +77,12 @@ def nearest_district(latitude: Decimal | None, longitude: Decimal | None) -> Dis
     """
     if latitude is None or longitude is None:
         return None
+    tree = policy_tree()
     if geo.areas():
         name = geo.district_name_at(latitude, longitude)
-        return District.objects.filter(name_zh=name).first() if name else None
+        return tree.districts_by_name.get(name) if name else None
     best, best_distance = None, None
-    for district in District.objects.all():
+    for district in tree.districts:
         distance = math.hypot(float(district.latitude) - float(latitude),
                               (float(district.longitude) - float(longitude))
                               * math.cos(math.radians(float(latitude))))
@@ -94,12 +101,16 @@ POLICY_RECHECK = 1.0  # seconds between two reads of the shared version by one p
 @dataclass(frozen=True)
 class PolicyTree:
     """Every category (its parent and default agency loaded), the active routing rules of
-    each category, and the deadline rules of each kind, newest first."""
+    each category, the deadline rules of each kind, newest first, the districts (in id
+    order, and by Chinese name) and the active Open311 clients by their key's hash."""
 
     categories: dict[int, Category] = field(default_factory=dict)
     by_code: dict[str, Category] = field(default_factory=dict)
     routing: dict[int, list[RoutingRule]] = field(default_factory=dict)
     deadlines: dict[str, list[DeadlineRule]] = field(default_factory=dict)
+    districts: tuple[District, ...] = ()
+    districts_by_name: dict[str, District] = field(default_factory=dict)
+    open311_clients: dict[str, Open311Client] = field(default_factory=dict)
 
 
 _tree_lock = threading.Lock()
@@ -114,9 +125,16 @@ def _tree_load() -> PolicyTree:
     deadlines: dict[str, list[DeadlineRule]] = defaultdict(list)
     for rule in DeadlineRule.objects.order_by("-valid_from", "id"):
         deadlines[rule.kind].append(rule)
+    districts = tuple(District.objects.order_by("pk"))
+    by_name: dict[str, District] = {}
+    for district in districts:
+        by_name.setdefault(district.name_zh, district)
     return PolicyTree(categories=categories,
                       by_code={c.code: c for c in categories.values()},
-                      routing=dict(routing), deadlines=dict(deadlines))
+                      routing=dict(routing), deadlines=dict(deadlines),
+                      districts=districts, districts_by_name=by_name,
+                      open311_clients={client.key_hash: client for client
+                                       in Open311Client.objects.filter(active=True)})
 
 
 def policy_tree() -> PolicyTree:
@@ -165,6 +183,12 @@ def policy_changed() -> None:
 
 def category_by_code(code: str) -> Category | None:
     return policy_tree().by_code.get(code)
+
+
+def open311_client_by_hash(key_hash: str) -> Open311Client | None:
+    """The active Open311 client whose key has this hash (a revoked key is gone from every
+    process's tree within ``POLICY_RECHECK`` of the revocation's commit)."""
+    return policy_tree().open311_clients.get(key_hash)
 
 
 def route_for(category: Category, district: District | None) -> Agency | None:
