@@ -341,11 +341,23 @@ LOGGING = {
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_CLASS = "yankao.core.api.pagination.BoundedLimitOffsetPagination"
 
+# Django's own list (people's passwords: the first), then the hasher of secrets the server
+# makes itself, such as a case's tracking password (decision 0133).
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.BCryptSHA256PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+    "yankao.core.hashers.ServerSecretHasher",
+]
+
 if CONFIG.testing:
     # Jobs run inline, and a fast hasher keeps sign-in tests quick. Never in production:
     # YANKAO_ENV has one value.
     HUEY["immediate"] = True
-    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher",
+                        *PASSWORD_HASHERS]
 
 # City data platform (SensorThings API): request rates of the public (per address) and of
 # staff tokens; each API key carries its own rate (decision 0701).

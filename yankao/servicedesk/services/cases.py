@@ -25,6 +25,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from yankao.core.errors import DomainError, ErrorCode
+from yankao.core.hashers import SERVER_SECRET_HASHER
 from yankao.core.inserts import insert_new, update_fields
 from yankao.core.models import Agency, Attachment, District, PersonalContact, Role
 from yankao.core.permissions import require_role
@@ -174,7 +175,8 @@ def case_register(
         "longitude": longitude, "address": address[:200], "district": district,
         "confidential": confidential, "media_url": media_url or "",
         "attributes": attributes or {},
-        "password_hash": make_password(password) if password else "",
+        "password_hash": make_password(password, hasher=SERVER_SECRET_HASHER)
+        if password else "",
         "submission_key": submission_key or None,
         "created_by": actor if not access.is_system(actor) else None,
         "registered_at": registered_at, "updated_at": now,

@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+from django.contrib.auth.hashers import make_password
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
@@ -208,6 +209,24 @@ def test_a_form_submitted_twice_makes_one_case(catalogue, people):
     again = dispatch(catalogue, people, submission_key="k-1", photos=[png_upload()])
     assert first.pk == again.pk and Case.objects.count() == 1
     assert Attachment.objects.count() == 1
+
+
+def test_the_tracking_password_is_hashed_for_a_server_made_secret(catalogue, people):
+    # Decision 0133: a password the server drew itself gets PBKDF2 at 20,000 iterations,
+    # not the 1,000,000 of people's passwords; a hash made before still checks.
+    case, password = services.case_register(
+        actor=people["operator"], category=by_name(catalogue, "路面坑洞(一)"),
+        description="中正一路與四維路口有大坑洞", channel=Channel.PHONE,
+        latitude=LINGYA[0], longitude=LINGYA[1], with_password=True, **REPORTER)
+    algorithm, iterations, _salt, _hash = case.password_hash.split("$")
+    assert (algorithm, int(iterations)) == ("server_secret_pbkdf2_sha256", 20_000)
+    assert services.case_password_check(case, password)
+    assert not services.case_password_check(case, password.upper())
+    assert not services.case_password_check(case, "")
+    case.password_hash = make_password(password, hasher="pbkdf2_sha256")
+    assert case.password_hash.startswith("pbkdf2_sha256$")
+    assert services.case_password_check(case, password)
+    assert not services.case_password_check(case, password[:-1])
 
 
 def test_only_the_handling_agency_reads_the_reporter(catalogue, people):
