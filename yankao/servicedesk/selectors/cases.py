@@ -70,12 +70,13 @@ def remind_windows() -> dict[str, dt.timedelta]:
     return windows
 
 
-def due_flags(*, prefix: str = "", now: dt.datetime | None = None) -> dict:
+def due_flags(*, prefix: str = "", now: dt.datetime | None = None,
+              windows: dict[str, dt.timedelta] | None = None) -> dict:
     """Annotations ``is_overdue`` and ``is_due_soon``, computed in the query from due_at."""
     now = now or timezone.now()
     kind_field = f"{prefix}kind"
     soon = Q()
-    for kind, window in remind_windows().items():
+    for kind, window in (windows or remind_windows()).items():
         soon |= Q(**{kind_field: kind, "due_at__lte": now + window})
     return {
         "is_overdue": ExpressionWrapper(Q(due_at__lt=now), output_field=BooleanField()),
@@ -103,8 +104,9 @@ def _inbox_rows(*, actor, filters: InboxFilters, now: dt.datetime,
     case, for its kind), which the "due soon" filter needs anyway."""
     scope = actor_scope(actor)
     queryset = Assignment.objects.filter(status__in=ACTIVE_ASSIGNMENT)
-    if flags or filters.status == "due_soon":
-        queryset = queryset.annotate(**due_flags(prefix="case__", now=now))
+    windows = remind_windows() if flags or filters.status == "due_soon" else {}
+    if windows:
+        queryset = queryset.annotate(**due_flags(prefix="case__", now=now, windows=windows))
     if not scope.authenticated:
         return queryset.none()
     if not scope.sees_all:
@@ -118,7 +120,11 @@ def _inbox_rows(*, actor, filters: InboxFilters, now: dt.datetime,
     if filters.status == "overdue":
         queryset = queryset.filter(due_at__lt=now)
     elif filters.status == "due_soon":
-        queryset = queryset.filter(is_due_soon=True)
+        # The widest window bounds the due time first, so that only the assignments due
+        # within it join their case for its kind (the header's to-do count on every page of
+        # an officer; without the bound, every open assignment of the agency joined its case).
+        queryset = queryset.filter(due_at__gte=now, due_at__lte=now + max(windows.values()),
+                                   is_due_soon=True)
     elif filters.status:
         queryset = queryset.filter(status=filters.status)
     if filters.query:

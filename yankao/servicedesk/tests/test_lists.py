@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from yankao.servicedesk.models import Case
+from yankao.servicedesk.models import Assignment, Case
 from yankao.servicedesk.selectors import cases as case_selectors
 from yankao.servicedesk.tests.test_open311 import BASE
 from yankao.servicedesk.tests.test_services import dispatch, petition
@@ -134,3 +134,29 @@ def test_the_routing_queue_walks_every_case_once_while_cases_arrive(client, cata
     # A cursor from elsewhere gives the first page, not an error.
     assert client.get(reverse("servicedesk:routing"), {"after": "junk"}).status_code == 200
     assert Case.objects.filter(status="registered").count() == len(seen) + 1  # the last came after
+
+
+def test_due_soon_is_each_kinds_window_whatever_the_bound(catalogue, people):
+    # The "due soon" filter (and the header's to-do count) bounds the due time by the widest
+    # window before it joins the cases for their kind: the rows are still each kind's own.
+    now = timezone.now()
+    windows = case_selectors.remind_windows()
+    assert windows["dispatch"] < windows["petition"]
+    expected = set()
+    for kind in ("dispatch", "petition"):
+        for hours in (-2, 0, 0.5, 2, 20, 24, 30):
+            case = dispatch(catalogue, people)
+            Case.objects.filter(pk=case.pk).update(kind=kind)
+            due = now + dt.timedelta(hours=hours)
+            assignment = case.assignments.get()
+            Assignment.objects.filter(pk=assignment.pk).update(due_at=due)
+            if now <= due <= now + windows[kind]:
+                expected.add(assignment.pk)
+    officer = people["officer"]
+    soon = case_selectors.InboxFilters(status="due_soon")
+    assert {row.pk for row in case_selectors.inbox(actor=officer, filters=soon, now=now)} \
+        == expected
+    assert case_selectors.inbox_count(actor=officer, filters=soon, now=now) == len(expected)
+    assert {row.pk for row in case_selectors.inbox(actor=officer, now=now)
+            if row.is_due_soon} == expected
+    assert 3 < len(expected) < 14
