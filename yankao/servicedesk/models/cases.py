@@ -282,6 +282,11 @@ class Assignment(models.Model):
             models.Index(fields=["due_at", "id"],
                          condition=models.Q(status__in=["assigned", "in_progress"]),
                          name="sd_assign_open_due_idx"),
+            # New cases not yet taken, by agency: the header's to-do count on every page of
+            # an officer, and the inbox's "assigned" filter. Without it each count read every
+            # open assignment of the agency from the table for its status (29 ms at 32 M).
+            models.Index(fields=["agency", "due_at"], condition=models.Q(status="assigned"),
+                         name="sd_assign_new_idx"),
             models.Index(fields=["officer"], condition=models.Q(officer__isnull=False),
                          name="sd_assign_officer_idx"),
             models.Index(fields=["transferred_to"],

@@ -160,3 +160,19 @@ def test_due_soon_is_each_kinds_window_whatever_the_bound(catalogue, people):
     assert {row.pk for row in case_selectors.inbox(actor=officer, now=now)
             if row.is_due_soon} == expected
     assert 3 < len(expected) < 14
+
+
+def test_the_to_do_count_of_new_cases_reads_their_own_index(catalogue, people):
+    if connection.vendor != "postgresql":
+        pytest.skip("the plan is PostgreSQL's")
+    dispatch(catalogue, people)
+    new = case_selectors.InboxFilters(status="assigned")
+    with CaptureQueriesContext(connection) as context:
+        assert case_selectors.inbox_count(actor=people["officer"], filters=new) == 1
+    counting = context.captured_queries[-1]["sql"]
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")  # a test table is tiny
+        cursor.execute(f"EXPLAIN {counting}")
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    print(plan)
+    assert "sd_assign_new_idx" in plan
