@@ -7,7 +7,6 @@ import datetime as dt
 import json
 import re
 from typing import Any
-from xml.etree import ElementTree as ET
 
 from django.http import HttpRequest, HttpResponse
 
@@ -37,37 +36,48 @@ def _text(value: Any) -> str:
 
 
 XML_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9._-]*$")
+# What XML escapes in text, and in an attribute value between double quotes (where a line
+# break or tab would otherwise be read back as a space).
+TEXT_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
+ATTRIBUTE_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;",
+                                   "\r": "&#13;", "\n": "&#10;", "\t": "&#09;"})
 
 
-def _append(parent: ET.Element, name: str, value: Any, item_names: dict[str, str]) -> None:
+def _write(out: list[str], name: str, value: Any, item_names: dict[str, str],
+           child_name: str | None = None) -> None:
+    """``value`` as the element ``name``, appended to ``out`` as text. The document is
+    written directly rather than built as a tree and serialised: a list of 1,000 requests
+    is 18,000 elements, and the tree cost more than the rest of the response."""
     if XML_NAME.match(name) and not name.lower().startswith("xml"):
-        element = ET.SubElement(parent, name)
+        start = end = name
     else:  # a key from data (an attribute's code) that is no XML name
-        element = ET.SubElement(parent, "attribute", {"code": xml_text(name)})
-    if isinstance(value, list):
-        child_name = item_names.get(name, name.rstrip("s"))
-        for item in value:
-            _append(element, child_name, item, item_names)
-    elif isinstance(value, dict):
-        for key, child in value.items():
-            _append(element, key, child, item_names)
+        start, end = f'attribute code="{xml_text(name).translate(ATTRIBUTE_ESCAPES)}"', \
+            "attribute"
+    if isinstance(value, (list, dict)) and value:
+        out.append(f"<{start}>")
+        if isinstance(value, list):
+            child = child_name or item_names.get(name, name.rstrip("s"))
+            for item in value:
+                _write(out, child, item, item_names)
+        else:
+            for key, item in value.items():
+                _write(out, key, item, item_names)
+        out.append(f"</{end}>")
+        return
+    text = "" if isinstance(value, (list, dict)) else _text(value)
+    if text:
+        out.append(f"<{start}>{text.translate(TEXT_ESCAPES)}</{end}>")
     else:
-        element.text = _text(value)
+        out.append(f"<{start} />")
 
 
 def to_xml(root: str, value: Any, item_names: dict[str, str]) -> bytes:
     """``value`` (a list of dicts, or a dict) under ``root``; list items take the name from
     ``item_names`` (e.g. services → service)."""
-    element = ET.Element(root)
-    if isinstance(value, list):
-        child_name = item_names[root]
-        for item in value:
-            _append(element, child_name, item, item_names)
-    else:
-        for key, child in value.items():
-            _append(element, key, child, item_names)
-    body = ET.tostring(element, encoding="unicode")
-    return ('<?xml version="1.0" encoding="utf-8"?>\n' + body).encode()
+    out = ['<?xml version="1.0" encoding="utf-8"?>\n']
+    _write(out, root, value, item_names,
+           child_name=item_names[root] if isinstance(value, list) else None)
+    return "".join(out).encode()
 
 
 ITEM_NAMES = {
