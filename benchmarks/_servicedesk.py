@@ -8,6 +8,7 @@ it). Any other database named in DATABASE_URL is refused before anything is chan
 from __future__ import annotations
 
 import socket
+import statistics
 import subprocess
 import sys
 import time
@@ -103,3 +104,18 @@ def wait_until_serving(url: str, *, seconds: float = 60) -> None:
             if time.monotonic() > deadline:
                 sys.exit(f"{url}: no answer after {seconds:.0f} s")
             time.sleep(0.1)
+
+
+def timed(function, repeat: int) -> tuple[float, float]:
+    """``function`` run 3 times to warm up, then ``repeat`` times: the median and the p99
+    of its wall-clock time, in milliseconds."""
+    for _ in range(3):
+        function()
+    samples = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        function()
+        samples.append((time.perf_counter() - started) * 1000)
+    samples.sort()
+    p99 = samples[min(len(samples) - 1, round(0.99 * (len(samples) - 1)))]
+    return statistics.median(samples), p99

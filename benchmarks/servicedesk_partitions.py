@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import sys
 import tempfile
 import time
@@ -40,7 +39,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(ROOT))
 
-from _servicedesk import require_benchmark_database  # noqa: E402
+from _servicedesk import require_benchmark_database, timed  # noqa: E402
 
 COPY = "bench_case_part"
 SWAP = "bench_case_plain"
@@ -86,19 +85,6 @@ def build_copy(cursor) -> float:
     cursor.execute(f"ANALYZE {COPY}")
     print(f"  indexes built ({time.perf_counter() - started:.0f} s)", flush=True)
     return time.perf_counter() - started
-
-
-def timed(function, repeat: int) -> tuple[float, float]:
-    for _ in range(3):
-        function()
-    samples = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        function()
-        samples.append((time.perf_counter() - started) * 1000)
-    samples.sort()
-    return statistics.median(samples), samples[min(len(samples) - 1,
-                                                   round(0.99 * (len(samples) - 1)))]
 
 
 def main() -> None:

@@ -83,6 +83,7 @@ FROM servicedesk_case WHERE id BETWEEN %(low)s AND %(high)s
 from _servicedesk import (  # noqa: E402
     require_benchmark_database,
     reset_postgres,
+    timed,
     wait_until_serving,
 )
 
@@ -137,19 +138,6 @@ def table_from_cases(*, year: int, months: tuple[int, int]):
         return reports.statistics_table(year=year, months=months)
     finally:
         reports.figures = saved
-
-
-def timed(function, repeat: int) -> tuple[float, float]:
-    for _ in range(3):
-        function()
-    samples = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        function()
-        samples.append((time.perf_counter() - started) * 1000)
-    samples.sort()
-    p99 = samples[min(len(samples) - 1, round(0.99 * (len(samples) - 1)))]
-    return statistics.median(samples), p99
 
 
 def main() -> None:
