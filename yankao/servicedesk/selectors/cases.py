@@ -207,7 +207,10 @@ def case_extension(*, case: Case, extension_id) -> Extension | None:
 
 
 def case_assignments(*, case: Case) -> QuerySet[Assignment]:
-    return case.assignments.select_related("agency", "officer", "transferred_to__agency") \
+    """The case's assignments, first to last. A transferred one's successor is the next of
+    the same case in this list: no join of the assignments to themselves (decision 0146:
+    a join of two case-owned tables goes by the case)."""
+    return case.assignments.select_related("agency", "officer") \
         .prefetch_related("extensions").order_by("assigned_at", "id")
 
 
