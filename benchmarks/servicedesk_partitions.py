@@ -139,7 +139,7 @@ def main() -> None:
                                                                          months=(6, 6)),
     }
     columns = [f.column for f in Case._meta.concrete_fields if f.column != "id"]
-    placeholders = ", ".join(["%s"] * len(columns))
+    value_marks = ", ".join(["%s"] * len(columns))  # one %s per column
 
     def inserts(table: str) -> float:
         """Single-row INSERTs of new cases (copies of a recent one with a new number),
@@ -156,7 +156,7 @@ def main() -> None:
                 row[at] = f"P{n:09d}"
                 row[key] = None
                 cursor.execute(f"INSERT INTO {table} ({', '.join(columns)}) "  # noqa: S608
-                               f"VALUES ({placeholders})", row)
+                               f"VALUES ({value_marks})", row)
             seconds = time.perf_counter() - started
             cursor.execute("SET LOCAL session_replication_role = origin")
         return args.inserts / seconds
