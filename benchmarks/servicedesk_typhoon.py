@@ -213,6 +213,8 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true",
                         help="reuse the database this script filled before")
     parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--threads", type=int, default=None,
+                        help="request threads per server process (default: yankao serve's)")
     args = parser.parse_args()
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith("postgres"):
@@ -247,7 +249,8 @@ def main() -> None:
         started = [subprocess.Popen([sys.executable, "-m", "yankao", *command], env=env,
                                     stdout=logs[command[0]], stderr=subprocess.STDOUT,
                                     start_new_session=True)
-                   for command in (["serve", "--port", str(port), "--workers", "2"],
+                   for command in (["serve", "--port", str(port), "--workers", "2",
+                                    *(["--threads", str(args.threads)] if args.threads else [])],
                                    ["worker"])]
         try:
             wait_until_serving(f"{host}/healthz", seconds=120)

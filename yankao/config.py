@@ -87,6 +87,12 @@ def database_config(url: str, folder: Path) -> dict:
                 "DATABASE_URL is malformed: it names no database "
                 "(expected postgres://USER:PASSWORD@HOST:PORT/NAME)"
             )
+        # Django turns psycopg's prepared statements off (``prepare_threshold=None``, for
+        # poolers in transaction mode; Yankao connects directly). Back on at psycopg's own
+        # threshold: the hot INSERTs of core/inserts.py, bound on the server, are prepared
+        # after five executions on a connection (decision 0132). The ORM's other queries
+        # are bound on the client and never prepared.
+        config.setdefault("OPTIONS", {}).setdefault("prepare_threshold", 5)
         return config
     if scheme == "sqlite":
         path = urlsplit(url).path

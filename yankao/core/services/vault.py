@@ -10,7 +10,7 @@ from django.db import models, transaction
 
 from yankao.core.audit import CoreAction
 from yankao.core.errors import DomainError, ErrorCode
-from yankao.core.inserts import insert_new
+from yankao.core.inserts import insert_new, update_fields
 from yankao.core.models import Agency, PersonalContact, Role
 from yankao.core.permissions import actor_scope
 from yankao.core.services.audit import audit_record
@@ -21,12 +21,20 @@ REVEAL_ROLES = frozenset({Role.OFFICER, Role.SECTION_CHIEF})
 
 def personal_contact_store(
     *, actor, owner: models.Model, name: str = "", phone: str = "", email: str = "",
-    address: str = "",
+    address: str = "", bind_later: bool = False,
 ) -> PersonalContact:
-    """Keep a reporter's contact apart from ``owner``. The audit event holds no personal data."""
+    """Keep a reporter's contact apart from ``owner``. The audit event holds no personal data.
+
+    With ``bind_later`` the owner may not be saved yet: the contact is stored first, so the
+    owner's own INSERT can carry its pointer to it, and :func:`personal_contact_bind` gives
+    the contact the owner's key in the same transaction (the intake does so: no UPDATE of
+    the case). Without it the owner must be saved."""
+    if owner.pk is None and not bind_later:
+        raise ValueError("personal_contact_store: save the owner first, or bind_later=True")
     contact = PersonalContact(
         name=name.strip(), phone=phone.strip(), email=email.strip(), address=address.strip(),
-        owner_type=ContentType.objects.get_for_model(owner), owner_id=str(owner.pk),
+        owner_type=ContentType.objects.get_for_model(owner),
+        owner_id=str(owner.pk) if owner.pk is not None else "",
     )
     # The owner's type comes from get_for_model and the uuid is new: no query checks them
     # (the database's constraints still do). Inside the caller's transaction no savepoint.
@@ -36,6 +44,15 @@ def personal_contact_store(
         audit_record(actor=actor, action=CoreAction.CONTACT_STORE, obj=contact,
                      agency=getattr(owner, "agency", None))
     return contact
+
+
+def personal_contact_bind(contact: PersonalContact, owner: models.Model) -> None:
+    """Give a contact stored with ``bind_later`` its owner's key, once the owner is saved
+    (inside the transaction that stored both)."""
+    if owner.pk is None or contact.owner_type_id != ContentType.objects.get_for_model(owner).pk:
+        raise ValueError("personal_contact_bind: a saved owner of the contact's own type")
+    contact.owner_id = str(owner.pk)
+    update_fields(contact, ["owner_id"])
 
 
 def can_reveal(actor, handling_agencies: Iterable[Agency | int]) -> Agency | int | None:

@@ -26,13 +26,17 @@ from django.utils.translation import gettext as _
 
 from yankao.core.errors import DomainError, ErrorCode
 from yankao.core.hashers import SERVER_SECRET_HASHER
-from yankao.core.inserts import insert_new, update_fields
+from yankao.core.inserts import insert_new
 from yankao.core.models import Agency, Attachment, District, PersonalContact, Role
 from yankao.core.permissions import require_role
 from yankao.core.services.attachments import attachment_create, attachment_validate
 from yankao.core.services.audit import audit_batch, audit_record
 from yankao.core.services.notifications import notification_queue
-from yankao.core.services.vault import personal_contact_reveal, personal_contact_store
+from yankao.core.services.vault import (
+    personal_contact_bind,
+    personal_contact_reveal,
+    personal_contact_store,
+)
 from yankao.core.validation import clean_text, full_clean
 from yankao.servicedesk import access
 from yankao.servicedesk.audit import ServicedeskAction as Action
@@ -219,20 +223,25 @@ def _intake_write(actor, fields: dict, *, route, reporter: dict,
             CaseStatus.ASSIGNED, agency, case.registered_at, due)
     related = [f.name for f in Case._meta.concrete_fields if f.is_relation]
     full_clean(case, exclude=related, validate_unique=False, validate_constraints=False)
-    try:
-        insert_new([case])
-    except IntegrityError as error:
-        raise _NumberTaken from error
     registered_at = case.registered_at
     with audit_batch():
+        # The reporter's contact first, so the case's INSERT carries its pointer: the new
+        # case is never updated (an UPDATE of the case would write all its indexes again).
+        contact = None
+        if any(reporter.values()):
+            contact = personal_contact_store(actor=actor, owner=case, bind_later=True,
+                                             **reporter)
+            case.contact = contact
+        try:
+            insert_new([case])
+        except IntegrityError as error:
+            raise _NumberTaken from error
         _audit(actor, Action.CASE_REGISTER, case, to_state=CaseStatus.REGISTERED,
                data={"channel": case.channel, "kind": case.kind,
                      "category": case.category.code},
                actor_label=actor_label)
-        if any(reporter.values()):
-            contact = personal_contact_store(actor=actor, owner=case, **reporter)
-            case.contact = contact
-            update_fields(case, ["contact"])
+        if contact is not None:
+            personal_contact_bind(contact, case)
             reporter_subscribe(case=case, contact=contact,
                                language=language or get_language() or "zh-hant")
         updates = [(UpdateKind.RECEIVED, CaseStatus.REGISTERED, None)]

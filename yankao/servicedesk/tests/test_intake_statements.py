@@ -73,6 +73,10 @@ def test_open311_post_in_at_most_twelve_statements(client, pothole, api_key, peo
     assert response.status_code == 200, response.content
     statements = counted("Open311 POST", context)
     assert statements <= MAX_STATEMENTS
+    # The contact goes in before the case, whose INSERT carries the pointer: the new case
+    # is never updated (an UPDATE would write every index of the case table again).
+    assert not [q for q in context.captured_queries
+                if q["sql"].startswith('UPDATE "servicedesk_case"')]
     case = Case.objects.get(number=response.json()[0]["service_request_id"])
     assert_complete(case, email="leak.check@example.org", officer=people["officer"])
     # After the commit the jobs are queued (they run inline in tests): the reporter's
@@ -149,3 +153,21 @@ def test_a_taken_case_number_is_drawn_again(catalogue, people, monkeypatch):
     assert (first.number, second.number) == ("20261203-000001", "20261203-000002")
     assert PersonalContact.objects.count() == 2
     assert AuditEvent.objects.filter(action="case.register").count() == 2
+
+
+@pytest.mark.django_db
+def test_the_intake_inserts_are_prepared_on_postgresql(client, pothole, api_key):
+    """Decision 0132: the intake's INSERTs are bound on the server and prepared after five
+    executions on a connection, so PostgreSQL neither parses nor plans them again (Django
+    turns psycopg's preparing off unless the settings ask for it: config.py does)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("prepared statements are PostgreSQL's")
+    for n in range(7):
+        assert client.post(f"{BASE}/requests.json", post_body(
+            pothole, api_key=api_key, token=f"prepared-{n}")).status_code == 200
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = [row[0] for row in cursor.fetchall()]
+    for table in ("servicedesk_case", "core_personalcontact", "servicedesk_assignment",
+                  "servicedesk_caseupdate", "core_auditevent"):
+        assert [s for s in prepared if s.startswith(f'INSERT INTO "{table}"')], (table, prepared)
