@@ -92,6 +92,18 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+def serve_arguments(port: int, threads: int | None = None) -> list[str]:
+    """`yankao serve`'s arguments for a benchmark: two workers on ``port``, and ``threads``
+    request threads per worker when given (else the server's default)."""
+    return ["serve", "--port", str(port), "--workers", "2",
+            *(["--threads", str(threads)] if threads else [])]
+
+
+def add_threads_option(parser) -> None:
+    parser.add_argument("--threads", type=int, default=None,
+                        help="request threads per server process (default: yankao serve's)")
+
+
 def wait_until_serving(url: str, *, seconds: float = 60) -> None:
     """Wait until a GET of ``url`` answers (a server just started); give up after
     ``seconds``."""

@@ -37,9 +37,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _servicedesk import (  # noqa: E402
+    add_threads_option,
     free_port,
     require_benchmark_database,
     reset_postgres,
+    serve_arguments,
     wait_until_serving,
 )
 
@@ -139,8 +141,7 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--port", type=int, default=0,
                         help="the server's port (default: a free one)")
-    parser.add_argument("--threads", type=int, default=None,
-                        help="request threads per server process (default: yankao serve's)")
+    add_threads_option(parser)
     parser.add_argument("--rounds", type=int, default=7,
                         help="in-process rounds of GET and POST (0: none)")
     parser.add_argument("--per-round", type=int, default=50,
@@ -169,8 +170,7 @@ def main() -> None:
                        check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     port = args.port or free_port()
     server = subprocess.Popen(
-        [sys.executable, "-m", "yankao", "serve", "--port", str(port), "--workers", "2",
-         *(["--threads", str(args.threads)] if args.threads else [])],
+        [sys.executable, "-m", "yankao", *serve_arguments(port, args.threads)],
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     script = folder / "post.lua"
     body = urllib.parse.urlencode(POST_FIELDS)

@@ -53,9 +53,11 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(ROOT))
 
 from _servicedesk import (  # noqa: E402
+    add_threads_option,
     free_port,
     require_benchmark_database,
     reset_postgres,
+    serve_arguments,
     wait_until_serving,
 )
 
@@ -213,8 +215,7 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true",
                         help="reuse the database this script filled before")
     parser.add_argument("--port", type=int, default=0)
-    parser.add_argument("--threads", type=int, default=None,
-                        help="request threads per server process (default: yankao serve's)")
+    add_threads_option(parser)
     args = parser.parse_args()
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith("postgres"):
@@ -249,8 +250,7 @@ def main() -> None:
         started = [subprocess.Popen([sys.executable, "-m", "yankao", *command], env=env,
                                     stdout=logs[command[0]], stderr=subprocess.STDOUT,
                                     start_new_session=True)
-                   for command in (["serve", "--port", str(port), "--workers", "2",
-                                    *(["--threads", str(args.threads)] if args.threads else [])],
+                   for command in (serve_arguments(port, args.threads),
                                    ["worker"])]
         try:
             wait_until_serving(f"{host}/healthz", seconds=120)
