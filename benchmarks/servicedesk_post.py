@@ -169,9 +169,11 @@ def main() -> None:
         subprocess.run([sys.executable, "-m", "yankao", "demo", "--scale", "0.001"], env=env,
                        check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     port = args.port or free_port()
+    # The server's log, to find the cause of any response that is not a success.
+    log = (folder / "server.log").open("ab")
     server = subprocess.Popen(
         [sys.executable, "-m", "yankao", *serve_arguments(port, args.threads)],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     script = folder / "post.lua"
     body = urllib.parse.urlencode(POST_FIELDS)
     script.write_text(
@@ -192,6 +194,7 @@ def main() -> None:
         except subprocess.TimeoutExpired:
             os.killpg(server.pid, signal.SIGKILL)
             server.wait()
+        log.close()
     engine = "PostgreSQL" if database else "SQLite"
     print(f"| {engine} | measure | req/s | p50 (ms) | p99 (ms) | non-2xx |")
     for name, result in (("baseline: GET discovery.json", baseline),
@@ -200,6 +203,8 @@ def main() -> None:
               f"{result['p99']:.1f} | {result['non2xx']} |")
     print(f"| {engine} | ratio POST / baseline (throughput) | {post['rps'] / baseline['rps']:.3f}"
           " | | | |")
+    if baseline["non2xx"] or post["non2xx"]:
+        print(f"responses that were not a success: see {folder / 'server.log'}")
     if args.rounds:
         subprocess.run([sys.executable, __file__, "--in-process-child", str(args.rounds),
                         str(args.per_round)], env=env, check=True)

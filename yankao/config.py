@@ -93,6 +93,8 @@ def database_config(url: str, folder: Path) -> dict:
         # after five executions on a connection (decision 0132). The ORM's other queries
         # are bound on the client and never prepared.
         config.setdefault("OPTIONS", {}).setdefault("prepare_threshold", 5)
+        # Django's backend, with a health check that costs no round trip (decision 0147).
+        config["ENGINE"] = "yankao.core.postgres"
         return config
     if scheme == "sqlite":
         path = urlsplit(url).path

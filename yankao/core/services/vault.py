@@ -21,17 +21,20 @@ REVEAL_ROLES = frozenset({Role.OFFICER, Role.SECTION_CHIEF})
 
 def personal_contact_store(
     *, actor, owner: models.Model, name: str = "", phone: str = "", email: str = "",
-    address: str = "", bind_later: bool = False,
+    address: str = "", bind_later: bool = False, key: int | None = None,
 ) -> PersonalContact:
     """Keep a reporter's contact apart from ``owner``. The audit event holds no personal data.
 
     With ``bind_later`` the owner may not be saved yet: the contact is stored first, so the
-    owner's own INSERT can carry its pointer to it, and :func:`personal_contact_bind` gives
-    the contact the owner's key in the same transaction (the intake does so: no UPDATE of
-    the case). Without it the owner must be saved."""
+    owner's own INSERT can carry its pointer to it. If the owner has no key yet,
+    :func:`personal_contact_bind` gives the contact the owner's key in the same
+    transaction; an owner whose key was reserved (``reserve_keys``) has it at once, as the
+    contact has ``key`` if given (the intake on PostgreSQL: no UPDATE of either). Without
+    ``bind_later`` the owner must be saved."""
     if owner.pk is None and not bind_later:
         raise ValueError("personal_contact_store: save the owner first, or bind_later=True")
     contact = PersonalContact(
+        pk=key,
         name=name.strip(), phone=phone.strip(), email=email.strip(), address=address.strip(),
         owner_type=ContentType.objects.get_for_model(owner),
         owner_id=str(owner.pk) if owner.pk is not None else "",

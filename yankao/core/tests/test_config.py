@@ -13,7 +13,8 @@ def test_default_is_sqlite_in_wal_mode_in_the_data_folder(tmp_path):
 
 def test_postgres_url_selects_postgresql_with_persistent_connections(tmp_path):
     config = database_config("postgres://city:secret@db.internal:5433/yankao", tmp_path)
-    assert config["ENGINE"] == "django.db.backends.postgresql"
+    assert config["ENGINE"] == "yankao.core.postgres"
+    assert config["CONN_HEALTH_CHECKS"] is True
     assert (config["HOST"], config["PORT"], config["NAME"]) == ("db.internal", 5433, "yankao")
     assert config["CONN_MAX_AGE"] == 60
 

@@ -99,8 +99,8 @@ def updates_record(*, case: Case, updates: list[tuple[str, str, Agency | None]],
     rows = [CaseUpdate(case=case, kind=kind, status=status, text="", agency=agency,
                        created_at=at) for kind, status, agency in updates]
     insert_new(rows)
-    ids = [row.pk for row in rows]
-    transaction.on_commit(lambda: update_notify_later(update_ids=ids,
+    # The keys are read after the commit: in a pipelined intake they arrive at its end.
+    transaction.on_commit(lambda: update_notify_later(update_ids=[row.pk for row in rows],
                                                       assignment_id=assignment_id))
     return rows
 

@@ -155,6 +155,53 @@ def test_a_taken_case_number_is_drawn_again(catalogue, people, monkeypatch):
     assert AuditEvent.objects.filter(action="case.register").count() == 2
 
 
+@pytest.mark.django_db(transaction=True)
+def test_a_clash_outside_any_other_transaction_is_drawn_again(catalogue, people, monkeypatch):
+    """The same, when the intake's transaction is the connection's own (as in a request):
+    on PostgreSQL the clash is met at the end of the pipelined INSERTs, and everything
+    sent with it is rolled back."""
+    from yankao.servicedesk.services import cases as case_services
+
+    pothole = by_name(catalogue, "路面坑洞(一)")
+    arguments = {"actor": people["operator"], "category": pothole, "description": "坑洞",
+                 "channel": Channel.PHONE, "latitude": LINGYA[0], "longitude": LINGYA[1],
+                 **REPORTER}
+    numbers = iter(["20261203-000001", "20261203-000001", "20261203-000001",
+                    "20261203-000002"])
+    monkeypatch.setattr(case_services, "new_case_number", lambda moment: next(numbers))
+    first, _ = services.case_register(**arguments)
+    second, _ = services.case_register(**arguments)
+    assert (first.number, second.number) == ("20261203-000001", "20261203-000002")
+    assert Case.objects.count() == 2 and PersonalContact.objects.count() == 2
+    assert Assignment.objects.count() == 2 and CaseUpdate.objects.count() == 4
+    assert AuditEvent.objects.filter(action="case.register").count() == 2
+    assert set(PersonalContact.objects.values_list("owner_id", flat=True)) == {
+        str(first.pk), str(second.pk)}
+
+
+@pytest.mark.django_db
+def test_when_every_number_drawn_is_taken_the_intake_says_so_and_writes_nothing(
+        catalogue, people, monkeypatch):
+    from yankao.core.errors import DomainError, ErrorCode
+    from yankao.servicedesk.services import cases as case_services
+
+    pothole = by_name(catalogue, "路面坑洞(一)")
+    arguments = {"actor": people["operator"], "category": pothole, "description": "坑洞",
+                 "channel": Channel.PHONE, "latitude": LINGYA[0], "longitude": LINGYA[1],
+                 **REPORTER}
+    monkeypatch.setattr(case_services, "new_case_number", lambda moment: "20261203-000001")
+    services.case_register(**arguments)
+    drawn = []
+    monkeypatch.setattr(case_services, "new_case_number",
+                        lambda moment: drawn.append(1) or "20261203-000001")
+    with pytest.raises(DomainError) as refused:
+        services.case_register(**arguments)
+    assert refused.value.code == ErrorCode.CONFLICT
+    assert len(drawn) == case_services.NUMBER_ATTEMPTS
+    assert Case.objects.count() == 1 and PersonalContact.objects.count() == 1
+    assert AuditEvent.objects.filter(action="case.register").count() == 1
+
+
 @pytest.mark.django_db
 def test_the_intake_inserts_are_prepared_on_postgresql(client, pothole, api_key):
     """Decision 0132: the intake's INSERTs are bound on the server and prepared after five
