@@ -23,6 +23,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from psycopg.errors import UniqueViolation
 
 from yankao.core.errors import DomainError, ErrorCode
 from yankao.core.hashers import SERVER_SECRET_HASHER
@@ -239,30 +240,24 @@ def _intake_write(actor, fields: dict, *, route, reporter: dict,
     full_clean(case, exclude=related, validate_unique=False, validate_constraints=False)
     registered_at = case.registered_at
     with_contact = any(reporter.values())
-    # Only the rows others point at need a key before the pipeline ends.
-    keys = reserve_keys(Case, *([PersonalContact] if with_contact else []),
-                        *([Assignment] if route is not None else []))
-    contact_key = assignment_key = None
-    if keys is not None:
-        case.pk = keys[0]
-        rest = iter(keys[1:])
-        contact_key = next(rest) if with_contact else None
-        assignment_key = next(rest) if route is not None else None
+    # Only the rows others point at need a key before the pipeline ends (none on SQLite).
+    keyed = [Case, *([PersonalContact] if with_contact else []),
+             *([Assignment] if route is not None else [])]
+    keys = dict(zip(keyed, reserve_keys(*keyed) or [], strict=False))
+    case.pk = keys.get(Case)
     with pipelined(), audit_batch():
         # The reporter's contact first, so the case's INSERT carries its pointer: the
         # new case is never updated (an UPDATE would write all its indexes again).
         contact = None
         if with_contact:
             contact = personal_contact_store(actor=actor, owner=case, bind_later=True,
-                                             key=contact_key, **reporter)
+                                             key=keys.get(PersonalContact), **reporter)
             case.contact = contact
-        if keys is None:
-            try:
-                insert_new([case])
-            except IntegrityError as error:
-                raise _NumberTaken from error
-        else:
+        try:
+            # In a pipeline a clash is raised later, at its end (see case_register).
             insert_new([case])
+        except IntegrityError as error:
+            raise _NumberTaken from error
         _audit(actor, Action.CASE_REGISTER, case, to_state=CaseStatus.REGISTERED,
                data={"channel": case.channel, "kind": case.kind,
                      "category": case.category.code},
@@ -276,7 +271,7 @@ def _intake_write(actor, fields: dict, *, route, reporter: dict,
         assignment = None
         if route is not None:
             agency, due = route
-            assignment = Assignment(pk=assignment_key, case=case, agency=agency,
+            assignment = Assignment(pk=keys.get(Assignment), case=case, agency=agency,
                                     is_lead=True, assigned_at=registered_at, due_at=due)
             full_clean(assignment,
                        exclude=["case", "agency", "officer", "transferred_to"],
@@ -300,9 +295,7 @@ def _clashed_on_case(error: IntegrityError) -> bool:
     """Whether PostgreSQL refused the case's own INSERT as a duplicate (its number or
     submission key: the only unique keys a new case can meet)."""
     cause = error.__cause__
-    diag = getattr(cause, "diag", None)
-    return (diag is not None and getattr(cause, "sqlstate", None) == "23505"
-            and diag.table_name == Case._meta.db_table)
+    return isinstance(cause, UniqueViolation) and cause.diag.table_name == Case._meta.db_table
 
 
 # --- routing --------------------------------------------------------------------------------

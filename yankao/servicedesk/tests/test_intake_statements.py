@@ -25,6 +25,13 @@ REPORTER = {"reporter_name": "計數測試員", "reporter_phone": "0911-222-333"
             "reporter_email": "count.check@example.org"}
 
 
+def staff_intake(catalogue, people) -> dict:
+    """The arguments of ``case_register`` for a routed pothole report with a reporter."""
+    return {"actor": people["operator"], "category": by_name(catalogue, "路面坑洞(一)"),
+            "description": "坑洞", "channel": Channel.PHONE, "latitude": LINGYA[0],
+            "longitude": LINGYA[1], **REPORTER}
+
+
 def counted(label: str, context: CaptureQueriesContext) -> int:
     statements = len(context.captured_queries)
     print(f"\n{label}: {statements} SQL statements")
@@ -142,10 +149,7 @@ def test_a_taken_case_number_is_drawn_again(catalogue, people, monkeypatch):
     are rolled back and it runs again with a new number."""
     from yankao.servicedesk.services import cases as case_services
 
-    pothole = by_name(catalogue, "路面坑洞(一)")
-    arguments = {"actor": people["operator"], "category": pothole, "description": "坑洞",
-                 "channel": Channel.PHONE, "latitude": LINGYA[0], "longitude": LINGYA[1],
-                 **REPORTER}
+    arguments = staff_intake(catalogue, people)
     numbers = iter(["20261203-000001", "20261203-000001", "20261203-000002"])
     monkeypatch.setattr(case_services, "new_case_number", lambda moment: next(numbers))
     first, _ = services.case_register(**arguments)
@@ -162,10 +166,7 @@ def test_a_clash_outside_any_other_transaction_is_drawn_again(catalogue, people,
     sent with it is rolled back."""
     from yankao.servicedesk.services import cases as case_services
 
-    pothole = by_name(catalogue, "路面坑洞(一)")
-    arguments = {"actor": people["operator"], "category": pothole, "description": "坑洞",
-                 "channel": Channel.PHONE, "latitude": LINGYA[0], "longitude": LINGYA[1],
-                 **REPORTER}
+    arguments = staff_intake(catalogue, people)
     numbers = iter(["20261203-000001", "20261203-000001", "20261203-000001",
                     "20261203-000002"])
     monkeypatch.setattr(case_services, "new_case_number", lambda moment: next(numbers))
@@ -185,10 +186,7 @@ def test_when_every_number_drawn_is_taken_the_intake_says_so_and_writes_nothing(
     from yankao.core.errors import DomainError, ErrorCode
     from yankao.servicedesk.services import cases as case_services
 
-    pothole = by_name(catalogue, "路面坑洞(一)")
-    arguments = {"actor": people["operator"], "category": pothole, "description": "坑洞",
-                 "channel": Channel.PHONE, "latitude": LINGYA[0], "longitude": LINGYA[1],
-                 **REPORTER}
+    arguments = staff_intake(catalogue, people)
     monkeypatch.setattr(case_services, "new_case_number", lambda moment: "20261203-000001")
     services.case_register(**arguments)
     drawn = []
