@@ -23,6 +23,9 @@ class ErrorCode(StrEnum):
     FILE_TOO_LARGE = "file_too_large"
     FILE_TYPE_NOT_ALLOWED = "file_type_not_allowed"
     RATE_LIMITED = "rate_limited"
+    # Not raised by services: the server's own failures, in the protocols' formats.
+    SERVER_ERROR = "server_error"
+    UNAVAILABLE = "unavailable"
 
 
 HTTP_STATUS = {
@@ -35,6 +38,8 @@ HTTP_STATUS = {
     ErrorCode.FILE_TOO_LARGE: HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
     ErrorCode.FILE_TYPE_NOT_ALLOWED: HTTPStatus.UNSUPPORTED_MEDIA_TYPE,
     ErrorCode.RATE_LIMITED: HTTPStatus.TOO_MANY_REQUESTS,
+    ErrorCode.SERVER_ERROR: HTTPStatus.INTERNAL_SERVER_ERROR,
+    ErrorCode.UNAVAILABLE: HTTPStatus.SERVICE_UNAVAILABLE,
 }
 
 TITLES = {
@@ -47,6 +52,9 @@ TITLES = {
     ErrorCode.FILE_TOO_LARGE: _("The file is too large."),
     ErrorCode.FILE_TYPE_NOT_ALLOWED: _("This type of file is not accepted."),
     ErrorCode.RATE_LIMITED: _("Too many requests; try again later."),
+    ErrorCode.SERVER_ERROR: _("The server met an error; it has been logged."),
+    ErrorCode.UNAVAILABLE: _("The database cannot be reached for a moment; try again "
+                             "shortly."),
 }
 
 

@@ -1,11 +1,30 @@
 """Error pages in the site's own layout; API and protocol paths get their own format
-(:mod:`yankao.core.protocols`)."""
+(:mod:`yankao.core.protocols`).
+
+A database that cannot be reached for a moment (a restart, a failover, a connection the
+server ended, a lock or statement timeout, SQLite busy) is answered 503 with
+``Retry-After``, not 500: the client may try again, and an Open311 client that sends a
+``token`` gets its first case back instead of a second (decision 0148)."""
+
+import sqlite3
+import sys
 
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
-from django.http import HttpRequest
+from django.db import InterfaceError, OperationalError
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
-from yankao.core.protocols import refusal
+from yankao.core.errors import TITLES, ErrorCode
+from yankao.core.protocols import protocol_refusal, refusal
+
+# Seconds a client is asked to wait before trying again after a 503.
+RETRY_AFTER = 5
+
+# SQLite's result codes (the primary code, before any "_" suffix) of a database busy,
+# locked, out of reach or full: a moment's unavailability. Any other SQLite error (a
+# missing table, a malformed statement) is the server's own error, a 500.
+SQLITE_UNAVAILABLE = {"SQLITE_BUSY", "SQLITE_LOCKED", "SQLITE_IOERR", "SQLITE_CANTOPEN",
+                      "SQLITE_FULL", "SQLITE_PROTOCOL"}
 
 
 def bad_request(request: HttpRequest, exception=None):
@@ -25,9 +44,38 @@ def not_found(request: HttpRequest, exception=None):
     return refusal(request, 404, "")
 
 
-def server_error(request: HttpRequest):
-    # No template context processors: the failure may be in one of them.
-    from django.http import HttpResponseServerError
+def database_unavailable(error: BaseException | None) -> bool:
+    """Whether ``error`` is the database being out of reach for a moment rather than a
+    fault of the server: Django's InterfaceError (a connection already closed), or its
+    OperationalError from PostgreSQL (connection lost or refused, server shutting down,
+    too many connections, a statement or lock timeout, a deadlock or serialization
+    failure: SQLSTATE classes 08, 40, 53, 57, 58) or from SQLite when busy or locked."""
+    if isinstance(error, InterfaceError):
+        return True
+    if not isinstance(error, OperationalError):
+        return False
+    cause = error.__cause__
+    if isinstance(cause, sqlite3.Error):
+        # "SQLITE_BUSY_SNAPSHOT" → "SQLITE_BUSY"
+        primary = "_".join((getattr(cause, "sqlite_errorname", "") or "").split("_")[:2])
+        return primary in SQLITE_UNAVAILABLE
+    return True
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """Django's handler500, called while the exception is being handled (it has been
+    logged): 503 with Retry-After when the database is unavailable, else 500; in the
+    protocol's format on its paths. Pages get a page with no template context
+    processors: the failure may be in one of them, or in the database they read."""
     from django.template import loader
 
-    return HttpResponseServerError(loader.get_template("core/500.html").render())
+    unavailable = database_unavailable(sys.exc_info()[1])
+    status = 503 if unavailable else 500
+    code = ErrorCode.UNAVAILABLE if unavailable else ErrorCode.SERVER_ERROR
+    response = protocol_refusal(request, status, str(TITLES[code]))
+    if response is None:
+        template = "core/503.html" if unavailable else "core/500.html"
+        response = HttpResponse(loader.get_template(template).render(), status=status)
+    if unavailable:
+        response["Retry-After"] = str(RETRY_AFTER)
+    return response

@@ -29,7 +29,8 @@ STATUS_CODES = {
     400: ErrorCode.INVALID, 401: ErrorCode.UNAUTHENTICATED, 403: ErrorCode.FORBIDDEN,
     404: ErrorCode.NOT_FOUND, 405: ErrorCode.INVALID, 409: ErrorCode.CONFLICT,
     413: ErrorCode.FILE_TOO_LARGE, 415: ErrorCode.FILE_TYPE_NOT_ALLOWED,
-    422: ErrorCode.INVALID, 429: ErrorCode.RATE_LIMITED,
+    422: ErrorCode.INVALID, 429: ErrorCode.RATE_LIMITED, 500: ErrorCode.SERVER_ERROR,
+    503: ErrorCode.UNAVAILABLE,
 }
 
 
@@ -53,11 +54,19 @@ def html_refusal(request: HttpRequest, status: int, message: str) -> HttpRespons
                   status=status)
 
 
-def refusal(request: HttpRequest, status: int, message: str = "") -> HttpResponse:
+def protocol_refusal(request: HttpRequest, status: int,
+                     message: str = "") -> HttpResponse | None:
+    """The refusal in the format of the protocol ``request``'s path speaks; None for a
+    page (the site's HTML)."""
     path = request.path
     if path.startswith(API_PREFIX):
         return api_refusal(request, status, message)
     for prefix, dotted in error_formats():
         if path.startswith(prefix):
             return import_string(dotted.replace(":", "."))(request, status, message)
-    return html_refusal(request, status, message)
+    return None
+
+
+def refusal(request: HttpRequest, status: int, message: str = "") -> HttpResponse:
+    response = protocol_refusal(request, status, message)
+    return response if response is not None else html_refusal(request, status, message)

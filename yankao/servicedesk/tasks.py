@@ -59,7 +59,12 @@ def deadline_reminders() -> None:
     deadline_reminders_send()
 
 
-@db_task()
+# The notice jobs send nothing twice (each notification has its dedupe key), so a job that
+# failed (the database restarting, the mail queue out of reach) runs again.
+NOTICE_RETRIES, NOTICE_RETRY_DELAY = 3, 60
+
+
+@db_task(retries=NOTICE_RETRIES, retry_delay=NOTICE_RETRY_DELAY)
 def assignment_notify_job(assignment_id: int) -> None:
     """The officers' e-mail of a new assignment, off the request that routed the case."""
     from yankao.servicedesk.services.cases import assignment_notify
@@ -67,7 +72,7 @@ def assignment_notify_job(assignment_id: int) -> None:
     assignment_notify(assignment_id=assignment_id)
 
 
-@db_task()
+@db_task(retries=NOTICE_RETRIES, retry_delay=NOTICE_RETRY_DELAY)
 def update_notify_job(update_ids: list[int], assignment_id: int | None = None) -> None:
     """The e-mails of public updates (reporter, followers), in order, off the request; an
     intake adds the officers' notice of its assignment (one job per intake)."""
