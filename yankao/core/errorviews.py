@@ -26,6 +26,13 @@ RETRY_AFTER = 5
 SQLITE_UNAVAILABLE = {"SQLITE_BUSY", "SQLITE_LOCKED", "SQLITE_IOERR", "SQLITE_CANTOPEN",
                       "SQLITE_FULL", "SQLITE_PROTOCOL"}
 
+# PostgreSQL's SQLSTATEs (PostgreSQL 15, Appendix A) of a moment's unavailability, by
+# class or code: 08 connection exception, 40 transaction rollback (a deadlock, a
+# serialization failure), 53 insufficient resources (too many connections, disk full, out
+# of memory), 57 operator intervention (a shutdown, a cancelled statement, the server
+# starting), 58 system error (I/O), 55P03 lock_not_available (a lock timeout).
+POSTGRES_UNAVAILABLE = ("08", "40", "53", "57", "58", "55P03")
+
 
 def bad_request(request: HttpRequest, exception=None):
     if isinstance(exception, RequestDataTooBig):
@@ -47,9 +54,10 @@ def not_found(request: HttpRequest, exception=None):
 def database_unavailable(error: BaseException | None) -> bool:
     """Whether ``error`` is the database being out of reach for a moment rather than a
     fault of the server: Django's InterfaceError (a connection already closed), or its
-    OperationalError from PostgreSQL (connection lost or refused, server shutting down,
-    too many connections, a statement or lock timeout, a deadlock or serialization
-    failure: SQLSTATE classes 08, 40, 53, 57, 58) or from SQLite when busy or locked."""
+    OperationalError when the driver's error is a connection lost or refused before any
+    answer (no SQLSTATE), one of :data:`POSTGRES_UNAVAILABLE`, or SQLite busy or locked
+    (:data:`SQLITE_UNAVAILABLE`). psycopg raises OperationalError for other classes too (a
+    program limit exceeded, a wrong password, a savepoint misused): those stay 500s."""
     if isinstance(error, InterfaceError):
         return True
     if not isinstance(error, OperationalError):
@@ -59,7 +67,8 @@ def database_unavailable(error: BaseException | None) -> bool:
         # "SQLITE_BUSY_SNAPSHOT" → "SQLITE_BUSY"
         primary = "_".join((getattr(cause, "sqlite_errorname", "") or "").split("_")[:2])
         return primary in SQLITE_UNAVAILABLE
-    return True
+    sqlstate = getattr(cause, "sqlstate", None)
+    return sqlstate is None or sqlstate.startswith(POSTGRES_UNAVAILABLE)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:

@@ -14,6 +14,7 @@ import pytest
 from defusedxml import ElementTree as ET
 from django.db import IntegrityError, InterfaceError, OperationalError
 from django.test import RequestFactory
+from psycopg import errors
 
 from yankao.core.errorviews import RETRY_AFTER, database_unavailable, server_error
 
@@ -71,7 +72,15 @@ def test_what_counts_as_the_database_out_of_reach(tmp_path):
     assert database_unavailable(wrapped(busy))
     assert database_unavailable(wrapped(postgres_refused()))
     assert database_unavailable(InterfaceError("connection already closed"))
+    # PostgreSQL's answers, by SQLSTATE.
+    for error in (errors.DeadlockDetected, errors.SerializationFailure, errors.AdminShutdown,
+                  errors.QueryCanceled, errors.TooManyConnections, errors.LockNotAvailable,
+                  errors.CannotConnectNow, errors.IoError):
+        assert database_unavailable(wrapped(error("x"))), error
     # The server's own faults stay 500s.
+    for error in (errors.ProgramLimitExceeded, errors.InvalidPassword,
+                  errors.InvalidSavepointSpecification, errors.ObjectInUse):
+        assert not database_unavailable(wrapped(error("x"))), error
     assert not database_unavailable(wrapped(sqlite_missing_table()))
     assert not database_unavailable(IntegrityError("duplicate key"))
     assert not database_unavailable(ValueError("a bug"))
