@@ -36,6 +36,23 @@ def administrator(city):
 
 
 @pytest.fixture
+def second_connection():
+    """A second PostgreSQL connection to the test database (autocommit), as another client
+    or an operator would open one: to watch or end the server's sessions. Skips on
+    SQLite."""
+    import psycopg
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("a second connection to PostgreSQL")
+    params = connection.get_connection_params()
+    params.pop("cursor_factory", None)
+    params.pop("context", None)
+    with psycopg.connect(**params, autocommit=True) as second:
+        yield second
+
+
+@pytest.fixture
 def run_jobs(django_capture_on_commit_callbacks):
     """Background jobs started inside ``with run_jobs():`` run when the block ends (huey
     runs inline in tests), as the worker would run them after the request's commit."""

@@ -3,23 +3,11 @@ connection, and a connection the server ended is replaced before the request's q
 
 import time
 
-import psycopg
 import pytest
 from django.core.signals import request_started
 from django.db import connection
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def other():
-    if connection.vendor != "postgresql":
-        pytest.skip("the backend is PostgreSQL's")
-    params = connection.get_connection_params()
-    params.pop("cursor_factory", None)
-    params.pop("context", None)
-    with psycopg.connect(**params, autocommit=True) as other:
-        yield other
 
 
 def backend_pid() -> int:
@@ -28,20 +16,21 @@ def backend_pid() -> int:
         return cursor.fetchone()[0]
 
 
-def test_a_healthy_connection_is_checked_without_asking_the_server(other):
+def test_a_healthy_connection_is_checked_without_asking_the_server(second_connection):
     assert connection.settings_dict["ENGINE"] == "yankao.core.postgres"
     pid = backend_pid()
     with connection.cursor() as cursor:
         cursor.execute("SELECT 'the last statement'")
     assert connection.is_usable()
-    last = other.execute("SELECT query FROM pg_stat_activity WHERE pid = %s", [pid]).fetchone()
+    last = second_connection.execute("SELECT query FROM pg_stat_activity WHERE pid = %s",
+                                     [pid]).fetchone()
     assert last == ("SELECT 'the last statement'",)
 
 
-def test_a_connection_the_server_ended_is_replaced_at_the_next_request(other):
+def test_a_connection_the_server_ended_is_replaced_at_the_next_request(second_connection):
     pid = backend_pid()
     assert connection.is_usable()
-    other.execute("SELECT pg_terminate_backend(%s)", [pid])
+    second_connection.execute("SELECT pg_terminate_backend(%s)", [pid])
     deadline = time.monotonic() + 10
     while connection.is_usable() and time.monotonic() < deadline:
         time.sleep(0.05)

@@ -5,8 +5,8 @@ The handler is called as Django calls it, while a real exception is being handle
 errors below come from a real SQLite database held by another connection, a real missing
 table, and a real refused PostgreSQL connection."""
 
+import contextlib
 import json
-import socket
 import sqlite3
 
 import psycopg
@@ -17,6 +17,7 @@ from django.test import RequestFactory
 from psycopg import errors
 
 from yankao.core.errorviews import RETRY_AFTER, database_unavailable, server_error
+from yankao.core.tests.test_cli import free_port
 
 
 def wrapped(error: Exception) -> OperationalError:
@@ -28,42 +29,33 @@ def wrapped(error: Exception) -> OperationalError:
         return django_error
 
 
+def raised(action) -> Exception:
+    """The driver's error ``action`` raises."""
+    try:
+        action()
+    except (sqlite3.Error, psycopg.Error) as error:
+        return error
+    raise AssertionError("the database refused nothing")
+
+
 def sqlite_busy(tmp_path) -> Exception:
     path = tmp_path / "held.sqlite3"
-    holder = sqlite3.connect(path, isolation_level=None)
-    holder.execute("CREATE TABLE t (x)")
-    holder.execute("BEGIN EXCLUSIVE")
-    other = sqlite3.connect(path, timeout=0)
-    try:
-        other.execute("SELECT * FROM t")
-    except sqlite3.OperationalError as error:
-        return error
-    finally:
-        other.close()
-        holder.close()
-    raise AssertionError("an exclusive lock did not keep another reader out")
+    with contextlib.closing(sqlite3.connect(path, isolation_level=None)) as holder, \
+            contextlib.closing(sqlite3.connect(path, timeout=0)) as other:
+        holder.execute("CREATE TABLE t (x)")
+        holder.execute("BEGIN EXCLUSIVE")
+        return raised(lambda: other.execute("SELECT * FROM t"))
 
 
 def sqlite_missing_table() -> Exception:
-    database = sqlite3.connect(":memory:")
-    try:
-        database.execute("SELECT * FROM no_such_table")
-    except sqlite3.OperationalError as error:
-        return error
-    finally:
-        database.close()
-    raise AssertionError("a missing table was read")
+    with contextlib.closing(sqlite3.connect(":memory:")) as database:
+        return raised(lambda: database.execute("SELECT * FROM no_such_table"))
 
 
 def postgres_refused() -> Exception:
-    with socket.socket() as probe:  # a port nothing listens on
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    try:
-        psycopg.connect(host="127.0.0.1", port=port, dbname="x", connect_timeout=2)
-    except psycopg.OperationalError as error:
-        return error
-    raise AssertionError("a closed port accepted a connection")
+    # A port nothing listens on.
+    return raised(lambda: psycopg.connect(host="127.0.0.1", port=free_port(), dbname="x",
+                                          connect_timeout=2))
 
 
 def test_what_counts_as_the_database_out_of_reach(tmp_path):

@@ -12,7 +12,6 @@ import urllib.error
 import urllib.parse
 import urllib.request
 
-import psycopg
 import pytest
 from django.db import close_old_connections, connection
 from huey.contrib.djhuey import HUEY
@@ -30,16 +29,8 @@ pytestmark = pytest.mark.skipif(connection.vendor != "postgresql",
 SECONDS, BURST = 6, 0.4
 
 
-def admin_connection() -> psycopg.Connection:
-    settings = connection.settings_dict
-    params = {"host": settings.get("HOST") or "127.0.0.1", "port": settings.get("PORT"),
-              "user": settings.get("USER"), "password": settings.get("PASSWORD"),
-              "dbname": settings["NAME"]}
-    return psycopg.connect(**{k: v for k, v in params.items() if v}, autocommit=True)
-
-
 def test_acknowledged_cases_survive_the_database_ending_connections(
-        live_server, api_key, pothole, people):
+        live_server, api_key, pothole, people, second_connection):
     base = f"{live_server.url}/open311/v2"
     body = urllib.parse.urlencode({
         "api_key": api_key, "service_code": pothole.code, "lat": LINGYA[0],
@@ -72,18 +63,17 @@ def test_acknowledged_cases_survive_the_database_ending_connections(
     for thread in threads:
         thread.start()
     ended = 0
-    with admin_connection() as admin:
-        while time.monotonic() < stop:
-            # Bursts of ends (a restart), then quiet (the database back), in turn.
-            burst = time.monotonic() + BURST
-            while time.monotonic() < min(burst, stop):
-                time.sleep(0.03)
-                ended += admin.execute(
-                    "SELECT count(*) FROM (SELECT pg_terminate_backend(pid) FROM "
-                    "pg_stat_activity WHERE datname = current_database() AND backend_type "
-                    "= 'client backend' AND pid NOT IN (pg_backend_pid(), %s)) t",
-                    [ours]).fetchone()[0]
-            time.sleep(BURST)
+    while time.monotonic() < stop:
+        # Bursts of ends (a restart), then quiet (the database back), in turn.
+        burst = time.monotonic() + BURST
+        while time.monotonic() < min(burst, stop):
+            time.sleep(0.03)
+            ended += second_connection.execute(
+                "SELECT count(*) FROM (SELECT pg_terminate_backend(pid) FROM "
+                "pg_stat_activity WHERE datname = current_database() AND backend_type "
+                "= 'client backend' AND pid NOT IN (pg_backend_pid(), %s)) t",
+                [ours]).fetchone()[0]
+        time.sleep(BURST)
     for thread in threads:
         thread.join(timeout=60)
 
@@ -110,7 +100,7 @@ def test_acknowledged_cases_survive_the_database_ending_connections(
 
 
 def test_a_notice_job_that_meets_the_database_restarting_runs_again(
-        transactional_db, catalogue, people):
+        transactional_db, catalogue, people, second_connection):
     case = dispatch(catalogue, people)  # its notices are sent once it is committed
     sent = sorted(Notification.objects.values_list("dedupe_key", "recipient"))
     assert any(key.startswith("sd-update:") for key, _ in sent)  # the reporter's
@@ -118,8 +108,9 @@ def test_a_notice_job_that_meets_the_database_restarting_runs_again(
     update_ids = list(case.updates.order_by("pk").values_list("pk", flat=True))
     lead = case.assignments.get(is_lead=True)
 
-    with admin_connection() as admin:  # the database restarts under the worker
-        admin.execute("SELECT pg_terminate_backend(%s)", [connection.connection.info.backend_pid])
+    # The database restarts under the worker.
+    second_connection.execute("SELECT pg_terminate_backend(%s)",
+                              [connection.connection.info.backend_pid])
     job = update_notify_job(update_ids, lead.pk)  # the first attempt fails
     close_old_connections()  # what the worker does after each job (huey's close_db)
     assert not Notification.objects.exists()
