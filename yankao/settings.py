@@ -197,7 +197,7 @@ YANKAO_DISTRICT_BOUNDARIES = env_str(
     str(Path(__file__).resolve().parent / "core" / "data" / "kaohsiung-districts.geojson"),
 )
 
-# django-ratelimit counts in the shared cache (files or Redis).
+# django-ratelimit counts in the shared cache (files, or Redis: its own alias below).
 RATELIMIT_ENABLE = env_bool("YANKAO_RATE_LIMITS", default=True)
 RATELIMIT_USE_CACHE = "default"
 
@@ -238,17 +238,28 @@ FILE_UPLOAD_HANDLERS = [
 ]
 
 if CONFIG.redis_url:
+    # While Redis is out of reach (a restart, a failover) pages go on without the cache,
+    # the rate limits count in each process, and jobs wait in the database (decision 0149).
+    # A Redis that does not answer is given up on after these many seconds.
+    _redis_timeouts = {"socket_connect_timeout": 1, "socket_timeout": 5}
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "yankao.core.cache.ResilientRedisCache",
             "LOCATION": CONFIG.redis_url,
-        }
+            "OPTIONS": {**_redis_timeouts},
+        },
+        "ratelimit": {
+            "BACKEND": "yankao.core.cache.ResilientRedisCache",
+            "LOCATION": CONFIG.redis_url,
+            "OPTIONS": {**_redis_timeouts, "outage_fallback": "local"},
+        },
     }
+    RATELIMIT_USE_CACHE = "ratelimit"
     HUEY = {
-        "huey_class": "huey.RedisHuey",
+        "huey_class": "yankao.core.queue.HoldingRedisHuey",
         "name": "yankao",
         "immediate": False,
-        "connection": {"url": CONFIG.redis_url},
+        "connection": {"url": CONFIG.redis_url, "connection_options": _redis_timeouts},
     }
 else:
     # A file cache is shared by the web workers and the job worker on one machine.

@@ -17,6 +17,7 @@ from yankao.core.models import (
     Attachment,
     AuditEvent,
     District,
+    HeldTask,
     Job,
     Membership,
 )
@@ -53,6 +54,11 @@ def agency_table(*, actor) -> tuple[list[str], QuerySet]:
     rows = Agency.objects.order_by("sort_order", "code").values_list(
         "code", "name_zh", "name_en", "short_name_zh", "kind", "parent__code", "active")
     return AGENCY_COLUMNS, rows
+
+
+def held_jobs_count() -> int:
+    """Jobs waiting in the database for the queue (Redis) to answer again (decision 0149)."""
+    return HeldTask.objects.count()
 
 
 def district_list() -> QuerySet[District]:

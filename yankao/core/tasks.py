@@ -7,7 +7,7 @@ import datetime as dt
 from django.core.cache import cache
 from django.utils import timezone
 from huey import crontab
-from huey.contrib.djhuey import db_task, on_startup, periodic_task
+from huey.contrib.djhuey import db_periodic_task, db_task, on_startup, periodic_task
 
 HEARTBEAT_KEY = "yankao:worker:heartbeat"
 
@@ -75,6 +75,14 @@ def job_task(job_id: int) -> None:
     from yankao.core.jobs import job_run
 
     job_run(job_id)
+
+
+@db_periodic_task(crontab(minute="*"))
+def held_tasks_release_task() -> None:
+    """Queue the jobs held in the database while Redis was out of reach (decision 0149)."""
+    from yankao.core.queue import held_tasks_release
+
+    held_tasks_release()
 
 
 @periodic_task(crontab(minute="*/5"))

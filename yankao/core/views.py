@@ -296,10 +296,13 @@ def healthz(request: HttpRequest) -> JsonResponse:
         database = "ok"
     except DatabaseError:
         database = "unavailable"
+    # Jobs waiting in the database for the queue (Redis) to answer again (decision 0149).
+    held = selectors.held_jobs_count() if database == "ok" else None
     last_seen = worker_last_seen()
     body = {
         "database": database,
         "worker_last_seen": last_seen.isoformat() if last_seen else None,
+        "held_jobs": held,
         "version": yankao.__version__,
     }
     return JsonResponse(body, status=200 if database == "ok" else 503)

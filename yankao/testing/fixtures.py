@@ -72,3 +72,52 @@ def job_download(client, response) -> bytes:
     download = client.get(response["Location"] + "file/")
     assert download.status_code == 200
     return b"".join(download.streaming_content)
+
+
+class RedisServer:
+    """A redis-server of the test's own on a free port of 127.0.0.1, without persistence,
+    that the test may stop (as a restart or a failover does) and start again."""
+
+    def __init__(self, port: int) -> None:
+        self.port, self.url, self.process = port, f"redis://127.0.0.1:{port}/0", None
+
+    def start(self) -> None:
+        import subprocess
+        import time
+
+        import redis
+
+        self.process = subprocess.Popen(  # noqa: S603 - our own arguments
+            ["redis-server", "--bind", "127.0.0.1", "--port", str(self.port),  # noqa: S607
+             "--save", "", "--appendonly", "no"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                redis.Redis(port=self.port, socket_connect_timeout=1).ping()
+                return
+            except redis.exceptions.ConnectionError:
+                if time.monotonic() > deadline or self.process.poll() is not None:
+                    raise
+                time.sleep(0.05)
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(timeout=20)
+
+
+@pytest.fixture
+def redis_server():
+    """A :class:`RedisServer`, started (skips where redis-server is not installed; CI
+    installs it)."""
+    import shutil
+
+    from yankao.core.tests.test_cli import free_port
+
+    if shutil.which("redis-server") is None:
+        pytest.skip("redis-server is not installed")
+    server = RedisServer(free_port())
+    server.start()
+    yield server
+    server.stop()

@@ -8,6 +8,7 @@ from yankao.core.models.closures import ClosureDay
 from yankao.core.models.jobs import Job
 from yankao.core.models.notifications import Notification
 from yankao.core.models.people import ApiToken, Membership, Role
+from yankao.core.models.queue import HeldTask
 from yankao.core.models.vault import PersonalContact
 
 __all__ = [
@@ -18,6 +19,7 @@ __all__ = [
     "City",
     "ClosureDay",
     "District",
+    "HeldTask",
     "Job",
     "Membership",
     "Notification",
