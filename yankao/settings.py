@@ -285,6 +285,9 @@ if env_str("YANKAO_EMAIL_HOST"):
     EMAIL_HOST_USER = env_str("YANKAO_EMAIL_USER")
     EMAIL_HOST_PASSWORD = env_str("YANKAO_EMAIL_PASSWORD")
     EMAIL_USE_TLS = True
+    # A mail server that does not answer is given up on after this many seconds; the
+    # notification is tried again later (decision 0150).
+    EMAIL_TIMEOUT = env_int("YANKAO_EMAIL_TIMEOUT", 30)
 else:
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = str(DATA_DIR / "outbox")

@@ -36,37 +36,19 @@ def worker_heartbeat() -> None:
 
 @db_task(retries=3, retry_delay=60)
 def notification_deliver(notification_id: int) -> None:
-    """Send one recorded notification; mark it sent, or record the error and retry. An
-    address the mail server refuses for good (5xx) is not retried: the notification is
-    marked bounced and ``core.services.notifications.bounce_handlers`` are told, so the
-    module that wrote it can stop writing to that address."""
-    import smtplib
+    """Send one recorded notification (``notification_send``); a mail server out of reach
+    is tried again three times a minute apart, then by ``notifications_resend_task``."""
+    from yankao.core.services.notifications import notification_send
 
-    from django.core.mail import EmailMessage
-    from django.db.models import F
+    notification_send(notification_id)
 
-    from yankao.core.models import Notification
-    from yankao.core.services.notifications import notification_bounced
 
-    notification = Notification.objects.filter(pk=notification_id, sent_at__isnull=True).first()
-    if notification is None:
-        return
-    Notification.objects.filter(pk=notification.pk).update(attempts=F("attempts") + 1)
-    message = EmailMessage(notification.subject, notification.body, None,
-                           [notification.recipient], headers=notification.headers or None)
-    try:
-        message.send()
-    except smtplib.SMTPRecipientsRefused as error:
-        codes = [code for code, _text in error.recipients.values()]
-        if codes and all(500 <= code < 600 for code in codes):
-            notification_bounced(notification=notification, error=str(error.recipients))
-            return
-        Notification.objects.filter(pk=notification.pk).update(last_error=str(error)[:2000])
-        raise
-    except OSError as error:
-        Notification.objects.filter(pk=notification.pk).update(last_error=str(error)[:2000])
-        raise
-    Notification.objects.filter(pk=notification.pk).update(sent_at=timezone.now(), last_error="")
+@db_periodic_task(crontab(minute="*/10"))
+def notifications_resend_task() -> None:
+    """Send again what the mail server could not take before (decision 0150)."""
+    from yankao.core.services.notifications import notifications_resend
+
+    notifications_resend()
 
 
 @db_task()

@@ -32,6 +32,8 @@ class Notification(models.Model):
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     last_error = models.TextField(_("last error"), blank=True)
     bounced_at = models.DateTimeField(_("bounced at"), null=True, blank=True)
+    # A delivery holds the notification until then, so no two send it at once (0150).
+    lease_until = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("notification")

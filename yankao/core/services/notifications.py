@@ -2,10 +2,29 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import logging
+import smtplib
+
 from django.contrib.contenttypes.models import ContentType
+from django.core.mail import EmailMessage
 from django.db import IntegrityError, models, transaction
+from django.db.models import F, Q
+from django.utils import timezone
 
 from yankao.core.models import Agency, Notification
+
+logger = logging.getLogger("yankao.notifications")
+
+# One delivery at a time holds a notification this long (longer than a send may take).
+DELIVERY_LEASE = dt.timedelta(minutes=5)
+# What the mail server could not take is sent again by the ten-minute job: once it is
+# this old (its own job has given up, three tries a minute apart), while it is younger
+# than RESEND_WITHIN and has been tried fewer than RESEND_ATTEMPTS times (decision 0150).
+RESEND_AFTER = dt.timedelta(minutes=10)
+RESEND_WITHIN = dt.timedelta(days=2)
+RESEND_ATTEMPTS = 30
+RESEND_BATCH = 1000
 
 
 def notification_queue(
@@ -49,6 +68,65 @@ def notification_queue(
     return created
 
 
+def notification_send(notification_id: int) -> bool:
+    """Send one recorded notification, unless it went already, bounced, or another
+    delivery holds it now; mark it sent. Returns whether it went now.
+
+    An address the mail server refuses for good (5xx) is not tried again: the
+    notification is marked bounced and ``bounce_handlers`` are told, so the module that
+    wrote it can stop writing to that address. Any other failure (the server out of reach,
+    a 4xx) is recorded on the notification and raised, to be tried again."""
+    now = timezone.now()
+    free = Q(lease_until__isnull=True) | Q(lease_until__lt=now)
+    mine = Notification.objects.filter(free, pk=notification_id, sent_at__isnull=True,
+                                       bounced_at__isnull=True)
+    if not mine.update(lease_until=now + DELIVERY_LEASE, attempts=F("attempts") + 1):
+        return False
+    notification = Notification.objects.get(pk=notification_id)
+    this = Notification.objects.filter(pk=notification_id)
+    message = EmailMessage(notification.subject, notification.body, None,
+                           [notification.recipient], headers=notification.headers or None)
+    try:
+        message.send()
+    except smtplib.SMTPRecipientsRefused as error:
+        codes = [code for code, _text in error.recipients.values()]
+        if codes and all(500 <= code < 600 for code in codes):
+            this.update(lease_until=None)
+            notification_bounced(notification=notification, error=str(error.recipients))
+            return False
+        this.update(last_error=str(error)[:2000], lease_until=None)
+        raise
+    except OSError as error:
+        this.update(last_error=str(error)[:2000], lease_until=None)
+        raise
+    this.update(sent_at=timezone.now(), last_error="", lease_until=None)
+    return True
+
+
+def notifications_resend(*, now: dt.datetime | None = None) -> int:
+    """Send again, oldest first, the notifications the mail server could not take (see
+    ``RESEND_AFTER``). Stops at the first that fails again: the server is still out of
+    reach, and the rest wait for the next run. Returns how many went."""
+    now = now or timezone.now()
+    waiting = list(
+        Notification.objects.filter(
+            Q(lease_until__isnull=True) | Q(lease_until__lt=now),
+            sent_at__isnull=True, bounced_at__isnull=True,
+            created_at__lte=now - RESEND_AFTER, created_at__gte=now - RESEND_WITHIN,
+            attempts__lt=RESEND_ATTEMPTS)
+        .order_by("created_at", "pk").values_list("pk", flat=True)[:RESEND_BATCH])
+    sent = 0
+    for index, pk in enumerate(waiting):
+        try:
+            sent += notification_send(pk)
+        except OSError as error:
+            logger.warning("the mail server still refuses or is out of reach (%s): %d "
+                           "notifications sent again, %d wait", error, sent,
+                           len(waiting) - index)
+            break
+    return sent
+
+
 # Modules that want to hear of bounces: callables (notification) → None, by kind prefix.
 bounce_handlers: dict[str, object] = {}
 
@@ -56,8 +134,6 @@ bounce_handlers: dict[str, object] = {}
 def notification_bounced(*, notification: Notification, error: str) -> None:
     """The mail server refused the address for good: record it, never retry, and let the
     module whose kind it is stop writing to the address (e.g. end a subscription)."""
-    from django.utils import timezone
-
     Notification.objects.filter(pk=notification.pk).update(
         last_error=f"bounced: {error}"[:2000], bounced_at=timezone.now())
     for prefix, handler in bounce_handlers.items():
