@@ -75,7 +75,8 @@ def notification_send(notification_id: int) -> bool:
     An address the mail server refuses for good (5xx) is not tried again: the
     notification is marked bounced and ``bounce_handlers`` are told, so the module that
     wrote it can stop writing to that address. Any other failure (the server out of reach,
-    a 4xx) is recorded on the notification and raised, to be tried again."""
+    a 4xx, a message that cannot be written) is recorded on the notification and raised,
+    to be tried again."""
     now = timezone.now()
     free = Q(lease_until__isnull=True) | Q(lease_until__lt=now)
     mine = Notification.objects.filter(free, pk=notification_id, sent_at__isnull=True,
@@ -96,17 +97,24 @@ def notification_send(notification_id: int) -> bool:
             return False
         this.update(last_error=str(error)[:2000], lease_until=None)
         raise
-    except OSError as error:
-        this.update(last_error=str(error)[:2000], lease_until=None)
+    except Exception as error:
+        this.update(last_error=f"{type(error).__name__}: {error}"[:2000], lease_until=None)
         raise
     this.update(sent_at=timezone.now(), last_error="", lease_until=None)
     return True
 
 
+# The mail server's answers about one message (a recipient's mailbox full, the message
+# refused): the next message may still go. Any other OSError means the server is away.
+MESSAGE_REFUSED = (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused,
+                   smtplib.SMTPDataError)
+
+
 def notifications_resend(*, now: dt.datetime | None = None) -> int:
     """Send again, oldest first, the notifications the mail server could not take (see
-    ``RESEND_AFTER``). Stops at the first that fails again: the server is still out of
-    reach, and the rest wait for the next run. Returns how many went."""
+    ``RESEND_AFTER``). Stops when the server is still out of reach (the rest wait for the
+    next run); a message the server refuses, or that cannot be written, does not stop the
+    others. Returns how many went."""
     now = now or timezone.now()
     waiting = list(
         Notification.objects.filter(
@@ -119,11 +127,15 @@ def notifications_resend(*, now: dt.datetime | None = None) -> int:
     for index, pk in enumerate(waiting):
         try:
             sent += notification_send(pk)
+        except MESSAGE_REFUSED:
+            continue  # recorded on the notification; the server takes others
         except OSError as error:
-            logger.warning("the mail server still refuses or is out of reach (%s): %d "
-                           "notifications sent again, %d wait", error, sent,
-                           len(waiting) - index)
+            logger.warning("the mail server is still out of reach (%s): %d notifications "
+                           "sent again, %d wait", error, sent, len(waiting) - index)
             break
+        except Exception:
+            # This message cannot be sent (recorded on it); it must not hold up the rest.
+            logger.exception("notification %s could not be sent", pk)
     return sent
 
 

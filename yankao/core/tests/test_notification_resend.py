@@ -58,7 +58,7 @@ def test_a_notice_the_mail_server_could_not_take_goes_when_it_is_back(
     mail_server.away()
     [notice] = notices(1, run_jobs)
     assert notice.sent_at is None and notice.attempts == 1
-    assert "refused" in notice.last_error.lower()
+    assert "ConnectionRefusedError" in notice.last_error
     assert notice.lease_until is None  # the failed delivery let go of it
 
     mail_server.back()
@@ -109,3 +109,19 @@ def test_what_is_not_sent_again(db, mail_server, run_jobs):
     assert notifications_resend(now=old.created_at + RESEND_WITHIN + LATER) == 0
     assert notifications_resend(now=tried.created_at + LATER) == 1  # only the first
     assert [message.to for message in mail.outbox] == [["r0@example.org"]]
+
+
+def test_a_message_that_cannot_go_does_not_hold_up_the_others(db, mail_server, run_jobs,
+                                                              caplog):
+    mail_server.away()
+    first, *_others, last = notices(3, run_jobs)
+    # The oldest cannot be written at all: a header with a line break.
+    Notification.objects.filter(pk=first.pk).update(headers={"X-Case": "1\nBcc: x@y.z"})
+    mail_server.back()
+    with caplog.at_level(logging.ERROR, logger="yankao.notifications"):
+        assert notifications_resend(now=last.created_at + LATER) == 2
+    first.refresh_from_db()
+    assert first.sent_at is None and "BadHeaderError" in first.last_error
+    assert first.lease_until is None
+    assert sorted(message.to[0] for message in mail.outbox) == [
+        "r1@example.org", "r2@example.org"]
