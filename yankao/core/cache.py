@@ -130,6 +130,17 @@ class _Miss:
         return False
 
 
+def _through(operation: str):
+    """Django's Redis client's ``operation``, or its answer without Redis (``_call``)."""
+
+    def method(self, *args):
+        return self._call(operation, *args)
+
+    method.__name__ = method.__qualname__ = operation
+    method.__doc__ = getattr(RedisCacheClient, operation).__doc__
+    return method
+
+
 class ResilientRedisCacheClient(RedisCacheClient):
     """Django's Redis client, each operation answered without Redis while it is out of
     reach (see the module)."""
@@ -156,38 +167,17 @@ class ResilientRedisCacheClient(RedisCacheClient):
                 return result
         return getattr(self._fallback, operation)(*args)
 
-    def add(self, key, value, timeout):
-        return self._call("add", key, value, timeout)
-
-    def get(self, key, default):
-        return self._call("get", key, default)
-
-    def set(self, key, value, timeout):
-        return self._call("set", key, value, timeout)
-
-    def touch(self, key, timeout):
-        return self._call("touch", key, timeout)
-
-    def delete(self, key):
-        return self._call("delete", key)
-
-    def get_many(self, keys):
-        return self._call("get_many", keys)
-
-    def has_key(self, key):
-        return self._call("has_key", key)
-
-    def incr(self, key, delta):
-        return self._call("incr", key, delta)
-
-    def set_many(self, data, timeout):
-        return self._call("set_many", data, timeout)
-
-    def delete_many(self, keys):
-        return self._call("delete_many", keys)
-
-    def clear(self):
-        return self._call("clear")
+    add = _through("add")
+    get = _through("get")
+    set = _through("set")
+    touch = _through("touch")
+    delete = _through("delete")
+    get_many = _through("get_many")
+    has_key = _through("has_key")
+    incr = _through("incr")
+    set_many = _through("set_many")
+    delete_many = _through("delete_many")
+    clear = _through("clear")
 
 
 class ResilientRedisCache(RedisCache):

@@ -68,6 +68,11 @@ def notification_queue(
     return created
 
 
+def _unleased(now: dt.datetime) -> Q:
+    """No delivery holds the notification at ``now``."""
+    return Q(lease_until__isnull=True) | Q(lease_until__lt=now)
+
+
 def notification_send(notification_id: int) -> bool:
     """Send one recorded notification, unless it went already, bounced, or another
     delivery holds it now; mark it sent. Returns whether it went now.
@@ -78,9 +83,8 @@ def notification_send(notification_id: int) -> bool:
     a 4xx, a message that cannot be written) is recorded on the notification and raised,
     to be tried again."""
     now = timezone.now()
-    free = Q(lease_until__isnull=True) | Q(lease_until__lt=now)
-    mine = Notification.objects.filter(free, pk=notification_id, sent_at__isnull=True,
-                                       bounced_at__isnull=True)
+    mine = Notification.objects.filter(_unleased(now), pk=notification_id,
+                                       sent_at__isnull=True, bounced_at__isnull=True)
     if not mine.update(lease_until=now + DELIVERY_LEASE, attempts=F("attempts") + 1):
         return False
     notification = Notification.objects.get(pk=notification_id)
@@ -118,8 +122,7 @@ def notifications_resend(*, now: dt.datetime | None = None) -> int:
     now = now or timezone.now()
     waiting = list(
         Notification.objects.filter(
-            Q(lease_until__isnull=True) | Q(lease_until__lt=now),
-            sent_at__isnull=True, bounced_at__isnull=True,
+            _unleased(now), sent_at__isnull=True, bounced_at__isnull=True,
             created_at__lte=now - RESEND_AFTER, created_at__gte=now - RESEND_WITHIN,
             attempts__lt=RESEND_ATTEMPTS)
         .order_by("created_at", "pk").values_list("pk", flat=True)[:RESEND_BATCH])
