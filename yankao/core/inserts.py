@@ -29,37 +29,52 @@ from django.db.models.expressions import DatabaseDefault
 from psycopg.errors import PipelineAborted
 
 
+def _placeholders(vendor: str, count: int, first: int = 1) -> list[str]:
+    """``count`` parameters' placeholders: PostgreSQL's own (``$1``, …, numbered from
+    ``first``), which psycopg passes on as they are (see :func:`_cursor`), or ``%s``."""
+    if vendor == "postgresql":
+        return [f"${n}" for n in range(first, first + count)]
+    return ["%s"] * count
+
+
 @cache
 def _statement(vendor: str, table: str, columns: tuple[str, ...], rows: int,
-               returning: tuple[str, ...]) -> str:
+               returning: tuple[str, ...], first: int = 1) -> str:
     quote = connections[DEFAULT_DB_ALIAS].ops.quote_name
-    row = f"({', '.join(['%s'] * len(columns))})"
+    marks = iter(_placeholders(vendor, len(columns) * rows, first))
+    values = ", ".join(f"({', '.join(next(marks) for _c in columns)})" for _r in range(rows))
     # Names from the model's meta, quoted; every value is a parameter.
     sql = (f"INSERT INTO {quote(table)} ({', '.join(quote(c) for c in columns)}) "  # noqa: S608
-           f"VALUES {', '.join([row] * rows)}")
+           f"VALUES {values}")
     if returning:
         sql += f" RETURNING {', '.join(quote(c) for c in returning)}"
     return sql
 
 
 def _cursor(db: BaseDatabaseWrapper):
-    """A cursor of ``db``; on PostgreSQL one that binds on the server (psycopg's
-    ``Cursor``, which prepares a statement it has run five times), wrapped like Django's
-    own so the statement is logged and counted."""
+    """A cursor of ``db``; on PostgreSQL psycopg's ``RawCursor``: the values are bound by
+    the server, so the statement's text is the same every time and psycopg prepares it
+    once it has run five times on the connection; and its placeholders are PostgreSQL's
+    own, so psycopg does not parse the text for them on every execution (it keeps the
+    parse only of statements shorter than 4 kB with at most 50 parameters, and an
+    intake's statement is longer). Wrapped like Django's own cursors, so the statement is
+    logged and counted."""
     if db.vendor != "postgresql":
         return db.cursor()
-    from django.db.backends.postgresql.base import ServerBindingCursor
+    from psycopg import RawCursor
 
     db.ensure_connection()
-    raw = ServerBindingCursor(db.connection)
+    raw = RawCursor(db.connection)
     return db.make_debug_cursor(raw) if db.queries_logged else db.make_cursor(raw)
 
 
 def insert_new(objs: Sequence[models.Model]) -> None:
     """INSERT ``objs`` — new, validated instances of one model — in one statement, and set
     what the database gives back (the primary key, database defaults), as ``bulk_create``
-    does. Their related objects must be saved already. Every object must leave the same
-    fields to a database default (a ``db_default`` not set in Python)."""
+    does. Their related objects must be saved already (or have reserved keys, inside
+    :func:`pipelined`). Every object must leave the same fields to a database default (a
+    ``db_default`` not set in Python). Only what the database chose is read back: nothing
+    at all for rows whose keys were reserved and whose every field was given."""
     if not objs:
         return
     db = connections[DEFAULT_DB_ALIAS]
@@ -71,8 +86,8 @@ def insert_new(objs: Sequence[models.Model]) -> None:
     for obj in objs:
         obj._prepare_related_fields_for_save(operation_name="insert_new")
     pk = meta.pk
-    fields = [f for f in meta.concrete_fields
-              if f is not pk or getattr(objs[0], pk.attname) is not None]
+    keyed = getattr(objs[0], pk.attname) is not None
+    fields = [f for f in meta.concrete_fields if f is not pk or keyed]
     rows = [[f.pre_save(obj, True) for f in fields] for obj in objs]
     skipped = {i for i, value in enumerate(rows[0]) if isinstance(value, DatabaseDefault)}
     params = []
@@ -84,25 +99,22 @@ def insert_new(objs: Sequence[models.Model]) -> None:
             if i not in skipped:
                 params.append(field.get_db_prep_save(value, db))
     columns = tuple(f.column for i, f in enumerate(fields) if i not in skipped)
-    returned = meta.db_returning_fields
-    sql = _statement(db.vendor, meta.db_table, columns, len(objs),
-                     tuple(f.column for f in returned))
-    pending = getattr(db, _PENDING, None)
-    cursor = _cursor(db)
-    try:
-        cursor.execute(sql, params)
-    except BaseException:
-        cursor.close()
-        raise
+    defaulted = {fields[i] for i in skipped}
+    returned = tuple(f for f in meta.db_returning_fields
+                     if (f is pk and not keyed) or f in defaulted)
+    part = (meta.db_table, columns, len(objs), tuple(f.column for f in returned))
     for obj in objs:
         obj._state.adding = False
         obj._state.db = db.alias
-    if pending is not None:
-        # In a pipeline the rows come back when it ends (reading them now would wait).
-        pending.append((cursor, objs, returned))
+    batch = getattr(db, _BATCH, None)
+    if batch is not None:
+        # Sent with the block's other INSERTs, as one statement (see pipelined).
+        batch.add(part, params, objs, returned)
         return
-    with cursor:
-        _set_returned(db, objs, returned, cursor.fetchall())
+    with _cursor(db) as cursor:
+        cursor.execute(_statement(db.vendor, *part), params)
+        if returned:
+            _set_returned(db, objs, returned, cursor.fetchall())
 
 
 def _set_returned(db: BaseDatabaseWrapper, objs: Sequence[models.Model],
@@ -114,8 +126,88 @@ def _set_returned(db: BaseDatabaseWrapper, objs: Sequence[models.Model],
             setattr(obj, field.attname, value)
 
 
-# The Django connection's attribute holding the INSERTs of an open pipeline block.
-_PENDING = "_yankao_pipeline_pending"
+# The Django connection's attribute holding the open pipeline block's INSERTs.
+_BATCH = "_yankao_pipeline_batch"
+
+
+class _Batch:
+    """The INSERTs of a :func:`pipelined` block: gathered until the block ends or another
+    statement is about to run, then sent as one statement (``WITH s0 AS (INSERT …), …``);
+    the statements sent, with the objects waiting for what they return."""
+
+    def __init__(self, db: BaseDatabaseWrapper):
+        self.db = db
+        self.parts: list[tuple] = []
+        self.params: list = []
+        self.waiting: list[tuple] = []
+        self.sent: list = []
+
+    def add(self, part: tuple, params: list, objs: Sequence[models.Model],
+            returned: Sequence[models.Field]) -> None:
+        self.parts.append(part)
+        self.params += params
+        self.waiting.append((objs, returned))
+
+    def send(self) -> None:
+        """Send the gathered INSERTs (their answers are read when the block ends)."""
+        if not self.parts:
+            return
+        parts, params, waiting = tuple(self.parts), self.params, self.waiting
+        self.parts, self.params, self.waiting = [], [], []
+        if len(parts) == 1:
+            sql = _statement(self.db.vendor, *parts[0])
+        else:
+            sql = _gathered_statement(self.db.vendor, parts)
+        cursor = _cursor(self.db)
+        self.sent.append((cursor, len(parts) > 1, waiting))
+        cursor.execute(sql, params)
+
+    def send_first(self, execute, sql, params, many, context):
+        """Django's execute wrapper for the block: another statement (an ORM query, a
+        statement of :func:`reserve_keys`) runs after the INSERTs gathered before it, so
+        it sees their rows as without the block."""
+        self.send()
+        return execute(sql, params, many, context)
+
+    def close(self) -> None:
+        for cursor, _gathered, _waiting in self.sent:
+            cursor.close()
+
+    def read(self) -> None:
+        """Set on the objects what the database gave back (after the pipeline's end)."""
+        for cursor, gathered, waiting in self.sent:
+            with cursor:
+                if not any(returned for _objs, returned in waiting):
+                    continue
+                if not gathered:
+                    (objs, returned), = waiting
+                    _set_returned(self.db, objs, returned, cursor.fetchall())
+                    continue
+                # One row: an array per returned column of each INSERT that returns any.
+                arrays = iter(cursor.fetchone())
+                for objs, returned in waiting:
+                    if returned:
+                        columns = [next(arrays) for _field in returned]
+                        rows = list(zip(*columns, strict=True))
+                        _set_returned(self.db, objs, returned, rows)
+
+
+@cache
+def _gathered_statement(vendor: str, parts: tuple[tuple, ...]) -> str:
+    """One statement for several INSERTs (PostgreSQL's data-modifying ``WITH``): each part
+    an INSERT in its own ``WITH`` item, and the statement's one row holds, for each
+    part that returns columns, one array per column, in the order of its rows."""
+    quote = connections[DEFAULT_DB_ALIAS].ops.quote_name
+    items, arrays, first = [], [], 1
+    for i, part in enumerate(parts):
+        items.append(f"s{i} AS ({_statement(vendor, *part, first)})")
+        first += len(part[1]) * part[2]
+        returning = part[3]
+        if returning:
+            aggregates = ", ".join(f"array_agg({quote(c)})" for c in returning)
+            arrays.append(f"(SELECT {aggregates} FROM s{i}) AS r{i}")  # noqa: S608 - names
+    tail = f"SELECT * FROM {', '.join(arrays)}" if arrays else "SELECT NULL"  # noqa: S608
+    return f"WITH {', '.join(items)} {tail}"
 
 
 class _AbortedAfterError(logging.Filter):
@@ -134,12 +226,15 @@ logging.getLogger("psycopg").addFilter(_AbortedAfterError())
 
 @contextmanager
 def pipelined() -> Iterator[None]:
-    """On PostgreSQL, the statements of the block go to the server without waiting for
-    each other's answer (psycopg's pipeline mode), and the answers are read when the
-    block ends: one round trip for the INSERTs of :func:`insert_new` instead of one each,
-    which costs the worker and the server a context switch and a few system calls per
-    statement. A statement whose rows are read at once (an ORM query) waits for those
-    before it, as without the block. Use it inside a transaction.
+    """On PostgreSQL, the INSERTs of :func:`insert_new` in the block are gathered and sent
+    as one statement when the block ends, or just before any other statement of the
+    block (which then sees their rows, as without the block); and every statement goes
+    to the server without waiting for the one before (psycopg's pipeline mode), its
+    answer read when needed — the transaction's BEGIN travels with the first. A block
+    writing several tables then costs one round trip and one statement to parse, bind
+    and execute instead of one each, which on a machine whose cores the web workers and
+    PostgreSQL share is the intake's largest cost after Python's own. Use it inside a
+    transaction.
 
     What the database gives back (the keys of new rows, their database defaults) is set
     on the objects when the block ends: inside it, a row that another must point at needs
@@ -148,25 +243,25 @@ def pipelined() -> Iterator[None]:
     when it leaves ``transaction.atomic`` with the error. Elsewhere, and in an inner
     block, the statements run one by one as without it."""
     db = connections[DEFAULT_DB_ALIAS]
-    if db.vendor != "postgresql" or getattr(db, _PENDING, None) is not None:
+    if db.vendor != "postgresql" or getattr(db, _BATCH, None) is not None:
         yield
         return
     db.ensure_connection()
-    pending: list = []
-    setattr(db, _PENDING, pending)
+    batch = _Batch(db)
+    setattr(db, _BATCH, batch)
     try:
-        with db.wrap_database_errors, db.connection.pipeline():
+        with db.wrap_database_errors, db.connection.pipeline(), \
+                db.execute_wrapper(batch.send_first):
             yield
+            setattr(db, _BATCH, None)
+            batch.send()
     except BaseException:
-        for cursor, _objs, _returned in pending:
-            cursor.close()
+        batch.close()
         raise
     finally:
-        setattr(db, _PENDING, None)
+        setattr(db, _BATCH, None)
     with db.wrap_database_errors:
-        for cursor, objs, returned in pending:
-            with cursor:
-                _set_returned(db, objs, returned, cursor.fetchall())
+        batch.read()
 
 
 def reserve_keys(*models_: type[models.Model]) -> list[int] | None:
@@ -188,14 +283,18 @@ def reserve_keys(*models_: type[models.Model]) -> list[int] | None:
 
 @cache
 def _reserve_statement(count: int) -> str:
-    return "SELECT " + ", ".join(["nextval(pg_get_serial_sequence(%s, %s))"] * count)
+    marks = iter(_placeholders("postgresql", 2 * count))
+    return "SELECT " + ", ".join(f"nextval(pg_get_serial_sequence({next(marks)}, "
+                                 f"{next(marks)}))" for _n in range(count))
 
 
 @cache
 def _update_statement(vendor: str, table: str, columns: tuple[str, ...], key: str) -> str:
     quote = connections[DEFAULT_DB_ALIAS].ops.quote_name
-    assignments = ", ".join(f"{quote(c)} = %s" for c in columns)
-    return f"UPDATE {quote(table)} SET {assignments} WHERE {quote(key)} = %s"  # noqa: S608 - names
+    marks = _placeholders(vendor, len(columns) + 1)
+    assignments = ", ".join(f"{quote(c)} = {m}" for c, m in zip(columns, marks, strict=False))
+    return (f"UPDATE {quote(table)} SET {assignments} "  # noqa: S608 - names
+            f"WHERE {quote(key)} = {marks[-1]}")
 
 
 def update_fields(obj: models.Model, names: Sequence[str]) -> None:

@@ -1,6 +1,6 @@
-"""Writes in one round trip (decision 0147): ``insert_new`` inside ``pipelined()`` and
-keys drawn ahead with ``reserve_keys``, on PostgreSQL; on SQLite both leave the writes as
-they were, one by one."""
+"""Writes in one round trip (decision 0147) and one statement (decision 0151):
+``insert_new`` inside ``pipelined()`` and keys drawn ahead with ``reserve_keys``, on
+PostgreSQL; on SQLite both leave the writes as they were, one by one."""
 
 import datetime
 import logging
@@ -24,6 +24,11 @@ def closure(n: int, **fields) -> ClosureDay:
 def notice(key: str) -> Notification:
     return Notification(kind="test", recipient="a@example.org", subject="s", body="b",
                         dedupe_key=key)
+
+
+def statements(context: CaptureQueriesContext) -> list[str]:
+    """The block's statements, without the savepoint of the test's transaction."""
+    return [q["sql"] for q in context.captured_queries if "SAVEPOINT" not in q["sql"]]
 
 
 def postgresql_only():
@@ -69,14 +74,49 @@ def test_reserved_keys_are_new_and_used_as_given():
 
 
 @pytest.mark.django_db
-def test_the_pipeline_costs_one_statement_per_insert():
+def test_the_inserts_of_a_block_are_one_statement():
     postgresql_only()
+    day, notices = closure(0), [notice("one"), notice("two"), notice("three")]
     with CaptureQueriesContext(connection) as context, transaction.atomic(), pipelined():
-        insert_new([closure(0)])
+        insert_new([day])
+        insert_new(notices[:1])
+        insert_new(notices[1:])
+    sent = statements(context)
+    assert len(sent) == 1 and sent[0].startswith("WITH s0 AS (INSERT INTO")
+    # Each object got its own row's key, in the order of its INSERT's rows.
+    keys = [n.pk for n in notices]
+    assert None not in keys and keys[1] < keys[2] and day.pk is not None
+    stored = dict(Notification.objects.filter(pk__in=keys).values_list("pk", "dedupe_key"))
+    assert [stored[k] for k in keys] == ["one", "two", "three"]
+
+
+@pytest.mark.django_db
+def test_rows_with_reserved_keys_and_every_field_given_are_not_read_back():
+    postgresql_only()
+    day = closure(0)
+    day.pk, = reserve_keys(ClosureDay)
+    with CaptureQueriesContext(connection) as context, transaction.atomic(), pipelined():
+        insert_new([day])
+    assert "RETURNING" not in statements(context)[-1]
+    with CaptureQueriesContext(connection) as context:
+        insert_new([notice("alone")])
+    assert statements(context)[-1].endswith('RETURNING "id"')
+
+
+@pytest.mark.django_db
+def test_a_statement_inside_the_block_runs_after_the_inserts_gathered_before_it():
+    postgresql_only()
+    days = [closure(0), closure(1)]
+    with CaptureQueriesContext(connection) as context, transaction.atomic(), pipelined():
+        insert_new(days[:1])
         insert_new([notice("one")])
-        insert_new([notice("two"), notice("three")])
-    inserts = [q["sql"] for q in context.captured_queries if q["sql"].startswith("INSERT")]
-    assert len(inserts) == 3
+        assert ClosureDay.objects.filter(date=FIRST).count() == 1
+        insert_new(days[1:])
+    sent = statements(context)
+    assert sent[0].startswith('WITH s0 AS (INSERT INTO "core_closureday"')
+    assert sent[1].startswith("SELECT COUNT(*)")
+    assert sent[2].startswith('INSERT INTO "core_closureday"') and len(sent) == 3
+    assert None not in [day.pk for day in days]
 
 
 @pytest.mark.django_db

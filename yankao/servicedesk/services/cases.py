@@ -228,9 +228,9 @@ def _intake_write(actor, fields: dict, *, route, reporter: dict,
     is an (agency, due time)), its reporter in the vault, the reporter's subscription, its
     public updates, its assignment and its audit events, each table in one INSERT.
 
-    On PostgreSQL the keys of the case, contact and assignment are reserved first, and the
-    INSERTs then go to the server in one pipeline (one round trip, decision 0147); on
-    SQLite they run in order, each new key read back."""
+    On PostgreSQL the keys of the case, contact and assignment are reserved first (with
+    the BEGIN, one round trip), and the INSERTs then go to the server as one statement
+    (decisions 0147 and 0151); on SQLite they run in order, each new key read back."""
     case = Case(number=new_case_number(fields["registered_at"]), **fields)
     if route is not None:
         agency, due = route
@@ -243,9 +243,10 @@ def _intake_write(actor, fields: dict, *, route, reporter: dict,
     # Only the rows others point at need a key before the pipeline ends (none on SQLite).
     keyed = [Case, *([PersonalContact] if with_contact else []),
              *([Assignment] if route is not None else [])]
-    keys = dict(zip(keyed, reserve_keys(*keyed) or [], strict=False))
-    case.pk = keys.get(Case)
     with pipelined(), audit_batch():
+        # Drawn with the transaction's BEGIN, in the pipeline's first round trip.
+        keys = dict(zip(keyed, reserve_keys(*keyed) or [], strict=False))
+        case.pk = keys.get(Case)
         # The reporter's contact first, so the case's INSERT carries its pointer: the
         # new case is never updated (an UPDATE would write all its indexes again).
         contact = None
