@@ -103,18 +103,23 @@ def insert_new(objs: Sequence[models.Model]) -> None:
     returned = tuple(f for f in meta.db_returning_fields
                      if (f is pk and not keyed) or f in defaulted)
     part = (meta.db_table, columns, len(objs), tuple(f.column for f in returned))
-    for obj in objs:
-        obj._state.adding = False
-        obj._state.db = db.alias
     batch = getattr(db, _BATCH, None)
     if batch is not None:
         # Sent with the block's other INSERTs, as one statement (see pipelined).
         batch.add(part, params, objs, returned)
+        _mark_saved(db, objs)
         return
     with _cursor(db) as cursor:
         cursor.execute(_statement(db.vendor, *part), params)
+        _mark_saved(db, objs)
         if returned:
             _set_returned(db, objs, returned, cursor.fetchall())
+
+
+def _mark_saved(db: BaseDatabaseWrapper, objs: Sequence[models.Model]) -> None:
+    for obj in objs:
+        obj._state.adding = False
+        obj._state.db = db.alias
 
 
 def _set_returned(db: BaseDatabaseWrapper, objs: Sequence[models.Model],
