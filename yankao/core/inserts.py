@@ -29,8 +29,8 @@ from django.db.models.expressions import DatabaseDefault
 from psycopg.errors import PipelineAborted
 
 
-def _placeholders(vendor: str, count: int, first: int = 1) -> list[str]:
-    """``count`` parameters' placeholders: PostgreSQL's own (``$1``, …, numbered from
+def _parameter_marks(vendor: str, count: int, first: int = 1) -> list[str]:
+    """The markers of ``count`` parameters: PostgreSQL's own (``$1``, …, numbered from
     ``first``), which psycopg passes on as they are (see :func:`_cursor`), or ``%s``."""
     if vendor == "postgresql":
         return [f"${n}" for n in range(first, first + count)]
@@ -41,7 +41,7 @@ def _placeholders(vendor: str, count: int, first: int = 1) -> list[str]:
 def _statement(vendor: str, table: str, columns: tuple[str, ...], rows: int,
                returning: tuple[str, ...], first: int = 1) -> str:
     quote = connections[DEFAULT_DB_ALIAS].ops.quote_name
-    marks = iter(_placeholders(vendor, len(columns) * rows, first))
+    marks = iter(_parameter_marks(vendor, len(columns) * rows, first))
     values = ", ".join(f"({', '.join(next(marks) for _c in columns)})" for _r in range(rows))
     # Names from the model's meta, quoted; every value is a parameter.
     sql = (f"INSERT INTO {quote(table)} ({', '.join(quote(c) for c in columns)}) "  # noqa: S608
@@ -54,10 +54,10 @@ def _statement(vendor: str, table: str, columns: tuple[str, ...], rows: int,
 def _cursor(db: BaseDatabaseWrapper):
     """A cursor of ``db``; on PostgreSQL psycopg's ``RawCursor``: the values are bound by
     the server, so the statement's text is the same every time and psycopg prepares it
-    once it has run five times on the connection; and its placeholders are PostgreSQL's
-    own, so psycopg does not parse the text for them on every execution (it keeps the
-    parse only of statements shorter than 4 kB with at most 50 parameters, and an
-    intake's statement is longer). Wrapped like Django's own cursors, so the statement is
+    once it has run five times on the connection; and its parameter markers are
+    PostgreSQL's own, so psycopg does not parse the text for them on every execution (it
+    keeps the parse only of statements shorter than 4 kB with at most 50 parameters, and
+    an intake's statement is longer). Wrapped like Django's own cursors, so the statement is
     logged and counted."""
     if db.vendor != "postgresql":
         return db.cursor()
@@ -258,7 +258,6 @@ def pipelined() -> Iterator[None]:
         with db.wrap_database_errors, db.connection.pipeline(), \
                 db.execute_wrapper(batch.send_first):
             yield
-            setattr(db, _BATCH, None)
             batch.send()
     except BaseException:
         batch.close()
@@ -288,7 +287,7 @@ def reserve_keys(*models_: type[models.Model]) -> list[int] | None:
 
 @cache
 def _reserve_statement(count: int) -> str:
-    marks = iter(_placeholders("postgresql", 2 * count))
+    marks = iter(_parameter_marks("postgresql", 2 * count))
     return "SELECT " + ", ".join(f"nextval(pg_get_serial_sequence({next(marks)}, "
                                  f"{next(marks)}))" for _n in range(count))
 
@@ -296,7 +295,7 @@ def _reserve_statement(count: int) -> str:
 @cache
 def _update_statement(vendor: str, table: str, columns: tuple[str, ...], key: str) -> str:
     quote = connections[DEFAULT_DB_ALIAS].ops.quote_name
-    marks = _placeholders(vendor, len(columns) + 1)
+    marks = _parameter_marks(vendor, len(columns) + 1)
     assignments = ", ".join(f"{quote(c)} = {m}" for c, m in zip(columns, marks, strict=False))
     return (f"UPDATE {quote(table)} SET {assignments} "  # noqa: S608 - names
             f"WHERE {quote(key)} = {marks[-1]}")
