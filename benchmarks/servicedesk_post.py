@@ -1,12 +1,13 @@
 """Open311 POST intake under load: throughput, p50 and p99, against a trivial JSON endpoint
 of the same server in the same run.
 
-    python benchmarks/servicedesk_post.py [--seconds 15] [--connections 16] [--port N]
+    python benchmarks/servicedesk_post.py [--seconds 15] [--pairs 3] [--connections 16]
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/yankao_sd_bench python benchmarks/...
 
 Builds a small demo city in a fresh data folder (on PostgreSQL the named database is
 dropped and created again), starts `yankao serve` (granian, 2 workers) on 127.0.0.1 and
-drives it with wrk (Debian package `wrk`):
+drives it with wrk (Debian package `wrk`), the two requests in turn (``--pairs`` windows
+of each, the ratio taken within each pair and its median printed):
   baseline  GET /open311/v2/discovery.json (no database query: the same middleware and
             rendering path, the server's trivial JSON)
   post      POST /open311/v2/requests.json, form-encoded with the demo api_key: a dispatch
@@ -25,6 +26,7 @@ import argparse
 import os
 import re
 import signal
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -71,7 +73,6 @@ POST_FIELDS = {"api_key": "o311_demo_kaohsiung", "service_code": "KH-007", "lat"
 def in_process(rounds: int, per_round: int) -> None:
     """The child run by ``--in-process``: CPU per request, medians of the rounds."""
     import io
-    import statistics
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "yankao.settings")
     import django
@@ -137,7 +138,12 @@ def main() -> None:
         in_process(int(sys.argv[2]), int(sys.argv[3]))
         return
     parser = argparse.ArgumentParser()
-    parser.add_argument("--seconds", type=int, default=15)
+    parser.add_argument("--seconds", type=int, default=15,
+                        help="seconds of wrk for each kind of request, split into --pairs")
+    parser.add_argument("--pairs", type=int, default=3,
+                        help="GET and POST windows taken in turn (the ratio of each pair "
+                        "and their median: a host whose speed changes from minute to "
+                        "minute moves both requests of a pair alike)")
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--port", type=int, default=0,
                         help="the server's port (default: a free one)")
@@ -184,9 +190,14 @@ def main() -> None:
         base = f"http://127.0.0.1:{port}/open311/v2"
         # A loaded machine may take minutes to start the workers.
         wait_until_serving(f"{base}/discovery.json", seconds=300)
-        wrk(f"{base}/discovery.json", 3, args.connections, None)  # warm-up
-        baseline = wrk(f"{base}/discovery.json", args.seconds, args.connections, None)
-        post = wrk(f"{base}/requests.json", args.seconds, args.connections, script)
+        # Warm-up of both: the server's threads start on demand, the intake's statements
+        # are prepared after a few runs in each connection.
+        wrk(f"{base}/discovery.json", 3, args.connections, None)
+        wrk(f"{base}/requests.json", 3, args.connections, script)
+        window = max(1, round(args.seconds / args.pairs))
+        pairs = [(wrk(f"{base}/discovery.json", window, args.connections, None),
+                  wrk(f"{base}/requests.json", window, args.connections, script))
+                 for _pair in range(args.pairs)]
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         try:
@@ -196,14 +207,17 @@ def main() -> None:
             server.wait()
         log.close()
     engine = "PostgreSQL" if database else "SQLite"
-    print(f"| {engine} | measure | req/s | p50 (ms) | p99 (ms) | non-2xx |")
-    for name, result in (("baseline: GET discovery.json", baseline),
-                         ("POST requests.json", post)):
-        print(f"| {engine} | {name} | {result['rps']:.0f} | {result['p50']:.1f} | "
-              f"{result['p99']:.1f} | {result['non2xx']} |")
-    print(f"| {engine} | ratio POST / baseline (throughput) | {post['rps'] / baseline['rps']:.3f}"
-          " | | | |")
-    if baseline["non2xx"] or post["non2xx"]:
+    print(f"| {engine}, {window} s windows | baseline: GET discovery.json req/s (p50, p99 ms) "
+          "| POST requests.json req/s (p50, p99 ms) | non-2xx | ratio POST / baseline |")
+    for number, (baseline, post) in enumerate(pairs, 1):
+        print(f"| pair {number} | {baseline['rps']:.0f} ({baseline['p50']:.1f}, "
+              f"{baseline['p99']:.1f}) | {post['rps']:.0f} ({post['p50']:.1f}, "
+              f"{post['p99']:.1f}) | {baseline['non2xx'] + post['non2xx']} | "
+              f"{post['rps'] / baseline['rps']:.3f} |")
+    ratios = sorted(post["rps"] / baseline["rps"] for baseline, post in pairs)
+    print(f"| median of {len(pairs)} pairs (lowest – highest) | | | | "
+          f"**{statistics.median(ratios):.3f}** ({ratios[0]:.3f} – {ratios[-1]:.3f}) |")
+    if any(baseline["non2xx"] or post["non2xx"] for baseline, post in pairs):
         print(f"responses that were not a success: see {folder / 'server.log'}")
     if args.rounds:
         subprocess.run([sys.executable, __file__, "--in-process-child", str(args.rounds),

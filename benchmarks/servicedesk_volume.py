@@ -133,7 +133,7 @@ def table_from_cases(*, year: int, months: tuple[int, int]):
     reports.figures = SimpleNamespace(**{**vars(statistics), **{
         name: getattr(figures_from_rows, name) for name in (
             "counts_by_kind", "on_time", "dispatch_four_hour", "handling_time",
-            "satisfaction")}})
+            "satisfaction", "figures_by_month")}})
     try:
         return reports.statistics_table(year=year, months=months)
     finally:
@@ -224,6 +224,9 @@ def main() -> None:
                                                                          months=(6, 6)),
         f"monthly statistics page ({year}-06, charts)": lambda: client.get(
             "/staff/servicedesk/statistics/", {"year": year, "month_from": 6, "month_to": 6}),
+        f"statistics page, the whole year {year} (12 months and total, charts)": lambda:
+            client.get("/staff/servicedesk/statistics/",
+                       {"year": year, "month_from": 1, "month_to": 12}),
     }
     checks[f"monthly statistics table ({year}-06), counted from the cases (before "
            "the rollups)"] = lambda: table_from_cases(year=year, months=(6, 6))

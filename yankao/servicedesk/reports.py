@@ -15,7 +15,8 @@ def _hours(seconds: int | None) -> str:
 
 
 def statistics_table(*, year: int, months: tuple[int, int]) -> tuple[list[str], list[list]]:
-    """(headers, rows): one row per month and a total row; counts and rates from counts."""
+    """(headers, rows): one row per month and a total row; counts and rates from counts
+    (``figures_by_month``: the same statements for one month or twelve)."""
     headers = [_("Month"), _("Calls"), _("Consultations answered on the line"),
                *[str(label) for label in CaseKind.labels], _("Cases"),
                _("Answered on time"), _("On-time rate"), _("Dispatch within 4 hours"),
@@ -23,20 +24,16 @@ def statistics_table(*, year: int, months: tuple[int, int]) -> tuple[list[str], 
                _("Median handling time (h)"), _("90th percentile (h)"),
                _("Surveys answered"), _("Satisfied")]
     rows = []
-    spans = [(month, (month, month)) for month in range(months[0], months[1] + 1)]
+    by_month, total = figures.figures_by_month(year=year, months=months)
+    spans = [(f"{year}-{month:02d}", found) for month, found in by_month.items()]
     if len(spans) > 1:  # one month is its own total
-        spans.append((_("Total"), months))
-    for label, span in spans:
-        kinds = figures.counts_by_kind(year=year, months=span)
-        calls = figures.consultation_answered(year=year, months=span)
-        on_time = figures.on_time(year=year, months=span)
-        dispatch = figures.dispatch_four_hour(year=year, months=span)
-        handling = figures.handling_time(year=year, months=span)
-        survey = figures.satisfaction(year=year, months=span)
+        spans.append((_("Total"), total))
+    for label, found in spans:
+        calls, on_time, dispatch, handling, survey = (
+            found.calls, found.on_time, found.dispatch, found.handling, found.survey)
         rows.append([
-            f"{year}-{label:02d}" if isinstance(label, int) else label,
-            calls.calls, calls.consultations,
-            *[kinds.get(kind, 0) for kind in CaseKind.values], sum(kinds.values()),
+            label, calls.calls, calls.consultations,
+            *[found.kinds.get(kind, 0) for kind in CaseKind.values], sum(found.kinds.values()),
             on_time.on_time, format_percent(on_time.rate), dispatch.within,
             format_percent(dispatch.rate),
             dispatch.left_out, _hours(handling.median_seconds),

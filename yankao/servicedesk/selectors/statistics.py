@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Count, Max, Min, Q, QuerySet, Sum
+from django.db.models.functions import ExtractMonth
 from django.utils import timezone
 
 from yankao.core.calendar import TAIPEI
@@ -300,10 +301,23 @@ def on_time(*, year=None, months=None, agency=None, kind=None,
     """Answered within the time limit, against answered late or still open past it. Merged
     and filed cases are left out."""
     span = {"year": year, "months": months, "agency": agency, "kind": kind}
-    found = _totals(rollup_in(CaseRollup, **span), "on_time", "late_answered", "unanswered",
-                    "no_limit", "merged", "filed")
-    not_due = _not_due(**span, now=now or timezone.now()).exclude(
-        close_reason__in=(CloseReason.MERGED, CloseReason.FILED)).count()
+    found = _totals(rollup_in(CaseRollup, **span), *ON_TIME_SUMS)
+    not_due = _not_due(**span, now=now or timezone.now()).exclude(ON_TIME_LEFT_OUT).count()
+    return _on_time_of(found, not_due)
+
+
+# The rollups' columns each figure adds up, and how the live part (cases whose time limit is
+# still ahead) moves counts between its classes: shared by the figure of one period and
+# ``figures_by_month``.
+ON_TIME_SUMS = ("on_time", "late_answered", "unanswered", "no_limit", "merged", "filed")
+ON_TIME_LEFT_OUT = Q(close_reason__in=(CloseReason.MERGED, CloseReason.FILED))
+DISPATCH_SUMS = ("dispatch_within", "dispatch_late", "dispatch_unanswered",
+                 "dispatch_unanswered_filed", "merged", "downgraded", "not_dispatched")
+SURVEY_SUMS = ("surveys_invited", "surveys_answered", "surveys_satisfied")
+FILED = Q(close_reason=CloseReason.FILED)
+
+
+def _on_time_of(found: dict[str, int], not_due: int) -> OnTime:
     return OnTime(on_time=found["on_time"],
                   late=found["late_answered"] + found["unanswered"] - not_due,
                   not_due=not_due, no_limit=found["no_limit"], merged=found["merged"],
@@ -314,28 +328,36 @@ def dispatch_four_hour(*, year=None, months=None, agency=None,
                        now: dt.datetime | None = None) -> DispatchRate:
     """The 4-hour rate of dispatch cases, from dispatch to the field report."""
     span = {"year": year, "months": months, "agency": agency, "kind": CaseKind.DISPATCH}
-    found = _totals(rollup_in(CaseRollup, **span), "dispatch_within", "dispatch_late",
-                    "dispatch_unanswered", "dispatch_unanswered_filed", "merged",
-                    "downgraded", "not_dispatched")
-    filed = Q(close_reason=CloseReason.FILED)
+    found = _totals(rollup_in(CaseRollup, **span), *DISPATCH_SUMS)
     live = _not_due(**span, now=now or timezone.now()).filter(downgraded=False).exclude(
         close_reason=CloseReason.MERGED).aggregate(
-        n_filed=Count("id", filter=filed), n_other=Count("id", filter=~filed))
+        n_filed=Count("id", filter=FILED), n_other=Count("id", filter=~FILED))
+    return _dispatch_of(found, filed=live["n_filed"], other=live["n_other"])
+
+
+def _dispatch_of(found: dict[str, int], *, filed: int, other: int) -> DispatchRate:
+    """The 4-hour figure from the dispatch cases' rollup sums and the live part: ``filed``
+    and ``other`` not-due dispatch cases (neither merged nor downgraded)."""
     return DispatchRate(
         within=found["dispatch_within"], late=found["dispatch_late"],
-        open_overdue=found["dispatch_unanswered"] - live["n_other"],
+        open_overdue=found["dispatch_unanswered"] - other,
         merged=found["merged"], downgraded=found["downgraded"],
         not_dispatched=found["not_dispatched"],
-        open_not_due=live["n_other"] + live["n_filed"],
-        filed=found["dispatch_unanswered_filed"] - live["n_filed"],
+        open_not_due=other + filed,
+        filed=found["dispatch_unanswered_filed"] - filed,
     )
 
 
 def handling_time(*, year=None, months=None, agency=None, kind=None) -> HandlingTime:
     """Median and 90th percentile (nearest rank) of the time to the answer, in seconds, to
     the tenth of an hour the figures print (``HandlingRollup``; decision 0120)."""
-    tenths = sorted(_sums(rollup_in(HandlingRollup, year=year, months=months, agency=agency,
-                                    kind=kind), "tenth", "cases").items())
+    return _handling_of(_sums(rollup_in(HandlingRollup, year=year, months=months,
+                                        agency=agency, kind=kind), "tenth", "cases"))
+
+
+def _handling_of(counts: dict[int, int]) -> HandlingTime:
+    """Median and 90th percentile from the answered cases by tenth of an hour."""
+    tenths = sorted(counts.items())
     count = sum(n for _tenth, n in tenths)
 
     def nearest_rank(fraction: float) -> int | None:
@@ -354,20 +376,30 @@ def handling_time(*, year=None, months=None, agency=None, kind=None) -> Handling
 
 def satisfaction(*, year=None, months=None, agency=None, kind=None) -> Satisfaction:
     """Surveys offered for cases registered in the period; answered; satisfied (4 or 5)."""
-    found = _totals(rollup_in(CaseRollup, year=year, months=months, agency=agency, kind=kind),
-                    "surveys_invited", "surveys_answered", "surveys_satisfied")
+    return _satisfaction_of(_totals(rollup_in(CaseRollup, year=year, months=months,
+                                              agency=agency, kind=kind), *SURVEY_SUMS))
+
+
+def _satisfaction_of(found: dict[str, int]) -> Satisfaction:
     return Satisfaction(invited=found["surveys_invited"], answered=found["surveys_answered"],
                         satisfied=found["surveys_satisfied"])
 
 
 def consultation_answered(*, year=None, months=None, agency=None) -> ConsultationRate:
-    rows = rollup_in(CallRollup, year=year, months=months, agency=agency)
-    consultation = Q(outcome=CallOutcome.CONSULTATION)
-    result = rows.aggregate(
-        n_calls=Sum("calls", default=0),
-        n_consultations=Sum("calls", filter=consultation, default=0),
-        n_at_once=Sum("answered_at_once", filter=consultation, default=0),
-    )
+    result = rollup_in(CallRollup, year=year, months=months, agency=agency).aggregate(
+        **CONSULTATION_SUMS)
+    return _consultation_of(result)
+
+
+CONSULTATION = Q(outcome=CallOutcome.CONSULTATION)
+CONSULTATION_SUMS = {
+    "n_calls": Sum("calls", default=0),
+    "n_consultations": Sum("calls", filter=CONSULTATION, default=0),
+    "n_at_once": Sum("answered_at_once", filter=CONSULTATION, default=0),
+}
+
+
+def _consultation_of(result: dict[str, int]) -> ConsultationRate:
     return ConsultationRate(calls=result["n_calls"], consultations=result["n_consultations"],
                             answered_at_once=result["n_at_once"])
 
@@ -385,6 +417,88 @@ def calls_per_month(*, year: int, months=None, agency=None) -> dict[int, int]:
     for month, n in counts.items():
         found[month.month] = n
     return found
+
+
+@dataclass(frozen=True)
+class TableFigures:
+    """The statistics table's figures of one month, or of a span of months together."""
+
+    kinds: dict[str, int]  # counts_by_kind
+    calls: ConsultationRate
+    on_time: OnTime
+    dispatch: DispatchRate
+    handling: HandlingTime
+    survey: Satisfaction
+
+
+def figures_by_month(*, year: int, months: tuple[int, int] | None = None,
+                     agency: Agency | None = None, now: dt.datetime | None = None
+                     ) -> tuple[dict[int, TableFigures], TableFigures]:
+    """The statistics table's figures for each month of ``months`` and for the months
+    together: four statements whatever the span (the cases' rollups by month and kind, the
+    handling times by month, the calls by month, the live part by month), where reading
+    each month's figures alone takes eight statements a month. Month by month (and in
+    total) they equal ``counts_by_kind``, ``consultation_answered``, ``on_time``,
+    ``dispatch_four_hour``, ``handling_time`` and ``satisfaction`` of that span (tested
+    after random writes, ``tests/test_rollups.py``)."""
+    period(year, months)  # checks the months
+    first, last = months = months or (1, 12)
+    numbers = range(first, last + 1)
+    columns = dict.fromkeys(("received", *ON_TIME_SUMS, *DISPATCH_SUMS, *SURVEY_SUMS))
+    cases = {m: {"all": dict.fromkeys(columns, 0), "dispatch": dict.fromkeys(columns, 0),
+                 "kinds": {}} for m in numbers}
+    for row in (rollup_in(CaseRollup, year=year, months=months, agency=agency).order_by()
+                .values("month", "kind").annotate(**{f"n_{c}": Sum(c) for c in columns})):
+        found = cases[row["month"].month]
+        sums = {c: row[f"n_{c}"] or 0 for c in columns}
+        if sums["received"] > 0:
+            found["kinds"][row["kind"]] = sums["received"]
+        for part in ("all", "dispatch") if row["kind"] == CaseKind.DISPATCH else ("all",):
+            for column, n in sums.items():
+                found[part][column] += n
+    tenths: dict[int, dict[int, int]] = {m: {} for m in numbers}
+    for month, tenth, n in (rollup_in(HandlingRollup, year=year, months=months, agency=agency)
+                            .order_by().values("month", "tenth").annotate(n=Sum("cases"))
+                            .filter(n__gt=0).values_list("month", "tenth", "n")):
+        tenths[month.month][tenth] = n
+    calls = {m: dict.fromkeys(CONSULTATION_SUMS, 0) for m in numbers}
+    for row in (rollup_in(CallRollup, year=year, months=months, agency=agency).order_by()
+                .values("month").annotate(**CONSULTATION_SUMS)):
+        calls[row["month"].month] = {name: row[name] for name in CONSULTATION_SUMS}
+    # The live part (as in on_time and dispatch_four_hour): few cases, by their month.
+    dispatch_live = Q(kind=CaseKind.DISPATCH, downgraded=False) & ~Q(
+        close_reason=CloseReason.MERGED)
+    live = {m: {"not_due": 0, "filed": 0, "other": 0} for m in numbers}
+    for row in (cases_in(year=year, months=months, agency=agency)
+                .filter(answered_at__isnull=True, due_at__gte=now or timezone.now())
+                .annotate(m=ExtractMonth("registered_at", tzinfo=TAIPEI)).order_by()
+                .values("m").annotate(not_due=Count("id", filter=~ON_TIME_LEFT_OUT),
+                                      filed=Count("id", filter=dispatch_live & FILED),
+                                      other=Count("id", filter=dispatch_live & ~FILED))):
+        live[row["m"]] = {name: row[name] for name in ("not_due", "filed", "other")}
+
+    def figures(spans: Iterable[int]) -> TableFigures:
+        spans = list(spans)
+
+        def added(parts: Iterable[dict]) -> dict:
+            total: dict = {}
+            for part in parts:
+                for key, n in part.items():
+                    total[key] = total.get(key, 0) + n
+            return total
+
+        all_kinds = added(cases[m]["all"] for m in spans)
+        dispatch = added(cases[m]["dispatch"] for m in spans)
+        now_live = added(live[m] for m in spans)
+        return TableFigures(
+            kinds=added(cases[m]["kinds"] for m in spans),
+            calls=_consultation_of(added(calls[m] for m in spans)),
+            on_time=_on_time_of(all_kinds, now_live["not_due"]),
+            dispatch=_dispatch_of(dispatch, filed=now_live["filed"], other=now_live["other"]),
+            handling=_handling_of(added(tenths[m] for m in spans)),
+            survey=_satisfaction_of(all_kinds))
+
+    return {m: figures([m]) for m in numbers}, figures(numbers)
 
 
 def years_with_cases() -> list[int]:

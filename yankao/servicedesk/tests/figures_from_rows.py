@@ -20,6 +20,7 @@ from yankao.servicedesk.selectors.statistics import (
     HandlingTime,
     OnTime,
     Satisfaction,
+    TableFigures,
     _counts,
     cases_in,
     period,
@@ -168,3 +169,20 @@ def calls_per_month(*, year: int, months=None, agency=None) -> dict[int, int]:
     for row in rows:
         found[row["month"].month] = row["n"]
     return found
+
+
+def figures_by_month(*, year: int, months: tuple[int, int] | None = None, agency=None,
+                     now: dt.datetime | None = None
+                     ) -> tuple[dict[int, TableFigures], TableFigures]:
+    """The statistics table's figures, each month (and the months together) counted from
+    its own rows, one figure at a time."""
+
+    def span(first: int, last: int) -> TableFigures:
+        where = {"year": year, "months": (first, last), "agency": agency}
+        return TableFigures(
+            kinds=counts_by_kind(**where), calls=consultation_answered(**where),
+            on_time=on_time(**where, now=now), dispatch=dispatch_four_hour(**where, now=now),
+            handling=handling_time(**where), survey=satisfaction(**where))
+
+    first, last = months or (1, 12)
+    return {m: span(m, m) for m in range(first, last + 1)}, span(first, last)

@@ -129,6 +129,22 @@ def assert_figures_match(*moments: dt.datetime) -> None:
             for name in ("consultation_answered", "calls_by_outcome", "calls_per_month"):
                 assert getattr(figures, name)(**span) == getattr(rows, name)(**span), \
                     f"{name} {where}"
+            for now in moments:
+                assert table(figures.figures_by_month(**span, now=now)) == \
+                    table(rows.figures_by_month(**span, now=now)), f"by month {where} {now}"
+
+
+def table(grouped) -> tuple:
+    """The statistics table's figures of each month and of the span, handling times as
+    printed (the rollups keep them to the tenth of an hour)."""
+    by_month, total = grouped
+
+    def figures_of(found):
+        return (found.kinds, found.calls, found.on_time, found.dispatch, found.survey,
+                found.handling.count, printed(found.handling.median_seconds),
+                printed(found.handling.p90_seconds))
+
+    return {month: figures_of(found) for month, found in by_month.items()}, figures_of(total)
 
 
 def import_file(folder, name: str, records: list[dict]):

@@ -228,6 +228,28 @@ def test_statistics_page_and_downloads_have_no_personal_data(signed, catalogue, 
     assert REPORTER["reporter_name"] not in page.content.decode()
 
 
+def test_the_year_statistics_read_as_many_statements_as_a_month(signed, catalogue, people):
+    # The table's figures are read for all the months at once (figures_by_month): twelve
+    # months and their total cost no more statements than one month.
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    case = dispatch(catalogue, people)
+    client = signed("evaluator")
+    year = case.registered_at.year
+    counted = {}
+    for months in ((1, 12), (6, 6)):
+        client.get(reverse("servicedesk:statistics"))  # the session and caches, warmed
+        with CaptureQueriesContext(connection) as context:
+            page = client.get(reverse("servicedesk:statistics"),
+                              {"year": year, "month_from": months[0], "month_to": months[1]})
+        assert page.status_code == 200
+        counted[months] = len(context.captured_queries)
+    assert counted[(1, 12)] == counted[(6, 6)] <= 16, counted
+    rows = page.context["rows"]
+    assert len(rows) == 1 and rows[0][0] == f"{year}-06"
+
+
 def test_api_lists_only_visible_cases_and_the_figures(client, catalogue, people):
     from yankao.core.services.tokens import api_token_create
 
