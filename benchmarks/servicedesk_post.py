@@ -1,7 +1,7 @@
 """Open311 POST intake under load: throughput, p50 and p99, against a trivial JSON endpoint
 of the same server in the same run.
 
-    python benchmarks/servicedesk_post.py [--seconds 15] [--pairs 3] [--connections 16]
+    python benchmarks/servicedesk_post.py [--seconds 15] [--pairs 3] [--connections 16] [--port N]
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/yankao_sd_bench python benchmarks/...
 
 Builds a small demo city in a fresh data folder (on PostgreSQL the named database is

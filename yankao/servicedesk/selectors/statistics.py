@@ -477,28 +477,29 @@ def figures_by_month(*, year: int, months: tuple[int, int] | None = None,
                                       other=Count("id", filter=dispatch_live & ~FILED))):
         live[row["m"]] = {name: row[name] for name in ("not_due", "filed", "other")}
 
-    def figures(spans: Iterable[int]) -> TableFigures:
-        spans = list(spans)
-
-        def added(parts: Iterable[dict]) -> dict:
-            total: dict = {}
-            for part in parts:
-                for key, n in part.items():
-                    total[key] = total.get(key, 0) + n
-            return total
-
-        all_kinds = added(cases[m]["all"] for m in spans)
-        dispatch = added(cases[m]["dispatch"] for m in spans)
-        now_live = added(live[m] for m in spans)
+    def figures(chosen: range) -> TableFigures:
+        """The figures of the ``chosen`` months together (every count adds up)."""
+        all_kinds = _added(cases[m]["all"] for m in chosen)
+        dispatch = _added(cases[m]["dispatch"] for m in chosen)
+        now_live = _added(live[m] for m in chosen)
         return TableFigures(
-            kinds=added(cases[m]["kinds"] for m in spans),
-            calls=_consultation_of(added(calls[m] for m in spans)),
+            kinds=_added(cases[m]["kinds"] for m in chosen),
+            calls=_consultation_of(_added(calls[m] for m in chosen)),
             on_time=_on_time_of(all_kinds, now_live["not_due"]),
             dispatch=_dispatch_of(dispatch, filed=now_live["filed"], other=now_live["other"]),
-            handling=_handling_of(added(tenths[m] for m in spans)),
+            handling=_handling_of(_added(tenths[m] for m in chosen)),
             survey=_satisfaction_of(all_kinds))
 
-    return {m: figures([m]) for m in numbers}, figures(numbers)
+    return {m: figures(range(m, m + 1)) for m in numbers}, figures(numbers)
+
+
+def _added(parts: Iterable[dict]) -> dict:
+    """The counts of ``parts`` added key by key."""
+    total: dict = {}
+    for part in parts:
+        for key, n in part.items():
+            total[key] = total.get(key, 0) + n
+    return total
 
 
 def years_with_cases() -> list[int]:
