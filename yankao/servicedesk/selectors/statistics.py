@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -494,12 +495,11 @@ def figures_by_month(*, year: int, months: tuple[int, int] | None = None,
 
 
 def _added(parts: Iterable[dict]) -> dict:
-    """The counts of ``parts`` added key by key."""
-    total: dict = {}
+    """The counts of ``parts`` added key by key (``Counter.update`` keeps the zeros)."""
+    total = Counter()
     for part in parts:
-        for key, n in part.items():
-            total[key] = total.get(key, 0) + n
-    return total
+        total.update(part)
+    return dict(total)
 
 
 def years_with_cases() -> list[int]:
