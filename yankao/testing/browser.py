@@ -84,7 +84,9 @@ def phone_page(browser, live_server):
 def axe_violations(page, impacts=("serious", "critical")) -> list[dict]:
     """axe-core's violations of the given impacts on the page as it is now."""
     # Evaluated through the DevTools protocol, which the page's CSP does not govern (an
-    # injected <script> tag would be refused, as it should be).
+    # injected <script> tag would be refused, as it should be). A page still loading has no
+    # document for axe to read: wait for it first.
+    page.wait_for_load_state("load")
     page.evaluate(AXE_SCRIPT.read_text(encoding="utf-8"))
     result = page.evaluate(
         "async () => await axe.run(document, {resultTypes: ['violations']})"
