@@ -47,7 +47,7 @@ def test_reading_view_and_dashboard_in_both_languages_on_a_phone(phone_page, liv
         assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
         page.locator("#id_agency").select_option("rdec")
         page.get_by_role("button", name="顯示" if language == "zh-hant" else "Show").click()
-        assert "agency=rdec" in page.url  # the filter is in the address, ready to share
+        page.wait_for_url("**agency=rdec**")  # the filter is in the address, ready to share
         expect(page.locator(".tile").nth(1)).to_contain_text("<3")
     sign_in(page, "officer")
     page.goto("/reports/test-annual/2018/")

@@ -106,6 +106,7 @@ def test_inspection_improvement_and_reinspection(browser, live_server, demo_city
                                    .order_by("pk")):
         officer.goto(inspection_path)
         officer.locator(f"#defect-{defect.pk}").get_by_role("link", name="回報改善").click()
+        officer.wait_for_url(f"**/defects/{defect.pk}/improve/")
         assert_accessible(officer)
         fits_the_phone(officer)
         officer.locator("#id_note").fill("已依查核意見改善完成")
