@@ -6,7 +6,9 @@ client-side binding, psycopg then writes every value into the text of the statem
 the intake (one case, its contact, subscription, updates, assignment and audit events)
 that was about a third of the request's Python time. :func:`insert_new` writes the new
 objects of one model with the same values (each field's ``pre_save`` and
-``get_db_prep_save``, as the ORM computes them) through a statement kept per model,
+``get_db_prep_save``, as the ORM computes them; a str, int or bool in one of Django's own
+fields that sends it unchanged skips the call, see ``_PLAIN_TYPES``) through a statement
+kept per model,
 column set and row count. On PostgreSQL the values are bound by the server, so the
 statement text is the same every time and psycopg prepares it after a few executions on
 a connection: PostgreSQL then neither parses nor plans it again.
