@@ -8,10 +8,9 @@ that was about a third of the request's Python time. :func:`insert_new` writes t
 objects of one model with the same values (each field's ``pre_save`` and
 ``get_db_prep_save``, as the ORM computes them; a str, int or bool in one of Django's own
 fields that sends it unchanged skips the call, see ``_PLAIN_TYPES``) through a statement
-kept per model,
-column set and row count. On PostgreSQL the values are bound by the server, so the
-statement text is the same every time and psycopg prepares it after a few executions on
-a connection: PostgreSQL then neither parses nor plans it again.
+kept per model, column set and row count. On PostgreSQL the values are bound by the
+server, so the statement text is the same every time and psycopg prepares it after a few
+executions on a connection: PostgreSQL then neither parses nor plans it again.
 
 The statement runs through Django's cursor wrapper, so it is logged and counted like any
 query (``CaptureQueriesContext``, ``connection.execute_wrapper``). No model signals are
