@@ -98,14 +98,8 @@ def insert_new(objs: Sequence[models.Model]) -> None:
             if (i in skipped) != isinstance(value, DatabaseDefault):
                 raise ValueError(f"{meta.label}.{field.name}: a database default for some "
                                  "objects only")
-            if i in skipped:
-                continue
-            if value is None and kind is not None:
-                params.append(None)
-            elif type(value) is kind:
-                params.append(value if wrap is None else wrap(value))
-            else:
-                params.append(field.get_db_prep_save(value, db))
+            if i not in skipped:
+                params.append(_db_value(field, kind, wrap, value, db))
     columns = tuple(f.column for i, f in enumerate(fields) if i not in skipped)
     defaulted = {fields[i] for i in skipped}
     returned = tuple(f for f in meta.db_returning_fields
@@ -150,6 +144,17 @@ def _plain(field: models.Field, db: BaseDatabaseWrapper) -> tuple[type | None, t
         return kind, None
     wrapped = type(field.get_db_prep_save(1, db))
     return kind, None if wrapped is int else wrapped
+
+
+def _db_value(field: models.Field, kind: type | None, wrap: type | None, value,
+              db: BaseDatabaseWrapper):
+    """``value`` as ``field.get_db_prep_save`` gives it, without the call where
+    :func:`_plain` says it would change nothing but ``wrap`` it (``kind`` and ``wrap``)."""
+    if kind is not None and value is None:
+        return None
+    if type(value) is kind:
+        return value if wrap is None else wrap(value)
+    return field.get_db_prep_save(value, db)
 
 
 @cache

@@ -1,28 +1,21 @@
-"""``insert_new`` passes some values on without ``get_db_prep_save``: a value of a plain
-type (or None) in one of Django's own fields that send such values unchanged, or, on
-PostgreSQL, as an integer of the column's size. On the backend the suite runs on, what it
-sends is what that call gives, for every such field of every model."""
+"""``insert_new`` passes some values on without ``get_db_prep_save`` (``_db_value``): a
+value of a plain type (or None) in one of Django's own fields that send such values
+unchanged, or, on PostgreSQL, as an integer of the column's size. On the backend the suite
+runs on, what it sends is what that call gives, for every such field of every model."""
 
 from django.apps import apps
 from django.db import connection
 
-from yankao.core.inserts import _insert_fields, _plain
+from yankao.core.inserts import _db_value, _insert_fields, _plain
 
 # Edge values of each plain type: empty, non-ASCII, control characters, long; the limits
 # of a 64-bit integer.
 VALUES = {str: ["", "a", "機車道坑洞", " x\t\n", "\x00\x1f", "%s $1 ' \"", "字" * 5000],
           int: [0, 1, -1, 2**31, -(2**63), 2**63 - 1], bool: [True, False]}
 
-PLAIN = [(model, field, *_plain(field, connection)) for model in apps.get_models()
-         for field in model._meta.concrete_fields if _plain(field, connection)[0] is not None]
-
-
-def sent(kind, wrap, value):
-    """What insert_new sends for ``value`` of a field with ``kind`` and ``wrap``."""
-    if value is None:
-        return None
-    assert type(value) is kind
-    return value if wrap is None else wrap(value)
+PLAIN = [(model, field, *plain) for model in apps.get_models()
+         for field in model._meta.concrete_fields
+         if (plain := _plain(field, connection))[0] is not None]
 
 
 def test_a_plain_value_is_sent_as_get_db_prep_save_gives_it():
@@ -30,7 +23,7 @@ def test_a_plain_value_is_sent_as_get_db_prep_save_gives_it():
     for model, field, kind, wrap in PLAIN:
         for value in [*VALUES[kind], None]:
             prepared = field.get_db_prep_save(value, connection)
-            given = sent(kind, wrap, value)
+            given = _db_value(field, kind, wrap, value, connection)
             assert given == prepared and type(given) is type(prepared), (
                 model, field.name, value)
 
