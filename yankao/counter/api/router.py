@@ -78,7 +78,7 @@ def book(request: HttpRequest, payload: BookingIn):
                                   starts_at=session.starts_at, site=session.site.code))
 
 
-@router.get("/counter/statistics", response=StatisticsOut)
+@router.get("/counter/statistics", response=StatisticsOut, url_name="counter_statistics")
 def statistics(request: HttpRequest, year: int = Query(..., ge=2000, le=2100)):
     """Legal consultations and blood-pressure checks per site and month (staff token)."""
     def rows(items):

@@ -226,3 +226,35 @@ def test_period_labels_use_the_roc_calendar():
     assert Period(2018, 3).label("en") == "2018-03"
     assert Period(2018, 3, (("district", "806"),)).query() == "year=2018&month=3&district=806"
 
+
+
+def test_narrative_written_submitted_and_approved_through_the_pages(client, test_registry,
+                                                                    city, evaluator, closures):
+    """The pages of a narrative, as the commission uses them: the evaluator opens a block
+    from the report's texts page, the unit's officer writes and submits it on the block's
+    own page, the evaluator approves it there (texts/<id>/ was once taken by the report's
+    route <structure>/<year>/, and every block's page was a 404)."""
+    writer = member(Role.OFFICER, city["rdec"], "t_writer")
+    client.force_login(evaluator)
+    created = client.post("/reports/test-annual/2018/texts/",
+                          {"section_key": "1.1", "agency": city["rdec"].pk})
+    block_url = created.headers["Location"]
+    assert created.status_code == 302 and block_url.startswith("/reports/texts/")
+    client.force_login(writer)
+    page = client.get(block_url)
+    assert page.status_code == 200
+    assert "test.agencies" in page.content.decode()  # the figures the text may use
+    assert client.post(block_url, {"text": TEXT}).status_code == 302
+    version = NarrativeVersion.objects.get(block__structure="test-annual")
+    for user, action in ((writer, "submit"), (evaluator, "approve")):
+        client.force_login(user)
+        done = client.post(f"/reports/texts/versions/{version.pk}/{action}/")
+        assert (done.status_code, done.headers["Location"]) == (302, block_url)
+    version.refresh_from_db()
+    assert version.state == NarrativeVersion.State.APPROVED
+    paragraph = build_report(structure="test-annual", year=2018, base_url="") \
+        .sections[0].children[0].blocks[0]
+    assert [p if isinstance(p, str) else p.text for p in paragraph.parts][:2] == [
+        "本年度共有", "88"]
+    # An unknown block is the narrative page's 404, not a report named "texts".
+    assert client.get("/reports/texts/999999/").status_code == 404

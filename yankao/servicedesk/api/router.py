@@ -72,7 +72,8 @@ def case_detail(request: HttpRequest, number: str):
     return selectors.case_get(actor=request.user, number=number)
 
 
-@router.get("/servicedesk/statistics", summary="The service desk's figures for a period")
+@router.get("/servicedesk/statistics", summary="The service desk's figures for a period",
+            url_name="servicedesk_statistics")
 def statistics(request: HttpRequest, period: Query[PeriodIn]):
     if period.month_from > period.month_to:
         raise DomainError(ErrorCode.INVALID, "month_from must not be after month_to.",
