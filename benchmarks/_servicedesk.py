@@ -92,16 +92,19 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def serve_arguments(port: int, threads: int | None = None) -> list[str]:
-    """`yankao serve`'s arguments for a benchmark: two workers on ``port``, and ``threads``
-    request threads per worker when given (else the server's default)."""
-    return ["serve", "--port", str(port), "--workers", "2",
+def serve_arguments(port: int, threads: int | None = None, workers: int = 2) -> list[str]:
+    """`yankao serve`'s arguments for a benchmark: ``workers`` processes (two unless
+    told) on ``port``, and ``threads`` request threads per process when given (else the
+    server's default)."""
+    return ["serve", "--port", str(port), "--workers", str(workers),
             *(["--threads", str(threads)] if threads else [])]
 
 
 def add_threads_option(parser) -> None:
     parser.add_argument("--threads", type=int, default=None,
                         help="request threads per server process (default: yankao serve's)")
+    parser.add_argument("--workers", type=int, default=2,
+                        help="server processes (default 2, as `yankao serve`)")
 
 
 def wait_until_serving(url: str, *, seconds: float = 60) -> None:

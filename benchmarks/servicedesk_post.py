@@ -178,7 +178,7 @@ def main() -> None:
     # The server's log, to find the cause of any response that is not a success.
     log = (folder / "server.log").open("ab")
     server = subprocess.Popen(
-        [sys.executable, "-m", "yankao", *serve_arguments(port, args.threads)],
+        [sys.executable, "-m", "yankao", *serve_arguments(port, args.threads, args.workers)],
         env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     script = folder / "post.lua"
     body = urllib.parse.urlencode(POST_FIELDS)

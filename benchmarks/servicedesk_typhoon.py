@@ -250,7 +250,7 @@ def main() -> None:
         started = [subprocess.Popen([sys.executable, "-m", "yankao", *command], env=env,
                                     stdout=logs[command[0]], stderr=subprocess.STDOUT,
                                     start_new_session=True)
-                   for command in (serve_arguments(port, args.threads),
+                   for command in (serve_arguments(port, args.threads, args.workers),
                                    ["worker"])]
         try:
             wait_until_serving(f"{host}/healthz", seconds=120)

@@ -90,10 +90,16 @@ def staff_home(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, _("The key %(name)s was issued.") % {"name": key.name})
                 form = KeyForm(things=things)
+    from yankao.servicedesk.selectors import case_numbers_visible
+
+    episodes = selectors.episode_list(caller=caller, limit=50)
     return render(request, "citydata/staff_home.html", {
         "form": form if may_issue else None, "issued": issued,
         "keys": selectors.key_list(actor=request.user) if may_issue else [],
-        "episodes": selectors.episode_list(caller=caller, limit=50),
+        "episodes": episodes,
+        # A case's number links to its page only for those who may open it.
+        "cases_visible": case_numbers_visible(
+            actor=request.user, numbers=[episode.case_number for episode in episodes]),
     })
 
 

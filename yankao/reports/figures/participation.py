@@ -4,7 +4,15 @@
 from __future__ import annotations
 
 from yankao.participation import selectors as s
-from yankao.reports.figures import Figure, Period, Table, Value, once_per_build, register
+from yankao.reports.figures import (
+    Figure,
+    Period,
+    Table,
+    Value,
+    once_per_build,
+    pick,
+    register,
+)
 
 
 @once_per_build
@@ -37,9 +45,18 @@ def _awards_url(period: Period) -> str:
     return f"/staff/participation/awards/{period.year}/"
 
 
-def _award_count(period: Period, attribute: str):
+def _award_value(period: Period, pick_value) -> Value:
+    """A figure of the year's innovation awards, or words saying the year had no round
+    (then no link either: the round's page does not exist)."""
     found = awards(period)
-    return Value.count(getattr(found, attribute) if found else None)
+    if not found:
+        return Value.none(pick(f"{period.year}年度無市政創新提案評獎紀錄。",
+                               f"No innovation award round in {period.year}."))
+    return Value.count(pick_value(found))
+
+
+def _award_count(period: Period, attribute: str) -> Value:
+    return _award_value(period, lambda found: getattr(found, attribute))
 
 
 def _tier_rows(period: Period):
@@ -60,7 +77,7 @@ register(
            "依事先宣告之計分規則排名、依各等第名額核定之獲獎件數。",
            "Proposals awarded a tier, ranked by the rule declared before scoring and filled "
            "by each tier's quota.",
-           lambda p: Value.count(sum(t.awarded for t in awards(p).tiers) if awards(p) else None),
+           lambda p: _award_value(p, lambda found: sum(t.awarded for t in found.tiers)),
            _awards_url, unit=("案", "")),
     figure("innovation_adopted", "經機關參採", "Adopted by agencies",
            "函請機關參採之獲獎提案中，機關回復參採者。",

@@ -3,7 +3,15 @@ only."""
 
 from __future__ import annotations
 
-from yankao.reports.figures import Figure, Period, Table, Value, once_per_build, register
+from yankao.reports.figures import (
+    Figure,
+    Period,
+    Table,
+    Value,
+    once_per_build,
+    pick,
+    register,
+)
 from yankao.research import selectors as s
 
 
@@ -36,14 +44,22 @@ def _courtesy_url(period: Period) -> str:
     return f"/staff/research/courtesy/{period.year}/"
 
 
-def _courtesy_value(period: Period, pick):
-    found = courtesy(period)
-    return Value.count(pick(found) if found else None)
+def _no_courtesy(period: Period) -> Value:
+    """Words for a year without courtesy tests (and no link: their page does not exist)."""
+    return Value.none(pick(f"{period.year}年度無電話禮貌測試紀錄。",
+                           f"No phone courtesy test in {period.year}."))
 
 
-def _round_mean(period: Period, number: int):
+def _courtesy_value(period: Period, pick_value) -> Value:
     found = courtesy(period)
-    if not found or len(found.rounds) < number:
+    return Value.count(pick_value(found)) if found else _no_courtesy(period)
+
+
+def _round_mean(period: Period, number: int) -> Value:
+    found = courtesy(period)
+    if not found:
+        return _no_courtesy(period)
+    if len(found.rounds) < number:
         return Value(None, "—")
     mean = found.rounds[number - 1].mean
     return Value(mean, "—" if mean is None else f"{mean}")

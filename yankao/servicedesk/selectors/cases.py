@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
@@ -52,6 +53,16 @@ def case_visible(*, actor) -> QuerySet[Case]:
     agencies = scope.agency_ids()
     handled = Assignment.objects.filter(case=OuterRef("pk"), agency_id__in=agencies)
     return queryset.filter(Q(agency_id__in=agencies) | Exists(handled))
+
+
+def case_numbers_visible(*, actor, numbers: Iterable[str]) -> set[str]:
+    """Which of these case numbers ``actor`` may open: other apps print a link to a case
+    only for these, and the bare number for the rest (whose page would be a 404)."""
+    wanted = {number for number in numbers if number}
+    if not wanted:
+        return set()
+    return set(case_visible(actor=actor).filter(number__in=wanted)
+               .values_list("number", flat=True))
 
 
 def case_get(*, actor, number: str) -> Case:

@@ -150,11 +150,16 @@ def report_new(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def report_detail(request: HttpRequest, number: str) -> HttpResponse:
+    from yankao.servicedesk.selectors import case_numbers_visible
+
     report = fetch(selectors.citizen_report_get, actor=request.user, number=number)
     agency_staff = report.agency is not None and has_role(request.user, *AGENCY_ROLES,
                                                           agency=report.agency)
     return render(request, "works/report_detail.html", works_context(
         request, report=report, team=is_team(request.user), agency_staff=agency_staff,
+        # The service desk's case is linked only for those who may open it.
+        case_visible=bool(case_numbers_visible(
+            actor=request.user, numbers=[report.service_desk_case_number])),
         may_reveal=report.contact_id is not None and report.agency is not None
         and can_reveal(request.user, [report.agency]) is not None,
         route_form=RouteForm(initial={"agency": report.agency or (
