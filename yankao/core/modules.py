@@ -7,6 +7,7 @@ apart as not yet available, so nobody mistakes them for missing permissions.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.apps import apps
@@ -25,6 +26,9 @@ class ModuleLink:
     url_name: str
     roles: frozenset[str] | None = None  # None: anyone signed in
     order: int = 100
+    # Where the roles are not enough (a role held in an agency the module has nothing
+    # for), whether this user may open the module: the link is shown only then.
+    opens_for: Callable[[object], bool] | None = None
 
     @property
     def url(self) -> str:
@@ -79,7 +83,8 @@ def staff_home_modules(user) -> tuple[list[ModuleLink], list[tuple[Promise, Prom
     available = [
         link
         for link in installed_module_links()
-        if link.roles is None or scope.is_superuser or scope.roles & link.roles
+        if (link.roles is None or scope.is_superuser or scope.roles & link.roles)
+        and (link.opens_for is None or link.opens_for(user))
     ]
     installed_keys = {link.key for link in installed_module_links()}
     planned = [value for key, value in PLANNED_MODULES.items() if key not in installed_keys]

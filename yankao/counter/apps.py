@@ -12,6 +12,7 @@ class CounterConfig(AppConfig):
         from yankao.core.models import Role
         from yankao.core.modules import ModuleLink
         from yankao.counter.access import COUNTER_ROLES
+        from yankao.counter.selectors import site_list
 
         return [
             ModuleLink(
@@ -22,5 +23,7 @@ class CounterConfig(AppConfig):
                 url_name="counter:staff-home",
                 roles=frozenset(COUNTER_ROLES) | {Role.EVALUATOR},
                 order=25,
+                # An officer of an agency without a counter site has no counter page.
+                opens_for=lambda user: site_list(actor=user).exists(),
             ),
         ]
