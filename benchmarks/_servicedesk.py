@@ -100,7 +100,8 @@ def serve_arguments(port: int, threads: int | None = None, workers: int = 2) -> 
             *(["--threads", str(threads)] if threads else [])]
 
 
-def add_threads_option(parser) -> None:
+def add_server_options(parser) -> None:
+    """The server's shape: request threads per process and how many processes."""
     parser.add_argument("--threads", type=int, default=None,
                         help="request threads per server process (default: yankao serve's)")
     parser.add_argument("--workers", type=int, default=2,

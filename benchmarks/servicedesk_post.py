@@ -39,7 +39,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _servicedesk import (  # noqa: E402
-    add_threads_option,
+    add_server_options,
     free_port,
     require_benchmark_database,
     reset_postgres,
@@ -147,7 +147,7 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--port", type=int, default=0,
                         help="the server's port (default: a free one)")
-    add_threads_option(parser)
+    add_server_options(parser)
     parser.add_argument("--rounds", type=int, default=7,
                         help="in-process rounds of GET and POST (0: none)")
     parser.add_argument("--per-round", type=int, default=50,

@@ -53,7 +53,7 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(ROOT))
 
 from _servicedesk import (  # noqa: E402
-    add_threads_option,
+    add_server_options,
     free_port,
     require_benchmark_database,
     reset_postgres,
@@ -215,7 +215,7 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true",
                         help="reuse the database this script filled before")
     parser.add_argument("--port", type=int, default=0)
-    add_threads_option(parser)
+    add_server_options(parser)
     args = parser.parse_args()
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith("postgres"):

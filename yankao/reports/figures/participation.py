@@ -4,15 +4,7 @@
 from __future__ import annotations
 
 from yankao.participation import selectors as s
-from yankao.reports.figures import (
-    Figure,
-    Period,
-    Table,
-    Value,
-    once_per_build,
-    pick,
-    register,
-)
+from yankao.reports.figures import Figure, Period, Table, Value, once_per_build, pick, register
 
 
 @once_per_build

@@ -3,15 +3,7 @@ only."""
 
 from __future__ import annotations
 
-from yankao.reports.figures import (
-    Figure,
-    Period,
-    Table,
-    Value,
-    once_per_build,
-    pick,
-    register,
-)
+from yankao.reports.figures import Figure, Period, Table, Value, once_per_build, pick, register
 from yankao.research import selectors as s
 
 
