@@ -74,12 +74,13 @@ def _segment_distance(px: float, py: float, dx: float, dy: float) -> float:
     return math.hypot(px - t * dx, py - t * dy)
 
 
-def boundaries_path() -> Path:
-    return Path(settings.YANKAO_DISTRICT_BOUNDARIES)
-
-
 @cache
-def _load(path: str) -> tuple[dict, tuple[Area, ...]]:
+def _boundaries(path: str) -> tuple[dict | None, tuple[Area, ...]]:
+    """The file at ``path`` as stored and its districts' outlines; (None, ()) when there is
+    no such file. Read once per process, as the setting naming it is: a request locating a
+    report asks for the outlines without looking at the disk."""
+    if not Path(path).is_file():
+        return None, ()
     document = json.loads(Path(path).read_text(encoding="utf-8"))
     areas = []
     for feature in document["features"]:
@@ -98,18 +99,12 @@ def _load(path: str) -> tuple[dict, tuple[Area, ...]]:
 
 def areas() -> tuple[Area, ...]:
     """Every district's outline, as the boundaries file has it (empty without a file)."""
-    path = boundaries_path()
-    if not path.is_file():
-        return ()
-    return _load(str(path))[1]
+    return _boundaries(settings.YANKAO_DISTRICT_BOUNDARIES)[1]
 
 
 def boundaries_document() -> dict | None:
     """The GeoJSON FeatureCollection as stored, or None when the city has none."""
-    path = boundaries_path()
-    if not path.is_file():
-        return None
-    return _load(str(path))[0]
+    return _boundaries(settings.YANKAO_DISTRICT_BOUNDARIES)[0]
 
 
 def city_bounds() -> tuple[float, float, float, float] | None:

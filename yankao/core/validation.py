@@ -16,6 +16,7 @@ XLSX refuses them (issue #11, finding 2).
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -45,13 +46,19 @@ TEXT_FIELDS = (models.CharField, models.TextField)
 
 
 def full_clean(instance: models.Model, *, exclude: list[str] | None = None,
-               validate_unique: bool = True, validate_constraints: bool = True
-               ) -> models.Model:
-    """Clean the text fields of ``instance``, validate it, and return it.
+               fields: frozenset[str] | None = None, validate_unique: bool = True,
+               validate_constraints: bool = True) -> models.Model:
+    """Clean the text fields of ``instance``, validate it, and return it. With ``fields``,
+    only these fields are cleaned and validated: a service that sets every other field
+    itself (never from input) names the fields that come from input.
 
     Raises ``DomainError(INVALID, message, field=name)`` on the first invalid field.
     """
+    if fields is not None:
+        exclude = [*(exclude or ()), *_other_fields(type(instance), fields)]
     for field in instance._meta.concrete_fields:
+        if fields is not None and field.name not in fields:
+            continue
         if isinstance(field, TEXT_FIELDS) and not field.choices:
             value = getattr(instance, field.attname)
             if isinstance(value, str):
@@ -67,3 +74,12 @@ def full_clean(instance: models.Model, *, exclude: list[str] | None = None,
                               field=None if name == "__all__" else name) from None
         raise DomainError(ErrorCode.INVALID, " ".join(error.messages)) from None
     return instance
+
+
+@cache
+def _other_fields(model: type[models.Model], fields: frozenset[str]) -> tuple[str, ...]:
+    unknown = fields - {field.name for field in model._meta.concrete_fields}
+    if unknown:
+        raise ValueError(f"{model._meta.label} has no field {', '.join(sorted(unknown))}")
+    return tuple(field.name for field in model._meta.concrete_fields
+                 if field.name not in fields)

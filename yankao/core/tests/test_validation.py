@@ -29,6 +29,18 @@ def test_full_clean_cleans_text_and_names_the_first_bad_field(db):
     assert full_clean(day) is day and day.reason == "颱風\n停班"
 
 
+def test_full_clean_of_named_fields_leaves_the_others_alone(db):
+    contact = PersonalContact(name="王\x1b小明", phone="\x1b" + "9" * 50, email="not-an-email")
+    with pytest.raises(DomainError) as error:
+        full_clean(contact, fields=frozenset({"name", "phone"}))
+    assert error.value.field == "phone"  # too long; the e-mail was not looked at
+    contact.phone = "07-1234567"
+    assert full_clean(contact, fields=frozenset({"name", "phone"})) is contact
+    assert contact.name == "王小明" and contact.phone == "07-1234567"
+    with pytest.raises(ValueError, match="no field nmae"):
+        full_clean(contact, fields=frozenset({"nmae"}))
+
+
 SERVICE_FILES = [path for path in Path(yankao.__file__).parent.glob("*/**/*.py")
                  if "tests" not in path.parts and "migrations" not in path.parts
                  and path.name != "validation.py"]

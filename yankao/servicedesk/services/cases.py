@@ -217,6 +217,14 @@ def case_register(
 NUMBER_ATTEMPTS = 10
 
 
+# The case's fields an intake takes from its caller, validated before the INSERT; the
+# server sets the others (number, status, routing, times, keys) or leaves their defaults.
+INTAKE_FIELDS = frozenset({
+    "kind", "channel", "petition_kind", "description", "latitude", "longitude", "address",
+    "confidential", "media_url", "attributes", "submission_key", "registered_at",
+})
+
+
 class _NumberTaken(Exception):
     """The case's INSERT met a unique constraint (number or submission key)."""
 
@@ -236,8 +244,7 @@ def _intake_write(actor, fields: dict, *, route, reporter: dict,
         agency, due = route
         case.status, case.agency, case.dispatched_at, case.due_at = (
             CaseStatus.ASSIGNED, agency, case.registered_at, due)
-    related = [f.name for f in Case._meta.concrete_fields if f.is_relation]
-    full_clean(case, exclude=related, validate_unique=False, validate_constraints=False)
+    full_clean(case, fields=INTAKE_FIELDS, validate_unique=False, validate_constraints=False)
     registered_at = case.registered_at
     with_contact = any(reporter.values())
     # Only the rows others point at need a key before the pipeline ends (none on SQLite).
@@ -274,9 +281,7 @@ def _intake_write(actor, fields: dict, *, route, reporter: dict,
             agency, due = route
             assignment = Assignment(pk=keys.get(Assignment), case=case, agency=agency,
                                     is_lead=True, assigned_at=registered_at, due_at=due)
-            full_clean(assignment,
-                       exclude=["case", "agency", "officer", "transferred_to"],
-                       validate_unique=False, validate_constraints=False)
+            # Every value of the assignment is the server's own: nothing to validate.
             insert_new([assignment])
             _audit(actor, Action.CASE_ASSIGN, case, from_state=CaseStatus.REGISTERED,
                    to_state=CaseStatus.ASSIGNED,

@@ -269,3 +269,35 @@ def test_reply_of_a_dispatch_is_a_field_report(catalogue, people):
     assert Assignment.objects.get(pk=assignment.pk).replied_at == at
     assert case.answered_at <= case.due_at
     assert timezone.is_aware(case.answered_at)
+
+
+@pytest.mark.parametrize(("extra", "field"), [
+    ({"kind": "parade"}, "kind"),
+    ({"channel": "pigeon"}, "channel"),
+    ({"kind": CaseKind.PETITION, "petition_kind": "complaint-ish"}, "petition_kind"),
+    ({"media_url": "not a url"}, "media_url"),
+    ({"submission_key": "k" * 200}, "submission_key"),
+    ({"description": "坑" * 5001}, "description"),
+])
+def test_the_intake_refuses_what_its_caller_gives_wrong_and_writes_nothing(
+        catalogue, people, city, extra, field):
+    """The intake validates only the case's fields its caller gives (INTAKE_FIELDS); each
+    of those still refuses a wrong value, before anything is written."""
+    tables = (Case, AuditEvent, PersonalContact)
+    before = [model.objects.count() for model in tables]
+    with pytest.raises(DomainError) as refused:
+        dispatch(catalogue, people, **extra)
+    assert refused.value.code == ErrorCode.INVALID and refused.value.field == field
+    assert [model.objects.count() for model in tables] == before
+
+
+def test_every_case_field_the_intake_takes_from_its_caller_is_validated():
+    """A parameter of case_register that sets a field of the case (not a relation, which
+    the caller passes as a saved object) is among the fields validated before the INSERT."""
+    from inspect import signature
+
+    from yankao.servicedesk.services.cases import INTAKE_FIELDS
+
+    own = {f.name for f in Case._meta.concrete_fields if not f.is_relation}
+    given = own & set(signature(services.case_register).parameters)
+    assert given == INTAKE_FIELDS
