@@ -64,11 +64,10 @@ def _crawl(client, start: list[str]) -> tuple[int, list[str]]:
         response = client.get(url)
         visited += 1
         status = response.status_code
-        if status >= 500 or status == 404 or (status == 403 and not came_from.startswith(
-                REPORT_PAGES)):
+        if status == 403 and came_from.startswith(REPORT_PAGES):
+            continue  # a figure's records (REPORT_PAGES)
+        if status >= 500 or status in (403, 404):
             problems.append(f"{status} {url} (linked from {came_from})")
-            continue
-        if status == 403:
             continue
         if response.status_code in (301, 302) and response.headers["Location"].startswith("/"):
             target = response.headers["Location"]
